@@ -1,0 +1,308 @@
+#include "lib/config/config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace arxiv_digest {
+namespace {
+
+std::string Trim(absl::string_view s) {
+  return std::string(absl::StripAsciiWhitespace(s));
+}
+
+// Reads a whole file; NotFound names the path.
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// Accessors that name the setting in every error, e.g. "[SELECTION] model".
+class SectionReader {
+ public:
+  SectionReader(const IniFile& ini, std::string section)
+      : section_(std::move(section)) {
+    auto it = ini.find(section_);
+    if (it != ini.end()) values_ = &it->second;
+  }
+
+  const std::string* Find(const std::string& key) const {
+    if (values_ == nullptr) return nullptr;
+    auto it = values_->find(key);
+    return it == values_->end() ? nullptr : &it->second;
+  }
+
+  std::string Name(const std::string& key) const {
+    return absl::StrCat("[", section_, "] ", key);
+  }
+
+  absl::Status String(const std::string& key, std::string& out) const {
+    if (const std::string* v = Find(key)) out = *v;
+    return absl::OkStatus();
+  }
+
+  absl::Status Int(const std::string& key, int& out, int min_value) const {
+    const std::string* v = Find(key);
+    if (v == nullptr) return absl::OkStatus();
+    int parsed = 0;
+    if (!absl::SimpleAtoi(*v, &parsed)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Name(key), ": '", *v, "' is not an integer"));
+    }
+    if (parsed < min_value) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Name(key), ": ", parsed, " is below the minimum ", min_value));
+    }
+    out = parsed;
+    return absl::OkStatus();
+  }
+
+  absl::Status Double(const std::string& key, double& out) const {
+    const std::string* v = Find(key);
+    if (v == nullptr) return absl::OkStatus();
+    if (!absl::SimpleAtod(*v, &out)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Name(key), ": '", *v, "' is not a number"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Python configparser's getboolean vocabulary.
+  absl::Status Bool(const std::string& key, bool& out) const {
+    const std::string* v = Find(key);
+    if (v == nullptr) return absl::OkStatus();
+    std::string lower = absl::AsciiStrToLower(*v);
+    if (lower == "1" || lower == "yes" || lower == "true" || lower == "on") {
+      out = true;
+    } else if (lower == "0" || lower == "no" || lower == "false" ||
+               lower == "off") {
+      out = false;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Name(key), ": '", *v, "' is not a boolean"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status List(const std::string& key, std::vector<std::string>& out) const {
+    const std::string* v = Find(key);
+    if (v == nullptr) return absl::OkStatus();
+    std::vector<std::string> items;
+    for (absl::string_view part : absl::StrSplit(*v, ',')) {
+      std::string item = Trim(part);
+      if (!item.empty()) items.push_back(item);
+    }
+    out = std::move(items);
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string section_;
+  const std::map<std::string, std::string>* values_ = nullptr;
+};
+
+#define DIGEST_RETURN_IF_ERROR(expr)          \
+  do {                                        \
+    absl::Status status_ = (expr);            \
+    if (!status_.ok()) return status_;        \
+  } while (0)
+
+}  // namespace
+
+absl::StatusOr<IniFile> ParseIni(const std::string& text) {
+  IniFile ini;
+  std::string section;
+  int line_no = 0;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    ++line_no;
+    std::string line = Trim(raw);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line.front() == '[') {
+      if (line.back() != ']') {
+        return absl::InvalidArgumentError(
+            absl::StrCat("config.ini line ", line_no, ": unterminated section"));
+      }
+      section = Trim(line.substr(1, line.size() - 2));
+      ini[section];
+      continue;
+    }
+    size_t eq = line.find_first_of("=:");
+    if (eq == std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config.ini line ", line_no, ": expected 'key = value', got '", line,
+          "'"));
+    }
+    if (section.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config.ini line ", line_no, ": setting outside of a [SECTION]"));
+    }
+    std::string key = absl::AsciiStrToLower(Trim(line.substr(0, eq)));
+    std::string value = Trim(line.substr(eq + 1));
+    // Inline comments as configparser allows them (" ; ..." / " # ...").
+    for (const char* marker : {" ;", " #"}) {
+      size_t c = value.find(marker);
+      if (c != std::string::npos) value = Trim(value.substr(0, c));
+    }
+    ini[section][key] = value;
+  }
+  return ini;
+}
+
+std::vector<FollowedAuthor> ParseAuthors(const std::string& text) {
+  std::vector<FollowedAuthor> authors;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    std::string line = Trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+    FollowedAuthor author;
+    size_t comma = line.rfind(',');
+    if (comma == std::string::npos) {
+      author.name = line;
+    } else {
+      author.name = Trim(line.substr(0, comma));
+      author.id = Trim(line.substr(comma + 1));
+    }
+    if (!author.name.empty()) authors.push_back(std::move(author));
+  }
+  return authors;
+}
+
+absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
+  Config config;
+  SectionReader selection(ini, "SELECTION");
+  DIGEST_RETURN_IF_ERROR(selection.String("model", config.selection.model));
+  DIGEST_RETURN_IF_ERROR(selection.Int(
+      "abstract_batch_size", config.selection.abstract_batch_size, 1));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Int("abstract_retry", config.selection.abstract_retry, 0));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Int("limit_per_minute", config.selection.limit_per_minute, 0));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Bool("run_author_match", config.selection.run_author_match));
+  DIGEST_RETURN_IF_ERROR(selection.Double("author_match_score",
+                                          config.selection.author_match_score));
+  if (config.selection.model.empty()) {
+    return absl::InvalidArgumentError("[SELECTION] model: must not be empty");
+  }
+
+  SectionReader filtering(ini, "FILTERING");
+  DIGEST_RETURN_IF_ERROR(
+      filtering.List("arxiv_category", config.filtering.arxiv_categories));
+  DIGEST_RETURN_IF_ERROR(
+      filtering.List("announce_type", config.filtering.announce_types));
+  DIGEST_RETURN_IF_ERROR(
+      filtering.Bool("force_primary", config.filtering.force_primary));
+  DIGEST_RETURN_IF_ERROR(filtering.Int(
+      "relevance_cutoff", config.filtering.relevance_cutoff, 0));
+  DIGEST_RETURN_IF_ERROR(
+      filtering.Int("novelty_cutoff", config.filtering.novelty_cutoff, 0));
+  if (config.filtering.arxiv_categories.empty()) {
+    return absl::InvalidArgumentError(
+        "[FILTERING] arxiv_category: at least one category is required");
+  }
+  static const char* kKnownTypes[] = {"new", "cross", "replace",
+                                      "replace-cross"};
+  for (const std::string& type : config.filtering.announce_types) {
+    bool known = false;
+    for (const char* k : kKnownTypes) known = known || type == k;
+    if (!known) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "[FILTERING] announce_type: unknown type '", type,
+          "' (expected new, cross, replace, replace-cross)"));
+    }
+  }
+
+  SectionReader output(ini, "OUTPUT");
+  DIGEST_RETURN_IF_ERROR(output.String("output_path", config.output.output_path));
+  DIGEST_RETURN_IF_ERROR(output.Bool("dump_json", config.output.dump_json));
+  DIGEST_RETURN_IF_ERROR(output.Bool("dump_md", config.output.dump_md));
+  DIGEST_RETURN_IF_ERROR(
+      output.Bool("push_to_slack", config.output.push_to_slack));
+  return config;
+}
+
+std::string GetEnvOrEmpty(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
+  env.openai_api_key = lookup("OPENAI_API_KEY");
+  if (std::string v = lookup("OPENAI_BASE_URL"); !v.empty()) {
+    env.openai_base_url = v;
+  }
+  if (std::string v = lookup("REDIS_URL"); !v.empty()) env.redis_url = v;
+  if (std::string v = lookup("ARXIV_RSS_URL"); !v.empty()) {
+    env.arxiv_rss_url = v;
+  }
+  auto starts_with = [](const std::string& s, std::string_view p) {
+    return s.compare(0, p.size(), p) == 0;
+  };
+  if (!starts_with(env.openai_base_url, "http://") &&
+      !starts_with(env.openai_base_url, "https://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "OPENAI_BASE_URL: '", env.openai_base_url, "' is not an http(s) URL"));
+  }
+  if (!starts_with(env.redis_url, "redis://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "REDIS_URL: '", env.redis_url, "' is not a redis:// URL"));
+  }
+  if (!starts_with(env.arxiv_rss_url, "http://") &&
+      !starts_with(env.arxiv_rss_url, "https://") &&
+      !starts_with(env.arxiv_rss_url, "file://")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ARXIV_RSS_URL: '", env.arxiv_rss_url,
+                     "' is not an http(s):// or file:// URL"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Config> LoadConfig(const std::string& config_dir) {
+  std::string dir = config_dir.empty() ? "configs" : config_dir;
+  if (dir.back() != '/') dir += '/';
+  absl::StatusOr<std::string> ini_text = ReadFile(dir + "config.ini");
+  if (!ini_text.ok()) return ini_text.status();
+  absl::StatusOr<IniFile> ini = ParseIni(*ini_text);
+  if (!ini.ok()) return ini.status();
+  absl::StatusOr<Config> config = ConfigFromIni(*ini);
+  if (!config.ok()) return config.status();
+
+  // The prompt pieces keep their text verbatim but for trailing newlines, so
+  // joining them with blank lines reproduces the reference layout.
+  struct PromptFile {
+    const char* name;
+    std::string* target;
+  };
+  PromptFile files[] = {{"base_prompt.txt", &config->prompts.base},
+                        {"postfix_prompt.txt", &config->prompts.postfix},
+                        {"score_criteria.txt", &config->prompts.score_criteria},
+                        {"paper_topics.txt", &config->prompts.topics}};
+  for (const PromptFile& file : files) {
+    absl::StatusOr<std::string> text = ReadFile(dir + file.name);
+    if (!text.ok()) return text.status();
+    std::string value = *std::move(text);
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
+      value.pop_back();
+    }
+    *file.target = std::move(value);
+  }
+  if (absl::StatusOr<std::string> authors = ReadFile(dir + "authors.txt");
+      authors.ok()) {
+    config->authors = ParseAuthors(*authors);
+  }
+  if (absl::Status s = ApplyEnvironment(&GetEnvOrEmpty, config->env); !s.ok()) {
+    return s;
+  }
+  config->config_dir = config_dir;
+  return config;
+}
+
+}  // namespace arxiv_digest

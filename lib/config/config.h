@@ -1,0 +1,94 @@
+// Configuration compatible with the Python tool's configs/ folder:
+// config.ini, paper_topics.txt, authors.txt, base_prompt.txt,
+// score_criteria.txt, postfix_prompt.txt, plus environment overrides.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace arxiv_digest {
+
+// One followed author from authors.txt ("Name, id" lines).
+struct FollowedAuthor {
+  std::string name;
+  std::string id;  // Semantic Scholar author id, may be empty
+};
+
+struct SelectionConfig {
+  std::string model = "gpt-4o";
+  int abstract_batch_size = 5;
+  int abstract_retry = 3;
+  int limit_per_minute = 0;  // 0 = no limit
+  bool run_author_match = false;
+  double author_match_score = 20.0;
+};
+
+struct FilteringConfig {
+  std::vector<std::string> arxiv_categories;  // "cs.LG" or "cs.CL+cs.LG"
+  std::vector<std::string> announce_types = {"new", "cross"};
+  bool force_primary = true;
+  int relevance_cutoff = 0;
+  int novelty_cutoff = 0;
+};
+
+struct OutputConfig {
+  std::string output_path = "out/";
+  bool dump_json = true;
+  bool dump_md = true;
+  bool push_to_slack = false;
+};
+
+// The prompt pieces, verbatim file contents without the final newline.
+struct PromptTexts {
+  std::string base;            // base_prompt.txt
+  std::string postfix;         // postfix_prompt.txt (## Instructions ...)
+  std::string score_criteria;  // score_criteria.txt (## Scoring Criteria ...)
+  std::string topics;          // paper_topics.txt (## Relevant Topics ...)
+};
+
+// Values that come from the environment rather than configs/.
+struct EnvironmentConfig {
+  std::string openai_api_key;   // OPENAI_API_KEY (never logged)
+  std::string openai_base_url = "https://api.openai.com/v1";  // OPENAI_BASE_URL
+  std::string redis_url = "redis://127.0.0.1:6379";            // REDIS_URL
+  std::string arxiv_rss_url = "https://rss.arxiv.org/rss/";    // ARXIV_RSS_URL
+};
+
+struct Config {
+  SelectionConfig selection;
+  FilteringConfig filtering;
+  OutputConfig output;
+  PromptTexts prompts;
+  std::vector<FollowedAuthor> authors;
+  EnvironmentConfig env;
+  std::string config_dir;
+};
+
+// Parsed INI: section -> key -> value (keys lower-cased, values trimmed).
+using IniFile = std::map<std::string, std::map<std::string, std::string>>;
+
+// Parses INI text (';' and '#' comments, [SECTION] headers, key = value).
+absl::StatusOr<IniFile> ParseIni(const std::string& text);
+
+// Parses authors.txt: "Name, id" per line, '#' comments, blank lines skipped.
+std::vector<FollowedAuthor> ParseAuthors(const std::string& text);
+
+// Builds a Config from already-read file contents; errors name the setting,
+// e.g. "[SELECTION] abstract_batch_size: 'abc' is not an integer".
+absl::StatusOr<Config> ConfigFromIni(const IniFile& ini);
+
+// Applies OPENAI_API_KEY, OPENAI_BASE_URL, REDIS_URL, ARXIV_RSS_URL from a
+// lookup function (getenv in services, a map in tests).
+using EnvLookup = std::string (*)(const char* name);
+absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env);
+std::string GetEnvOrEmpty(const char* name);
+
+// Reads configs/ from disk: config.ini (required) and the text files
+// (required: base_prompt.txt, postfix_prompt.txt, score_criteria.txt,
+// paper_topics.txt; optional: authors.txt), then the environment.
+absl::StatusOr<Config> LoadConfig(const std::string& config_dir);
+
+}  // namespace arxiv_digest

@@ -1,0 +1,61 @@
+// HTTP client behind a small interface, so adapters (feed fetcher, LLM
+// client, webhooks) take an HttpClient& and tests can pass a local server.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace arxiv_digest {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;  // http://, https:// or (GET only) file://
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type;  // for bodies
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::multimap<std::string, std::string> headers;  // lower-case names
+
+  // First value of a header (case-insensitive name), or "".
+  std::string Header(const std::string& name) const;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // Transport failures (refused, timeout, TLS) are Unavailable or
+  // DeadlineExceeded; any HTTP status, even 500, is a response.
+  virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+struct HttpClientOptions {
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds read_timeout{60000};
+  std::string user_agent = "arxiv-digest/0.1";
+};
+
+// cpp-httplib based client (with OpenSSL for https). Thread-safe: every
+// Send opens its own connection.
+class HttplibClient : public HttpClient {
+ public:
+  explicit HttplibClient(HttpClientOptions options = {});
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override;
+
+ private:
+  HttpClientOptions options_;
+};
+
+// Splits "https://host:port/path?q" into "https://host:port" and "/path?q".
+absl::StatusOr<std::pair<std::string, std::string>> SplitUrl(
+    const std::string& url);
+
+}  // namespace arxiv_digest

@@ -1,0 +1,39 @@
+// Small JSON helpers on RapidJSON for untrusted input: every read checks
+// presence and type (no operator[]), every parse checks errors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/core/paper.h"
+#include "rapidjson/document.h"
+
+namespace arxiv_digest {
+
+// A JSON string literal with quotes, escaping control characters.
+std::string JsonQuote(std::string_view s);
+
+absl::StatusOr<rapidjson::Document> ParseJson(std::string_view text);
+
+// Typed lookups on an object value; nullopt when absent or of another type.
+std::optional<std::string> GetString(const rapidjson::Value& obj,
+                                     const char* key);
+std::optional<int64_t> GetInt(const rapidjson::Value& obj, const char* key);
+std::optional<double> GetDouble(const rapidjson::Value& obj, const char* key);
+std::optional<bool> GetBool(const rapidjson::Value& obj, const char* key);
+std::optional<std::vector<std::string>> GetStringArray(
+    const rapidjson::Value& obj, const char* key);
+
+// The wire form of papers, scores and usage inside Redis entries.
+std::string PaperToJson(const Paper& paper);
+absl::StatusOr<Paper> PaperFromJson(std::string_view json);
+std::string ScoreToJson(const Score& score);
+absl::StatusOr<Score> ScoreFromJson(std::string_view json);
+std::string UsageToJson(const TokenUsage& usage);
+absl::StatusOr<TokenUsage> UsageFromJson(std::string_view json);
+
+}  // namespace arxiv_digest

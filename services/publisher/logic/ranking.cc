@@ -1,0 +1,43 @@
+#include "services/publisher/logic/ranking.h"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+namespace arxiv_digest {
+namespace {
+
+bool Keep(const Score& score, const FilteringConfig& filtering) {
+  if (!score.scored) return false;
+  if (score.author_match) return true;
+  return score.relevance >= filtering.relevance_cutoff &&
+         score.novelty >= filtering.novelty_cutoff;
+}
+
+// Sort key, smaller first. Position is part of the key (not only stability)
+// so the order does not depend on the order the scorer delivered results.
+auto RankKey(const ScoredPaper& p) {
+  const bool author = p.score.author_match;
+  // Author matches carry no LLM scores; zeros keep them ordered by position.
+  const int total = author ? 0 : p.score.relevance + p.score.novelty;
+  const int relevance = author ? 0 : p.score.relevance;
+  return std::make_tuple(!author, -total, -relevance, p.paper.position);
+}
+
+}  // namespace
+
+std::vector<ScoredPaper> SelectAndRank(std::vector<ScoredPaper> scored,
+                                       const FilteringConfig& filtering) {
+  std::vector<ScoredPaper> kept;
+  kept.reserve(scored.size());
+  for (ScoredPaper& p : scored) {
+    if (Keep(p.score, filtering)) kept.push_back(std::move(p));
+  }
+  std::stable_sort(kept.begin(), kept.end(),
+                   [](const ScoredPaper& a, const ScoredPaper& b) {
+                     return RankKey(a) < RankKey(b);
+                   });
+  return kept;
+}
+
+}  // namespace arxiv_digest

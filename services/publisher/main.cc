@@ -1,0 +1,90 @@
+// publisher: collects each run's scores and publishes its digest; also the
+// offline `publisher render` command. Wiring only.
+#include <iostream>
+#include <string>
+
+#include "lib/config/config.h"
+#include "lib/core/flags.h"
+#include "lib/core/shutdown.h"
+#include "lib/log/log.h"
+#include "lib/metrics/admin_server.h"
+#include "lib/redis/redis_client.h"
+#include "services/publisher/adapters/publisher_metrics.h"
+#include "services/publisher/adapters/publisher_worker.h"
+#include "services/publisher/adapters/render_command.h"
+#include "services/publisher/adapters/run_publisher.h"
+
+namespace arxiv_digest {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: publisher [--configs DIR] [--output-path DIR] [--consumer NAME]\n"
+    "                 [--admin-port N]\n"
+    "       publisher render --help   (offline rendering of a scored JSON)\n"
+    "Environment: REDIS_URL\n";
+
+int Main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "render") {
+    return RunRenderCommand(argc - 1, argv + 1, std::cout, std::cerr);
+  }
+  InitLogging("publisher");
+  absl::StatusOr<ParsedFlags> flags = ParseFlags(
+      argc, argv, 1,
+      {"--configs", "--output-path", "--consumer", "--admin-port",
+       "--admin-host"},
+      {"--help"});
+  if (!flags.ok()) {
+    std::cerr << "publisher: " << flags.status().message() << "\n" << kUsage;
+    return 2;
+  }
+  if (flags->Has("--help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  absl::StatusOr<int> admin_port = flags->GetInt("--admin-port", 9103);
+  if (!admin_port.ok()) {
+    std::cerr << "publisher: " << admin_port.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<Config> config = LoadConfig(flags->Get("--configs", "configs"));
+  if (!config.ok()) {
+    std::cerr << "publisher: configuration error: "
+              << config.status().message() << "\n";
+    return 2;
+  }
+  std::string output_path =
+      flags->Get("--output-path", config->output.output_path);
+  absl::StatusOr<std::unique_ptr<RedisClient>> redis =
+      RedisClient::Connect(config->env.redis_url);
+  if (!redis.ok()) {
+    std::cerr << "publisher: REDIS_URL: " << redis.status().message() << "\n";
+    return 1;
+  }
+  auto registry = std::make_shared<prometheus::Registry>();
+  PublisherMetrics metrics(registry);
+  AdminServer admin(registry, [] { return true; });
+  if (absl::Status s =
+          admin.Start(flags->Get("--admin-host", "0.0.0.0"), *admin_port);
+      !s.ok()) {
+    std::cerr << "publisher: --admin-port: " << s.message() << "\n";
+    return 2;
+  }
+  RunPublisher publisher(**redis, *config, output_path, metrics);
+  PublisherWorkerOptions options;
+  options.consumer = flags->Get("--consumer", "publisher-1");
+  PublisherWorker worker(**redis, publisher, metrics, options);
+  if (absl::Status s = worker.Init(); !s.ok()) {
+    std::cerr << "publisher: " << s.message() << "\n";
+    return 1;
+  }
+  InstallShutdownHandlers();
+  LogInfo("publisher started", {{"output_path", output_path}});
+  worker.Run();
+  LogInfo("publisher stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace arxiv_digest
+
+int main(int argc, char** argv) { return arxiv_digest::Main(argc, argv); }

@@ -1,0 +1,30 @@
+// The scorer's Prometheus metrics, registered once per process.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+
+namespace arxiv_digest {
+
+struct ScorerMetrics {
+  explicit ScorerMetrics(std::shared_ptr<prometheus::Registry> registry);
+
+  std::shared_ptr<prometheus::Registry> registry;
+  // outcome: scored, unscored, author_match.
+  prometheus::Family<prometheus::Counter>& papers;
+  // outcome: ok, rate_limited, server_error, timeout, transport_error,
+  // auth_error, bad_response.
+  prometheus::Family<prometheus::Counter>& llm_requests;
+  prometheus::Histogram& llm_duration;
+  // kind: prompt, completion, cached.
+  prometheus::Family<prometheus::Counter>& tokens;
+  prometheus::Counter& dead_lettered;
+  prometheus::Counter& reply_parse_errors;
+  // outcome: ok, failed.
+  prometheus::Family<prometheus::Counter>& batches;
+};
+
+}  // namespace arxiv_digest

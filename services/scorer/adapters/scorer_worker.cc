@@ -1,0 +1,201 @@
+#include "services/scorer/adapters/scorer_worker.h"
+
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "lib/core/shutdown.h"
+#include "lib/json/json_util.h"
+#include "lib/log/log.h"
+#include "lib/redis/keys.h"
+
+namespace arxiv_digest {
+
+ScorerWorker::ScorerWorker(RedisClient& redis, const Config& config,
+                           ScoringBackend& backend, ScorerMetrics& metrics,
+                           ScorerWorkerOptions options)
+    : redis_(redis),
+      config_(config),
+      backend_(backend),
+      metrics_(metrics),
+      options_(std::move(options)) {}
+
+absl::Status ScorerWorker::Init() {
+  return redis_.EnsureGroup(keys::PapersStream(), keys::kScorerGroup);
+}
+
+absl::StatusOr<std::vector<StreamEntry>> ScorerWorker::NextEntries() {
+  const int count = config_.selection.abstract_batch_size;
+  // Work abandoned by a dead replica first, so it is not starved by new work.
+  absl::StatusOr<RedisClient::AutoClaimResult> claimed =
+      redis_.XAutoClaim(keys::PapersStream(), keys::kScorerGroup,
+                        options_.consumer, options_.claim_idle, "0-0", count);
+  if (!claimed.ok()) return claimed.status();
+  if (!claimed->entries.empty()) {
+    LogInfo("took over idle entries",
+            {{"consumer", options_.consumer},
+             {"count", std::to_string(claimed->entries.size())}});
+    return claimed->entries;
+  }
+  return redis_.XReadGroup(keys::kScorerGroup, options_.consumer,
+                           keys::PapersStream(), count, options_.block);
+}
+
+absl::Status ScorerWorker::DeadLetter(const StreamEntry& entry,
+                                      const std::string& reason) {
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"source_stream", keys::PapersStream()},
+      {"source_id", entry.id},
+      {"reason", reason},
+      {"consumer", options_.consumer}};
+  for (const auto& kv : entry.fields) fields.push_back(kv);
+  absl::StatusOr<std::string> id = redis_.XAdd(keys::DeadLetterStream(), fields);
+  if (!id.ok()) return id.status();
+  metrics_.dead_lettered.Increment();
+  LogError("entry dead-lettered", {{"entry", entry.id}, {"reason", reason}});
+  return absl::OkStatus();
+}
+
+absl::Status ScorerWorker::AppendScore(const std::string& run_id,
+                                       const Score& score) {
+  return redis_
+      .XAdd(keys::ScoresStream(), {{"type", "score"},
+                                   {"run_id", run_id},
+                                   {"arxiv_id", score.arxiv_id},
+                                   {"model", backend_.model()},
+                                   {"score", ScoreToJson(score)}})
+      .status();
+}
+
+absl::Status ScorerWorker::ScoreRun(const std::string& run_id,
+                                    const std::vector<Work>& work) {
+  std::vector<Paper> papers;
+  for (const Work& w : work) papers.push_back(w.paper);
+  absl::StatusOr<BatchOutcome> outcome =
+      ScorePapers(papers, config_, backend_);
+  if (!outcome.ok()) {
+    metrics_.batches.Add({{"outcome", "failed"}}).Increment();
+    return outcome.status();
+  }
+  for (const std::string& e : outcome->reply_errors) {
+    metrics_.reply_parse_errors.Increment();
+    LogWarning("unusable reply line", {{"run_id", run_id}, {"error", e}});
+  }
+  // Usage first, keyed by the batch's first entry id: re-appending after a
+  // crash overwrites the same field at the publisher instead of adding up.
+  for (size_t i = 0; i < outcome->calls.size(); ++i) {
+    const TokenUsage& u = outcome->calls[i];
+    metrics_.tokens.Add({{"kind", "prompt"}}).Increment(u.prompt_tokens);
+    metrics_.tokens.Add({{"kind", "completion"}}).Increment(u.completion_tokens);
+    metrics_.tokens.Add({{"kind", "cached"}}).Increment(u.cached_tokens);
+    absl::StatusOr<std::string> id = redis_.XAdd(
+        keys::ScoresStream(),
+        {{"type", "usage"},
+         {"run_id", run_id},
+         {"call_id", absl::StrCat(work.front().entry_id, "#", i)},
+         {"model", backend_.model()},
+         {"usage", UsageToJson(u)}});
+    if (!id.ok()) return id.status();
+  }
+  for (const Score& s : outcome->scores) {
+    if (absl::Status st = AppendScore(run_id, s); !st.ok()) return st;
+    const char* label =
+        s.author_match ? "author_match" : (s.scored ? "scored" : "unscored");
+    metrics_.papers.Add({{"outcome", label}}).Increment();
+    if (!s.scored) {
+      LogWarning("paper left unscored",
+                 {{"run_id", run_id}, {"arxiv_id", s.arxiv_id}, {"error", s.error}});
+    }
+  }
+  std::vector<std::string> ids;
+  for (const Work& w : work) ids.push_back(w.entry_id);
+  metrics_.batches.Add({{"outcome", "ok"}}).Increment();
+  return redis_.XAck(keys::PapersStream(), keys::kScorerGroup, ids);
+}
+
+absl::StatusOr<int> ScorerWorker::Step() {
+  absl::StatusOr<std::vector<StreamEntry>> entries = NextEntries();
+  if (!entries.ok()) return entries.status();
+  if (entries->empty()) return 0;
+
+  std::vector<std::string> ids;
+  for (const StreamEntry& e : *entries) ids.push_back(e.id);
+  absl::StatusOr<std::map<std::string, int64_t>> deliveries =
+      redis_.PendingDeliveries(keys::PapersStream(), keys::kScorerGroup, ids);
+  if (!deliveries.ok()) return deliveries.status();
+
+  // Group by run, keeping stream order inside each run.
+  std::vector<std::string> run_order;
+  std::map<std::string, std::vector<Work>> by_run;
+  for (const StreamEntry& e : *entries) {
+    std::optional<std::string> run_id = e.Field("run_id");
+    std::optional<std::string> json = e.Field("paper");
+    absl::StatusOr<Paper> paper =
+        json ? PaperFromJson(*json)
+             : absl::StatusOr<Paper>(absl::InvalidArgumentError("no paper field"));
+    if (!run_id || run_id->empty() || !paper.ok()) {
+      // A malformed entry can never succeed: park it with the reason.
+      std::string why = !paper.ok() ? std::string(paper.status().message())
+                                    : "no run_id field";
+      if (absl::Status s = DeadLetter(e, "malformed entry: " + why); !s.ok()) {
+        return s;
+      }
+      if (absl::Status s = redis_.XAck(keys::PapersStream(), keys::kScorerGroup,
+                                       {e.id});
+          !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    auto d = deliveries->find(e.id);
+    if (d != deliveries->end() && d->second > options_.max_deliveries) {
+      std::string why =
+          absl::StrCat("delivered ", d->second, " times without success");
+      Score lost;
+      lost.arxiv_id = paper->arxiv_id;
+      lost.scored = false;
+      lost.error = "dead-lettered: " + why;
+      if (absl::Status s = DeadLetter(e, why); !s.ok()) return s;
+      if (absl::Status s = AppendScore(*run_id, lost); !s.ok()) return s;
+      metrics_.papers.Add({{"outcome", "unscored"}}).Increment();
+      if (absl::Status s = redis_.XAck(keys::PapersStream(), keys::kScorerGroup,
+                                       {e.id});
+          !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    if (!by_run.count(*run_id)) run_order.push_back(*run_id);
+    by_run[*run_id].push_back(Work{e.id, *run_id, *std::move(paper)});
+  }
+
+  for (const std::string& run_id : run_order) {
+    absl::Status s = ScoreRun(run_id, by_run[run_id]);
+    if (!s.ok()) {
+      LogError("batch failed; entries stay pending for a retry",
+               {{"run_id", run_id},
+                {"papers", std::to_string(by_run[run_id].size())},
+                {"error", std::string(s.message())}});
+      if (s.code() == absl::StatusCode::kPermissionDenied) {
+        auto until = std::chrono::steady_clock::now() + options_.auth_error_pause;
+        while (!ShutdownRequested() && std::chrono::steady_clock::now() < until) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
+    }
+  }
+  return static_cast<int>(entries->size());
+}
+
+void ScorerWorker::Run() {
+  while (!ShutdownRequested()) {
+    absl::StatusOr<int> handled = Step();
+    if (!handled.ok()) {
+      LogError("scorer step failed", {{"error", std::string(handled.status().message())}});
+      // Redis is down or flapping: back off a little; the client reconnects.
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+}
+
+}  // namespace arxiv_digest

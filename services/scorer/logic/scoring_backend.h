@@ -1,0 +1,80 @@
+// How a batch of papers gets scores: the LLM backend (prompt, chat call,
+// tolerant reply parsing, re-asking for missing papers) or the built-in
+// lexical backend for the offline demo. Author matches bypass both.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/config/config.h"
+#include "lib/core/paper.h"
+#include "services/scorer/logic/lexical_scorer.h"
+#include "services/scorer/logic/openai_protocol.h"
+
+namespace arxiv_digest {
+
+// One scored batch: a score for every input paper (unscored ones carry
+// scored=false and the reason) and the token usage of each call made.
+struct BatchOutcome {
+  std::vector<Score> scores;
+  std::vector<TokenUsage> calls;
+  std::vector<std::string> reply_errors;  // unusable reply lines, for logs
+};
+
+class ScoringBackend {
+ public:
+  virtual ~ScoringBackend() = default;
+  // An error means nothing of the batch may be recorded (e.g. the provider
+  // is down); the caller leaves the papers pending and retries later.
+  virtual absl::StatusOr<BatchOutcome> ScoreBatch(
+      const std::vector<Paper>& papers) = 0;
+  // The model name shown in the digest header.
+  virtual std::string model() const = 0;
+};
+
+// A chat-completions endpoint (the adapter handles HTTP, auth, retries).
+class LlmClient {
+ public:
+  virtual ~LlmClient() = default;
+  virtual absl::StatusOr<ChatCompletion> Complete(
+      const std::string& prompt) = 0;
+};
+
+class LlmScoringBackend : public ScoringBackend {
+ public:
+  // retries = [SELECTION] abstract_retry: how often papers missing from a
+  // reply are asked again.
+  LlmScoringBackend(PromptTexts prompts, std::string model, int retries,
+                    LlmClient& llm);
+  absl::StatusOr<BatchOutcome> ScoreBatch(
+      const std::vector<Paper>& papers) override;
+  std::string model() const override { return model_; }
+
+ private:
+  PromptTexts prompts_;
+  std::string model_;
+  int retries_;
+  LlmClient& llm_;
+};
+
+class LexicalScoringBackend : public ScoringBackend {
+ public:
+  explicit LexicalScoringBackend(const std::string& topics);
+  absl::StatusOr<BatchOutcome> ScoreBatch(
+      const std::vector<Paper>& papers) override;
+  std::string model() const override { return "local-lexical"; }
+
+ private:
+  LexicalScorer scorer_;
+};
+
+// Splits off papers by followed authors (scored "Author match" without the
+// LLM, when [SELECTION] run_author_match is on) and sends the rest to the
+// backend; the outcome covers every input paper.
+absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
+                                         const Config& config,
+                                         ScoringBackend& backend);
+
+}  // namespace arxiv_digest

@@ -1,0 +1,551 @@
+// End-to-end: one real announcement day through the three real service
+// binaries (fetcher --once, two scorers, publisher) with a real redis-server,
+// the RSS files served over HTTP and an OpenAI-compatible stub. The expected
+// digest is computed here from the feed XML and the stub's scoring function,
+// independently of the services' code.
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "pugixml.hpp"
+#include "rapidjson/document.h"
+#include "tests/support/feed_server.h"
+#include "tests/support/openai_stub.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/subprocess.h"
+
+namespace arxiv_digest::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr char kDate[] = "2025-04-08";
+constexpr char kSampleDir[] = ARXIV_DIGEST_SOURCE_DIR "/data/sample/2025-04-08";
+const std::vector<std::string>& Feeds() {
+  static const auto* feeds = new std::vector<std::string>{
+      "cs.CL+cs.CV+cs.MM+cs.LG+cs.SI", "cs.SD+eess.AS"};
+  return *feeds;
+}
+constexpr int kRelevanceCutoff = 7;
+constexpr int kNoveltyCutoff = 6;
+
+std::string Binary(const std::string& service) {
+  return absl::StrCat(ARXIV_DIGEST_BINARY_DIR, "/services/", service, "/",
+                      service);
+}
+
+// ------------------------------------------------ expectations from the XML
+
+struct KeptPaper {
+  std::string id;  // version-less
+  std::string feed;
+  int64_t position = 0;  // feed order after de-duplication
+};
+
+struct ExpectedRun {
+  int64_t total_papers = 0;    // every item of every feed
+  int64_t scanned_papers = 0;  // kept items summed per feed (before dedup)
+  std::vector<KeptPaper> kept;
+};
+
+// "oai:arXiv.org:2504.03998v1" -> "2504.03998".
+std::string VersionlessId(std::string_view raw) {
+  absl::ConsumePrefix(&raw, "oai:arXiv.org:");
+  absl::ConsumePrefix(&raw, "https://arxiv.org/abs/");
+  absl::ConsumePrefix(&raw, "http://arxiv.org/abs/");
+  const size_t v = raw.rfind('v');
+  if (v != std::string_view::npos && v + 1 < raw.size() &&
+      std::all_of(raw.begin() + v + 1, raw.end(),
+                  [](char c) { return c >= '0' && c <= '9'; })) {
+    raw = raw.substr(0, v);
+  }
+  return std::string(raw);
+}
+
+std::string Trimmed(const char* s) {
+  return std::string(absl::StripAsciiWhitespace(absl::string_view(s)));
+}
+
+// Minimal reading of the RSS, on purpose not the fetcher's parser: the
+// announce type from <arxiv:announce_type> (or "Announce Type: X" in the
+// description), the primary category = the first <category>, the id from
+// <guid> (or <link>).
+ExpectedRun ExpectedFromFeeds(const std::string& dir,
+                              const std::set<std::string>& announce_types) {
+  ExpectedRun run;
+  std::set<std::string> seen;
+  for (const std::string& feed : Feeds()) {
+    const std::string path = absl::StrCat(dir, "/", feed, ".xml");
+    pugi::xml_document doc;
+    const pugi::xml_parse_result parsed = doc.load_file(path.c_str());
+    EXPECT_TRUE(parsed) << path << ": " << parsed.description();
+    const std::vector<std::string> cats = absl::StrSplit(feed, '+');
+    for (pugi::xml_node item :
+         doc.child("rss").child("channel").children("item")) {
+      ++run.total_papers;
+      std::string type = Trimmed(item.child_value("arxiv:announce_type"));
+      if (type.empty()) {
+        const std::string desc = item.child_value("description");
+        const size_t at = desc.find("Announce Type: ");
+        if (at != std::string::npos) {
+          const size_t start = at + strlen("Announce Type: ");
+          type = desc.substr(start, desc.find_first_of(" \n", start) - start);
+        }
+      }
+      if (announce_types.count(type) == 0) continue;
+      pugi::xml_node category = item.child("category");
+      if (category &&
+          std::find(cats.begin(), cats.end(),
+                    Trimmed(category.child_value())) == cats.end()) {
+        continue;  // force_primary: primary category not in this feed
+      }
+      ++run.scanned_papers;
+      std::string guid = Trimmed(item.child_value("guid"));
+      const std::string id = VersionlessId(
+          guid.empty() ? Trimmed(item.child_value("link")) : guid);
+      if (!seen.insert(id).second) continue;
+      run.kept.push_back({id, feed, static_cast<int64_t>(run.kept.size())});
+    }
+  }
+  return run;
+}
+
+// The digest order: relevance+novelty desc, relevance desc, feed order.
+std::vector<std::string> ExpectedDigestOrder(const ExpectedRun& run) {
+  std::vector<std::tuple<int, int, int64_t, std::string>> keyed;
+  for (const KeptPaper& p : run.kept) {
+    const StubScore s = StubScoreFor(p.id);
+    if (s.relevance < kRelevanceCutoff || s.novelty < kNoveltyCutoff) continue;
+    keyed.emplace_back(-(s.relevance + s.novelty), -s.relevance, p.position,
+                       p.id);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::string> ids;
+  for (const auto& k : keyed) ids.push_back(std::get<3>(k));
+  return ids;
+}
+
+// ----------------------------------------------------- reading the outputs
+
+struct DigestEntry {
+  std::string key;
+  std::optional<int64_t> score, relevance, novelty;
+  std::optional<std::string> arxivid, arxiv_id, comment, title;
+};
+
+std::optional<std::string> JsonString(const rapidjson::Value& o,
+                                      const char* k) {
+  auto m = o.FindMember(k);
+  if (m == o.MemberEnd() || !m->value.IsString()) return std::nullopt;
+  return std::string(m->value.GetString(), m->value.GetStringLength());
+}
+std::optional<int64_t> JsonInt(const rapidjson::Value& o, const char* k) {
+  auto m = o.FindMember(k);
+  if (m == o.MemberEnd() || !m->value.IsInt64()) return std::nullopt;
+  return m->value.GetInt64();
+}
+
+// The digest JSON: {id: {SCORE, ARXIVID, COMMENT, RELEVANCE, NOVELTY,
+// authors, title, abstract, arxiv_id}} in digest order.
+std::vector<DigestEntry> ParseDigestJson(const std::string& text) {
+  std::vector<DigestEntry> out;
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    ADD_FAILURE() << "digest JSON is not a JSON object: "
+                  << text.substr(0, 500);
+    return out;
+  }
+  for (const auto& m : doc.GetObject()) {
+    DigestEntry e;
+    e.key.assign(m.name.GetString(), m.name.GetStringLength());
+    if (!m.value.IsObject()) {
+      ADD_FAILURE() << "digest entry " << e.key << " is not an object";
+      continue;
+    }
+    e.score = JsonInt(m.value, "SCORE");
+    e.relevance = JsonInt(m.value, "RELEVANCE");
+    e.novelty = JsonInt(m.value, "NOVELTY");
+    e.arxivid = JsonString(m.value, "ARXIVID");
+    e.arxiv_id = JsonString(m.value, "arxiv_id");
+    e.comment = JsonString(m.value, "COMMENT");
+    e.title = JsonString(m.value, "title");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// Ids of the "## N. [Title](https://arxiv.org/abs/ID) ..." headings, in order.
+std::vector<std::string> MarkdownPaperOrder(const std::string& md) {
+  static constexpr std::string_view kLink = "](https://arxiv.org/abs/";
+  std::vector<std::string> ids;
+  for (std::string_view line : absl::StrSplit(md, '\n')) {
+    if (!absl::StartsWith(line, "## ")) continue;
+    const size_t at = line.find(kLink);
+    if (at == std::string_view::npos) continue;
+    const size_t start = at + kLink.size();
+    const size_t end = line.find(')', start);
+    if (end == std::string_view::npos) continue;
+    ids.emplace_back(line.substr(start, end - start));
+  }
+  return ids;
+}
+
+// The integer after "<label>: " on its own line, if any.
+std::optional<int64_t> MarkdownCount(const std::string& md,
+                                     std::string_view label) {
+  const std::string prefix = absl::StrCat(std::string(label), ": ");
+  for (std::string_view line : absl::StrSplit(md, '\n')) {
+    if (!absl::ConsumePrefix(&line, prefix)) continue;
+    int64_t n;
+    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(
+                             absl::string_view(line.data(), line.size())),
+                         &n)) {
+      return n;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string CopyConfigs(const std::string& out_dir) {
+  const std::string dir = TempDir("e2e-configs-");
+  for (const auto& entry :
+       fs::directory_iterator(ARXIV_DIGEST_SOURCE_DIR "/configs")) {
+    if (entry.path().extension() == ".txt") {
+      fs::copy_file(entry.path(), fs::path(dir) / entry.path().filename());
+    }
+  }
+  std::ofstream(dir + "/config.ini")
+      << "[SELECTION]\n"
+         "model = gpt-4o\n"
+         "abstract_batch_size = 8\n"
+         "abstract_retry = 3\n"
+         "run_author_match = false\n"
+         "\n[FILTERING]\n"
+         "arxiv_category = cs.CL+cs.CV+cs.MM+cs.LG+cs.SI,cs.SD+eess.AS\n"
+         "announce_type = new,cross\n"
+         "force_primary = true\n"
+         "relevance_cutoff = "
+      << kRelevanceCutoff << "\nnovelty_cutoff = " << kNoveltyCutoff
+      << "\n\n[OUTPUT]\n"
+         "output_path = "
+      << out_dir
+      << "\n"
+         "dump_json = true\n"
+         "dump_md = true\n"
+         "push_to_slack = false\n";
+  return dir;
+}
+
+// ------------------------------------------------------------------ fixture
+
+class DailyCycleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* service : {"fetcher", "scorer", "publisher"}) {
+      ASSERT_TRUE(fs::exists(Binary(service)))
+          << Binary(service) << " is not built";
+    }
+    for (const std::string& feed : Feeds()) {
+      ASSERT_TRUE(fs::exists(absl::StrCat(kSampleDir, "/", feed, ".xml")))
+          << "sample feed missing: " << feed;
+    }
+    work_ = TempDir("e2e-");
+    out_ = work_ + "/out";
+    logs_ = work_ + "/logs";
+    fs::create_directories(out_);
+    fs::create_directories(logs_);
+    configs_ = CopyConfigs(out_);
+
+    auto redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(*redis);
+    auto feeds = FeedServer::Start(kSampleDir);
+    ASSERT_TRUE(feeds.ok()) << feeds.status();
+    feeds_ = std::move(*feeds);
+    // Some latency so the two scorers' calls overlap, as with a real model.
+    auto stub = OpenAiStub::Start({.latency = milliseconds(50)});
+    ASSERT_TRUE(stub.ok()) << stub.status();
+    stub_ = std::move(*stub);
+  }
+
+  void TearDown() override {
+    if (HasFailure()) {
+      // The services' own words are the fastest way to a diagnosis.
+      for (const auto& p : processes_) std::cerr << p->Describe() << "\n";
+      if (redis_ != nullptr) std::cerr << redis_->Log() << "\n";
+      std::cerr << "work dir kept for inspection: " << work_ << "\n";
+    }
+    processes_.clear();  // kills whatever still runs
+    stub_.reset();
+    feeds_.reset();
+    redis_.reset();
+    RemoveTree(configs_);
+    if (!HasFailure()) RemoveTree(work_);
+  }
+
+  // Starts a service with the test's environment; the stub URL is tagged
+  // with the process name so the stub can tell the scorers apart.
+  Subprocess* StartService(const std::string& service, const std::string& name,
+                           std::vector<std::string> extra_args) {
+    std::vector<std::string> args = {"--configs",    configs_,
+                                     "--admin-port", "0",
+                                     "--admin-host", "127.0.0.1"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    auto proc = Subprocess::Start(
+        {.binary = Binary(service),
+         .args = std::move(args),
+         .env = {{"REDIS_URL", redis_->url()},
+                 {"OPENAI_API_KEY", stub_->api_key()},
+                 {"OPENAI_BASE_URL", stub_->base_url(name)},
+                 {"ARXIV_RSS_URL", feeds_->base_url()}},
+         // Never reach a real provider or a proxy from a test.
+         .unset_env = {"OPENAI_ORG_ID", "http_proxy", "https_proxy",
+                       "HTTP_PROXY", "HTTPS_PROXY"},
+         .log_dir = logs_,
+         .name = name});
+    EXPECT_TRUE(proc.ok()) << proc.status();
+    if (!proc.ok()) return nullptr;
+    processes_.push_back(std::move(*proc));
+    return processes_.back().get();
+  }
+
+  // Until `n` connections sit in XREADGROUP (the scorers joined their
+  // group), so papers the fetcher appends right after are not missed
+  // because of the test's own start-up race. Soft: a different but valid
+  // reading strategy only costs the wait.
+  void WaitForStreamReaders(int n, milliseconds timeout) {
+    auto client = RedisClient::Connect(redis_->port());
+    ASSERT_TRUE(client.ok()) << client.status();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto list = client->Command({"CLIENT", "LIST"});
+      if (list.ok()) {
+        int readers = 0;
+        for (std::string_view line : absl::StrSplit(list->str, '\n')) {
+          if (absl::StrContains(line, " cmd=xreadgroup")) ++readers;
+        }
+        if (readers >= n) return;
+      }
+      for (const auto& p : processes_) {
+        ASSERT_TRUE(p->Running()) << "a service exited during start-up";
+      }
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    std::cerr << "note: fewer than " << n
+              << " XREADGROUP readers seen; starting the fetch anyway\n";
+  }
+
+  // Polls the run hash until it leaves the in-progress states.
+  std::map<std::string, std::string> WaitForRun(const std::string& run_id,
+                                                milliseconds timeout) {
+    auto client = RedisClient::Connect(redis_->port());
+    EXPECT_TRUE(client.ok()) << client.status();
+    if (!client.ok()) return {};
+    const std::string key = absl::StrCat("arxiv:run:", run_id);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::map<std::string, std::string> run;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto all = client->HGetAll(key);
+      if (all.ok()) {
+        run = *all;
+        const std::string& status = run["status"];
+        if (status == "published" || status == "failed") return run;
+      }
+      for (const auto& p : processes_) {
+        if (!p->Running()) {
+          ADD_FAILURE() << "a service died while the run was in progress";
+          return run;
+        }
+      }
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    ADD_FAILURE() << "run " << run_id << " not published within "
+                  << timeout.count() << " ms; hash now: "
+                  << absl::StrJoin(run, ", ", absl::PairFormatter("="))
+                  << "; stub requests " << stub_->requests() << ", scored "
+                  << stub_->scored_ids().size();
+    return run;
+  }
+
+  // Until no consumer group of any stream has unacknowledged entries: the
+  // last XACKs may trail the status change by a moment.
+  void ExpectNothingPending(milliseconds timeout) {
+    auto client = RedisClient::Connect(redis_->port());
+    ASSERT_TRUE(client.ok()) << client.status();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string pending_report;
+    do {
+      pending_report.clear();
+      auto keys = client->Keys("*");
+      ASSERT_TRUE(keys.ok()) << keys.status();
+      for (const std::string& key : *keys) {
+        auto type = client->Command({"TYPE", key});
+        if (!type.ok() || type->str != "stream") continue;
+        auto groups = client->Command({"XINFO", "GROUPS", key});
+        if (!groups.ok() || groups->type != RedisReply::Type::kArray) continue;
+        for (const RedisReply& g : groups->elements) {
+          std::string name;
+          long long pending = 0;
+          for (size_t i = 0; i + 1 < g.elements.size(); i += 2) {
+            if (g.elements[i].str == "name") name = g.elements[i + 1].str;
+            if (g.elements[i].str == "pending") {
+              pending = g.elements[i + 1].integer;
+            }
+          }
+          if (pending != 0) {
+            absl::StrAppend(&pending_report, key, "/", name, ": ", pending,
+                            " pending; ");
+          }
+        }
+      }
+      if (pending_report.empty()) return;
+      std::this_thread::sleep_for(milliseconds(100));
+    } while (std::chrono::steady_clock::now() < deadline);
+    ADD_FAILURE() << "unacknowledged stream entries after publication: "
+                  << pending_report;
+  }
+
+  std::string work_, out_, logs_, configs_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<FeedServer> feeds_;
+  std::unique_ptr<OpenAiStub> stub_;
+  std::vector<std::unique_ptr<Subprocess>> processes_;
+};
+
+TEST_F(DailyCycleTest, RealDayIsFetchedScoredAndPublished) {
+  const ExpectedRun expected = ExpectedFromFeeds(kSampleDir, {"new", "cross"});
+  const std::vector<std::string> expected_order = ExpectedDigestOrder(expected);
+  ASSERT_GT(expected.kept.size(), 100u) << "sample day looks wrong";
+  ASSERT_FALSE(expected_order.empty());
+
+  Subprocess* publisher =
+      StartService("publisher", "publisher", {"--output-path", out_});
+  Subprocess* scorer_a =
+      StartService("scorer", "scorer-a", {"--consumer", "scorer-a"});
+  Subprocess* scorer_b =
+      StartService("scorer", "scorer-b", {"--consumer", "scorer-b"});
+  ASSERT_TRUE(publisher && scorer_a && scorer_b);
+  WaitForStreamReaders(2, seconds(20));
+  ASSERT_FALSE(HasFatalFailure());
+
+  Subprocess* fetcher = StartService("fetcher", "fetcher", {"--once"});
+  ASSERT_NE(fetcher, nullptr);
+  ASSERT_EQ(fetcher->WaitFor(seconds(60)), 0) << "fetcher --once failed";
+  std::string run_id;
+  for (std::string_view line : absl::StrSplit(fetcher->ReadStdout(), '\n')) {
+    if (absl::ConsumePrefix(&line, "run_id=")) run_id = std::string(line);
+  }
+  ASSERT_FALSE(run_id.empty()) << "no run_id= line on the fetcher's stdout";
+  EXPECT_THAT(fetcher->ReadStdout(), ::testing::HasSubstr("status=fetched"));
+  for (const std::string& feed : Feeds()) {
+    EXPECT_EQ(feeds_->requests_for(feed), 1) << feed;
+  }
+
+  std::map<std::string, std::string> run = WaitForRun(run_id, seconds(120));
+  ASSERT_EQ(run["status"], "published");
+
+  // The run's own accounting matches the feeds.
+  EXPECT_EQ(run["date"], kDate);
+  EXPECT_EQ(run["total_papers"], std::to_string(expected.total_papers));
+  EXPECT_EQ(run["scanned_papers"], std::to_string(expected.scanned_papers));
+  EXPECT_EQ(run["papers_to_score"], std::to_string(expected.kept.size()));
+  // No lost papers, whichever of these the run records.
+  if (run.count("papers_scored")) {
+    EXPECT_EQ(run["papers_scored"], std::to_string(expected.kept.size()));
+  }
+  for (const auto& [field, value] : run) {
+    if (absl::StrContains(field, "lost") ||
+        absl::StrContains(field, "unscored")) {
+      EXPECT_EQ(value, "0") << "run field " << field;
+    }
+  }
+  ExpectNothingPending(seconds(10));
+
+  // The stub scored exactly the kept papers; no failures were scripted, so
+  // each exactly once (twice would mean two scorers took the same entry).
+  const std::map<std::string, int> counts = stub_->score_counts();
+  std::set<std::string> kept_ids;
+  for (const KeptPaper& p : expected.kept) {
+    kept_ids.insert(p.id);
+    auto it = counts.find(p.id);
+    EXPECT_TRUE(it != counts.end())
+        << p.id << " (" << p.feed << ") was never sent to the LLM";
+    if (it != counts.end()) {
+      EXPECT_EQ(it->second, 1) << p.id << " scored more than once";
+    }
+  }
+  for (const auto& [id, n] : counts) {
+    EXPECT_TRUE(kept_ids.count(id)) << id << " was scored but not kept";
+  }
+  EXPECT_THAT(stub_->models_requested(), ::testing::Each("gpt-4o"));
+  // Both replicas took part.
+  const std::map<std::string, int64_t> by_client =
+      stub_->scored_replies_by_client();
+  EXPECT_GT(by_client.count("scorer-a") ? by_client.at("scorer-a") : 0, 0)
+      << "scorer-a never called the LLM";
+  EXPECT_GT(by_client.count("scorer-b") ? by_client.at("scorer-b") : 0, 0)
+      << "scorer-b never called the LLM";
+
+  // The digest files.
+  const std::string base = absl::StrCat(out_, "/", kDate);
+  const std::string json_path =
+      run.count("json_path") ? run["json_path"] : base + ".json";
+  const std::string md_path =
+      run.count("md_path") ? run["md_path"] : base + ".md";
+  EXPECT_TRUE(fs::exists(base + ".json"));
+  EXPECT_TRUE(fs::exists(base + ".md"));
+  EXPECT_TRUE(fs::exists(base + ".html"));
+  EXPECT_GT(ReadFileOrEmpty(base + ".html").size(), 0u);
+
+  const std::vector<DigestEntry> digest =
+      ParseDigestJson(ReadFileOrEmpty(json_path));
+  std::vector<std::string> digest_order;
+  for (const DigestEntry& e : digest) digest_order.push_back(e.key);
+  EXPECT_EQ(digest_order, expected_order)
+      << "digest JSON order/content differs (" << digest_order.size() << " vs "
+      << expected_order.size() << " expected)";
+  for (const DigestEntry& e : digest) {
+    const StubScore s = StubScoreFor(e.key);
+    EXPECT_EQ(e.relevance, s.relevance) << e.key;
+    EXPECT_EQ(e.novelty, s.novelty) << e.key;
+    EXPECT_EQ(e.score, s.relevance + s.novelty) << e.key;
+    EXPECT_EQ(e.comment, s.comment) << e.key;
+    EXPECT_EQ(e.arxivid, e.key);
+    EXPECT_EQ(e.arxiv_id, e.key);
+    EXPECT_TRUE(e.title.has_value() && !e.title->empty()) << e.key;
+  }
+
+  const std::string md = ReadFileOrEmpty(md_path);
+  EXPECT_EQ(MarkdownCount(md, "Total relevant papers"),
+            static_cast<int64_t>(expected_order.size()));
+  EXPECT_EQ(MarkdownCount(md, "Total arXiv papers"), expected.total_papers);
+  EXPECT_EQ(MarkdownCount(md, "Total scanned papers"), expected.scanned_papers);
+  EXPECT_EQ(MarkdownPaperOrder(md), expected_order);
+
+  // SIGTERM: each long-running service finishes and exits 0.
+  for (Subprocess* p : {scorer_a, scorer_b, publisher}) p->Signal(SIGTERM);
+  for (Subprocess* p : {scorer_a, scorer_b, publisher}) {
+    EXPECT_EQ(p->WaitFor(seconds(20)), 0) << p->Describe(2000);
+  }
+}
+
+}  // namespace
+}  // namespace arxiv_digest::testing

@@ -1,0 +1,77 @@
+#include "services/publisher/logic/pricing.h"
+
+#include "gtest/gtest.h"
+
+namespace arxiv_digest {
+namespace {
+
+TEST(FormatPythonRound2Test, MatchesPythonStrRound) {
+  // Expected values are what CPython prints for str(round(x, 2)).
+  EXPECT_EQ(FormatPythonRound2(0.128595), "0.13");
+  EXPECT_EQ(FormatPythonRound2(0.201445), "0.2");
+  EXPECT_EQ(FormatPythonRound2(0.0), "0.0");
+  EXPECT_EQ(FormatPythonRound2(0.07285), "0.07");
+  // 1.005 is stored as 1.00499999..., so it rounds down in Python too.
+  EXPECT_EQ(FormatPythonRound2(1.005), "1.0");
+  EXPECT_EQ(FormatPythonRound2(2.675), "2.67");
+  // Exact binary ties go to even, like Python.
+  EXPECT_EQ(FormatPythonRound2(0.125), "0.12");
+  EXPECT_EQ(FormatPythonRound2(0.375), "0.38");
+  EXPECT_EQ(FormatPythonRound2(0.995), "0.99");
+  EXPECT_EQ(FormatPythonRound2(123456.789), "123456.79");
+  EXPECT_EQ(FormatPythonRound2(1234567.125), "1234567.12");
+  EXPECT_EQ(FormatPythonRound2(-0.001), "-0.0");
+  EXPECT_EQ(FormatPythonRound2(7.0), "7.0");
+}
+
+TEST(FormatPythonFloatTest, MatchesPythonRepr) {
+  EXPECT_EQ(FormatPythonFloat(20.0), "20.0");
+  EXPECT_EQ(FormatPythonFloat(0.1), "0.1");
+  EXPECT_EQ(FormatPythonFloat(1e-5), "1e-05");
+  EXPECT_EQ(FormatPythonFloat(1e16), "1e+16");
+  EXPECT_EQ(FormatPythonFloat(1e15), "1000000000000000.0");
+}
+
+TEST(ComputeCostTest, Gpt4oReferenceDigest) {
+  TokenUsage usage{.prompt_tokens = 51438, .completion_tokens = 7285};
+  const Cost cost = ComputeCost("gpt-4o", usage);
+  EXPECT_TRUE(cost.known_model);
+  EXPECT_NEAR(cost.prompt, 0.128595, 1e-12);
+  EXPECT_NEAR(cost.completion, 0.07285, 1e-12);
+  EXPECT_EQ(FormatPythonRound2(cost.prompt + cost.completion), "0.2");
+}
+
+TEST(ComputeCostTest, CachedTokensUseCachedPrice) {
+  // 1M prompt tokens of which 400k cached: 600k*2 + 400k*0.5 per 1M.
+  TokenUsage usage{.prompt_tokens = 1'000'000,
+                   .completion_tokens = 1'000'000,
+                   .cached_tokens = 400'000};
+  const Cost cost = ComputeCost("gpt-4.1", usage);
+  EXPECT_DOUBLE_EQ(cost.prompt, 1.2 + 0.2);
+  EXPECT_DOUBLE_EQ(cost.completion, 8.0);
+}
+
+TEST(ComputeCostTest, EveryTableModel) {
+  const TokenUsage m{.prompt_tokens = 1'000'000,
+                     .completion_tokens = 1'000'000,
+                     .cached_tokens = 0};
+  EXPECT_DOUBLE_EQ(ComputeCost("gpt-4o-mini", m).completion, 0.6);
+  EXPECT_DOUBLE_EQ(ComputeCost("gpt-4.1-mini", m).prompt, 0.4);
+  EXPECT_DOUBLE_EQ(ComputeCost("o3-mini", m).completion, 4.4);
+  EXPECT_DOUBLE_EQ(ComputeCost("deepseek-chat", m).prompt, 0.27);
+  const TokenUsage cached{.prompt_tokens = 1'000'000,
+                          .completion_tokens = 0,
+                          .cached_tokens = 1'000'000};
+  EXPECT_DOUBLE_EQ(ComputeCost("deepseek-chat", cached).prompt, 0.07);
+  EXPECT_DOUBLE_EQ(ComputeCost("gpt-4o-mini", cached).prompt, 0.075);
+}
+
+TEST(ComputeCostTest, UnknownModelIsFreeAndFlagged) {
+  const Cost cost = ComputeCost("llama-3", TokenUsage{.prompt_tokens = 10});
+  EXPECT_FALSE(cost.known_model);
+  EXPECT_EQ(cost.prompt, 0);
+  EXPECT_EQ(cost.completion, 0);
+}
+
+}  // namespace
+}  // namespace arxiv_digest

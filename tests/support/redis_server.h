@@ -1,0 +1,114 @@
+// A real redis-server per test, on a free loopback port with its own data
+// dir, plus a tiny synchronous client to inspect what the services wrote.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "tests/support/subprocess.h"
+
+struct redisContext;
+
+namespace arxiv_digest::testing {
+
+// Binds 127.0.0.1:0, reads the port the kernel chose and closes the socket.
+// Another process may take the port before the caller binds it: callers
+// retry (RedisServer does).
+absl::StatusOr<int> PickFreeLoopbackPort();
+
+struct RedisServerOptions {
+  bool appendonly = false;
+  // With appendonly: fsync every write, so even Kill() (SIGKILL) loses
+  // nothing and crash-recovery tests are deterministic.
+  bool appendfsync_always = true;
+  std::chrono::milliseconds start_deadline{10000};
+  std::string binary = "/usr/bin/redis-server";
+};
+
+class RedisServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(
+      RedisServerOptions options = {});
+
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+  ~RedisServer();  // stops the server and removes its data dir
+
+  int port() const { return port_; }
+  std::string url() const;  // "redis://127.0.0.1:P"
+  const std::string& dir() const { return dir_; }
+  bool Running() const;
+
+  absl::Status Stop();  // SIGTERM, waits for exit (redis flushes the AOF)
+  void Kill();          // SIGKILL: a crash
+  // Starts again on the same port and dir (so an AOF survives) and waits
+  // until PING answers PONG (not LOADING).
+  absl::Status Restart();
+
+  // redis-server's own log (stdout), for failure messages.
+  std::string Log() const;
+
+ private:
+  RedisServer() = default;
+  absl::Status Launch();  // start on port_/dir_ and wait for PONG
+
+  RedisServerOptions options_;
+  int port_ = 0;
+  std::string dir_;
+  std::unique_ptr<Subprocess> process_;
+  int generation_ = 0;  // log file name per launch, so restarts keep logs
+};
+
+// A decoded hiredis reply (owned copy).
+struct RedisReply {
+  enum class Type { kNil, kString, kStatus, kInteger, kArray, kError };
+  Type type = Type::kNil;
+  std::string str;  // kString, kStatus, kError
+  long long integer = 0;
+  std::vector<RedisReply> elements;
+
+  bool is_nil() const { return type == Type::kNil; }
+};
+
+// Synchronous hiredis connection for assertions and fixture setup.
+class RedisClient {
+ public:
+  static absl::StatusOr<RedisClient> Connect(
+      int port, std::chrono::milliseconds timeout = std::chrono::seconds(2));
+
+  RedisClient(RedisClient&&) noexcept;
+  RedisClient& operator=(RedisClient&&) noexcept;
+  ~RedisClient();
+
+  // Any command, binary-safe arguments. A Redis error reply is a value of
+  // Type::kError, not a failed status; I/O errors are statuses.
+  absl::StatusOr<RedisReply> Command(const std::vector<std::string>& args);
+
+  // Conveniences for the usual assertions; errors surface as statuses.
+  absl::StatusOr<std::optional<std::string>> HGet(const std::string& key,
+                                                  const std::string& field);
+  absl::StatusOr<std::map<std::string, std::string>> HGetAll(
+      const std::string& key);
+  absl::StatusOr<long long> XLen(const std::string& stream);
+  // Number of entries delivered to `group` and not yet XACKed.
+  absl::StatusOr<long long> XPendingCount(const std::string& stream,
+                                          const std::string& group);
+  absl::StatusOr<std::vector<std::string>> Keys(const std::string& pattern);
+
+ private:
+  explicit RedisClient(redisContext* ctx) : ctx_(ctx) {}
+  redisContext* ctx_ = nullptr;
+};
+
+// One-shot: connect, run one command, disconnect.
+absl::StatusOr<RedisReply> RedisCommand(int port,
+                                        const std::vector<std::string>& args);
+
+}  // namespace arxiv_digest::testing
