@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <thread>
@@ -66,7 +67,7 @@ struct ExpectedRun {
 };
 
 // "oai:arXiv.org:2504.03998v1" -> "2504.03998".
-std::string VersionlessId(std::string_view raw) {
+std::string VersionlessId(absl::string_view raw) {
   absl::ConsumePrefix(&raw, "oai:arXiv.org:");
   absl::ConsumePrefix(&raw, "https://arxiv.org/abs/");
   absl::ConsumePrefix(&raw, "http://arxiv.org/abs/");
@@ -194,9 +195,9 @@ std::vector<DigestEntry> ParseDigestJson(const std::string& text) {
 
 // Ids of the "## N. [Title](https://arxiv.org/abs/ID) ..." headings, in order.
 std::vector<std::string> MarkdownPaperOrder(const std::string& md) {
-  static constexpr std::string_view kLink = "](https://arxiv.org/abs/";
+  static constexpr absl::string_view kLink = "](https://arxiv.org/abs/";
   std::vector<std::string> ids;
-  for (std::string_view line : absl::StrSplit(md, '\n')) {
+  for (absl::string_view line : absl::StrSplit(md, '\n')) {
     if (!absl::StartsWith(line, "## ")) continue;
     const size_t at = line.find(kLink);
     if (at == std::string_view::npos) continue;
@@ -212,16 +213,45 @@ std::vector<std::string> MarkdownPaperOrder(const std::string& md) {
 std::optional<int64_t> MarkdownCount(const std::string& md,
                                      std::string_view label) {
   const std::string prefix = absl::StrCat(std::string(label), ": ");
-  for (std::string_view line : absl::StrSplit(md, '\n')) {
+  for (absl::string_view line : absl::StrSplit(md, '\n')) {
     if (!absl::ConsumePrefix(&line, prefix)) continue;
     int64_t n;
-    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(
-                             absl::string_view(line.data(), line.size())),
-                         &n)) {
+    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &n)) {
       return n;
     }
   }
   return std::nullopt;
+}
+
+// A readable account of how `got` differs from `want` (gtest cuts long
+// vectors): first differing position, ids missing, ids not expected.
+std::string DescribeOrderDiff(const std::vector<std::string>& got,
+                              const std::vector<std::string>& want) {
+  if (got == want) return "identical";
+  std::string out =
+      absl::StrCat("got ", got.size(), " ids, want ", want.size(), ". ");
+  for (size_t i = 0; i < std::max(got.size(), want.size()); ++i) {
+    const std::string g = i < got.size() ? got[i] : "(end)";
+    const std::string w = i < want.size() ? want[i] : "(end)";
+    if (g != w) {
+      const StubScore gs = StubScoreFor(g), ws = StubScoreFor(w);
+      absl::StrAppend(&out, "First difference at #", i + 1, ": got ", g, " (",
+                      gs.relevance, "/", gs.novelty, "), want ", w, " (",
+                      ws.relevance, "/", ws.novelty, "). ");
+      break;
+    }
+  }
+  const std::set<std::string> g(got.begin(), got.end());
+  const std::set<std::string> w(want.begin(), want.end());
+  std::vector<std::string> missing, extra;
+  std::set_difference(w.begin(), w.end(), g.begin(), g.end(),
+                      std::back_inserter(missing));
+  std::set_difference(g.begin(), g.end(), w.begin(), w.end(),
+                      std::back_inserter(extra));
+  absl::StrAppend(&out, "Missing: [", absl::StrJoin(missing, ", "),
+                  "]. Unexpected: [", absl::StrJoin(extra, ", "), "].");
+  if (g.size() != got.size()) absl::StrAppend(&out, " Duplicates present.");
+  return out;
 }
 
 std::string CopyConfigs(const std::string& out_dir) {
@@ -339,12 +369,12 @@ class DailyCycleTest : public ::testing::Test {
       auto list = client->Command({"CLIENT", "LIST"});
       if (list.ok()) {
         int readers = 0;
-        for (std::string_view line : absl::StrSplit(list->str, '\n')) {
+        for (absl::string_view line : absl::StrSplit(list->str, '\n')) {
           if (absl::StrContains(line, " cmd=xreadgroup")) ++readers;
         }
         if (readers >= n) return;
       }
-      for (const auto& p : processes_) {
+      for (Subprocess* p : daemons_) {
         ASSERT_TRUE(p->Running()) << "a service exited during start-up";
       }
       std::this_thread::sleep_for(milliseconds(50));
@@ -369,9 +399,10 @@ class DailyCycleTest : public ::testing::Test {
         const std::string& status = run["status"];
         if (status == "published" || status == "failed") return run;
       }
-      for (const auto& p : processes_) {
+      for (Subprocess* p : daemons_) {
         if (!p->Running()) {
-          ADD_FAILURE() << "a service died while the run was in progress";
+          ADD_FAILURE() << "a service died while the run was in progress: "
+                        << p->Describe(2000);
           return run;
         }
       }
@@ -428,6 +459,7 @@ class DailyCycleTest : public ::testing::Test {
   std::unique_ptr<FeedServer> feeds_;
   std::unique_ptr<OpenAiStub> stub_;
   std::vector<std::unique_ptr<Subprocess>> processes_;
+  std::vector<Subprocess*> daemons_;  // must keep running until SIGTERM
 };
 
 TEST_F(DailyCycleTest, RealDayIsFetchedScoredAndPublished) {
@@ -443,6 +475,7 @@ TEST_F(DailyCycleTest, RealDayIsFetchedScoredAndPublished) {
   Subprocess* scorer_b =
       StartService("scorer", "scorer-b", {"--consumer", "scorer-b"});
   ASSERT_TRUE(publisher && scorer_a && scorer_b);
+  daemons_ = {publisher, scorer_a, scorer_b};
   WaitForStreamReaders(2, seconds(20));
   ASSERT_FALSE(HasFatalFailure());
 
@@ -450,7 +483,7 @@ TEST_F(DailyCycleTest, RealDayIsFetchedScoredAndPublished) {
   ASSERT_NE(fetcher, nullptr);
   ASSERT_EQ(fetcher->WaitFor(seconds(60)), 0) << "fetcher --once failed";
   std::string run_id;
-  for (std::string_view line : absl::StrSplit(fetcher->ReadStdout(), '\n')) {
+  for (absl::string_view line : absl::StrSplit(fetcher->ReadStdout(), '\n')) {
     if (absl::ConsumePrefix(&line, "run_id=")) run_id = std::string(line);
   }
   ASSERT_FALSE(run_id.empty()) << "no run_id= line on the fetcher's stdout";
@@ -519,9 +552,8 @@ TEST_F(DailyCycleTest, RealDayIsFetchedScoredAndPublished) {
       ParseDigestJson(ReadFileOrEmpty(json_path));
   std::vector<std::string> digest_order;
   for (const DigestEntry& e : digest) digest_order.push_back(e.key);
-  EXPECT_EQ(digest_order, expected_order)
-      << "digest JSON order/content differs (" << digest_order.size() << " vs "
-      << expected_order.size() << " expected)";
+  EXPECT_TRUE(digest_order == expected_order)
+      << "digest JSON: " << DescribeOrderDiff(digest_order, expected_order);
   for (const DigestEntry& e : digest) {
     const StubScore s = StubScoreFor(e.key);
     EXPECT_EQ(e.relevance, s.relevance) << e.key;
@@ -538,7 +570,19 @@ TEST_F(DailyCycleTest, RealDayIsFetchedScoredAndPublished) {
             static_cast<int64_t>(expected_order.size()));
   EXPECT_EQ(MarkdownCount(md, "Total arXiv papers"), expected.total_papers);
   EXPECT_EQ(MarkdownCount(md, "Total scanned papers"), expected.scanned_papers);
-  EXPECT_EQ(MarkdownPaperOrder(md), expected_order);
+  const std::vector<std::string> md_order = MarkdownPaperOrder(md);
+  EXPECT_TRUE(md_order == expected_order)
+      << "markdown: " << DescribeOrderDiff(md_order, expected_order);
+
+  std::cerr << "e2e: " << expected.total_papers << " items, "
+            << expected.scanned_papers << " scanned, " << expected.kept.size()
+            << " kept, " << expected_order.size()
+            << " relevant; stub: " << stub_->requests()
+            << " requests, scorer-a "
+            << (by_client.count("scorer-a") ? by_client.at("scorer-a") : 0)
+            << " replies, scorer-b "
+            << (by_client.count("scorer-b") ? by_client.at("scorer-b") : 0)
+            << ", max concurrency " << stub_->max_concurrent() << "\n";
 
   // SIGTERM: each long-running service finishes and exits 0.
   for (Subprocess* p : {scorer_a, scorer_b, publisher}) p->Signal(SIGTERM);

@@ -191,7 +191,9 @@ TEST_F(FeedServerTest, ServesFilesByNameAnd404sOthers) {
   res = cli.Get("/rss/..%2Fetc%2Fpasswd");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
-  EXPECT_EQ((*feeds)->requests(), 3);
+  // The traversal attempt decodes to a path with '/', which no route
+  // matches: httplib's own 404, not counted as a feed request.
+  EXPECT_EQ((*feeds)->requests(), 2);
   EXPECT_EQ((*feeds)->requests_for("cs.CL+cs.CV+cs.MM+cs.LG+cs.SI"), 1);
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -38,21 +39,18 @@ constexpr char kUsage[] =
     "paper_topics.txt.\n";
 
 // Flags that take a value; anything else is a usage error.
-const std::vector<std::string>& KnownFlags() {
-  static const auto* flags = new std::vector<std::string>{"scored",
-                                                          "date",
-                                                          "model",
-                                                          "prompt-tokens",
-                                                          "completion-tokens",
-                                                          "cached-tokens",
-                                                          "total-papers",
-                                                          "scanned-papers",
-                                                          "configs",
-                                                          "out",
-                                                          "json-out",
-                                                          "html-out"};
-  return *flags;
-}
+constexpr std::string_view kKnownFlags[] = {"scored",
+                                            "date",
+                                            "model",
+                                            "prompt-tokens",
+                                            "completion-tokens",
+                                            "cached-tokens",
+                                            "total-papers",
+                                            "scanned-papers",
+                                            "configs",
+                                            "out",
+                                            "json-out",
+                                            "html-out"};
 
 struct UsageError {
   std::string message;
@@ -80,7 +78,7 @@ std::optional<UsageError> ParseFlags(int argc, char** argv,
       name.resize(eq);
     }
     bool known = false;
-    for (const std::string& f : KnownFlags()) known = known || f == name;
+    for (std::string_view f : kKnownFlags) known = known || f == name;
     if (!known) return UsageError{absl::StrCat("unknown flag --", name)};
     if (!value) {
       if (i + 1 >= argc) {
@@ -134,7 +132,7 @@ bool IsIsoDate(const std::string& s) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::ostringstream buf;
@@ -143,7 +141,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return buf.str();
 }
 
-absl::Status WriteFile(const std::string& path, const std::string& text) {
+absl::Status WriteWholeFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path));
   out << text;
@@ -156,7 +154,8 @@ absl::Status WriteFile(const std::string& path, const std::string& text) {
 // documents; the digest joins the pieces with blank lines itself.
 absl::StatusOr<std::string> ReadPromptFile(const std::string& dir,
                                            const std::string& name) {
-  absl::StatusOr<std::string> text = ReadFile(absl::StrCat(dir, "/", name));
+  absl::StatusOr<std::string> text =
+      ReadWholeFile(absl::StrCat(dir, "/", name));
   if (!text.ok()) return text.status();
   while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) {
     text->pop_back();
@@ -246,7 +245,7 @@ int RunRenderCommand(int argc, char** argv, std::ostream& out,
     return kExitUsage;
   }
 
-  absl::StatusOr<std::string> scored_text = ReadFile(o.scored_path);
+  absl::StatusOr<std::string> scored_text = ReadWholeFile(o.scored_path);
   if (!scored_text.ok()) {
     err << "publisher render: " << scored_text.status().message() << "\n";
     return kExitIo;
@@ -275,7 +274,7 @@ int RunRenderCommand(int argc, char** argv, std::ostream& out,
     outputs.emplace_back(o.html_out_path, RenderDigestHtml(o.header, *papers));
   }
   for (const auto& [path, text] : outputs) {
-    if (absl::Status st = WriteFile(path, text); !st.ok()) {
+    if (absl::Status st = WriteWholeFile(path, text); !st.ok()) {
       err << "publisher render: " << st.message() << "\n";
       return kExitIo;
     }

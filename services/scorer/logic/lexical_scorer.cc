@@ -223,6 +223,13 @@ bool IsFiller(const std::string& surface) {
   return FillerStems().count(Stem(surface)) > 0;
 }
 
+bool AllGeneric(const std::vector<std::string>& words) {
+  for (const std::string& w : words) {
+    if (!GenericStems().count(Stem(w))) return false;
+  }
+  return true;
+}
+
 // Occurrences of `phrase` as consecutive tokens of `tokens`.
 int CountPhrase(const std::vector<std::string>& tokens,
                 const std::vector<std::string>& phrase) {
@@ -308,7 +315,23 @@ void LexicalScorer::ParseTopics(absl::string_view text) {
       topics_.push_back(name);
       topic = static_cast<int>(topics_.size()) - 1;
       section = Section::kTopic;
-      AddList(name, kTopicName, topic, "");
+      // The name is one phrase ("Emerging Trends" must not become
+      // "emerging"), plus its abbreviation if it has one.
+      const size_t open = name.find('(');
+      const size_t close = name.find(')', open == std::string::npos ? 0 : open);
+      if (open != std::string::npos && close != std::string::npos &&
+          IsAcronym(
+              absl::string_view(name).substr(open + 1, close - open - 1))) {
+        const absl::string_view view(name);
+        const int phrase_term =
+            AddTerm(SurfaceTokens(view.substr(0, open)), kTopicName, topic, "");
+        const int acronym_term =
+            AddTerm(SurfaceTokens(view.substr(open + 1, close - open - 1)),
+                    kTopicName, topic, "");
+        terms_[acronym_term].group = terms_[phrase_term].group;
+      } else {
+        AddTerm(SurfaceTokens(name), kTopicName, topic, "");
+      }
       continue;
     }
     if (absl::StartsWith(line, "**Keywords")) {
@@ -347,21 +370,34 @@ void LexicalScorer::ParseTopics(absl::string_view text) {
 // examples, which become items of their own.
 void LexicalScorer::AddList(absl::string_view list, double weight, int topic,
                             absl::string_view kind) {
+  // "finetuning or inference tricks": alternatives are separate items.
+  auto add_alternatives = [&](absl::string_view text) {
+    int last = -1;
+    const std::string spaced = absl::StrCat(" ", text, " ");
+    for (absl::string_view a : absl::StrSplit(spaced, " or ")) {
+      for (absl::string_view b : absl::StrSplit(a, " and ")) {
+        const int added = AddItem(b, weight, topic, kind);
+        if (added >= 0) last = added;
+      }
+    }
+    return last;
+  };
   for (absl::string_view part : SplitTopLevel(list)) {
-    std::string main_text;
+    std::string pending;  // text since the last parenthesis
     size_t i = 0;
     while (i < part.size()) {
       const size_t open = part.find('(', i);
       if (open == absl::string_view::npos) {
-        absl::StrAppend(&main_text, part.substr(i));
+        absl::StrAppend(&pending, part.substr(i));
         break;
       }
-      absl::StrAppend(&main_text, part.substr(i, open - i));
+      absl::StrAppend(&pending, part.substr(i, open - i));
       size_t close = part.find(')', open);
       if (close == absl::string_view::npos) close = part.size();
       absl::string_view inner = part.substr(open + 1, close - open - 1);
       if (IsAcronym(inner)) {
-        AddItem(inner, weight, topic, kind);
+        AddPhraseWithAcronym(pending, inner, weight, topic, kind);
+        pending.clear();
       } else {
         inner = absl::StripAsciiWhitespace(inner);
         for (absl::string_view prefix :
@@ -374,23 +410,28 @@ void LexicalScorer::AddList(absl::string_view list, double weight, int topic,
       }
       i = close + 1;
     }
-    // "finetuning or inference tricks": alternatives are separate items.
-    std::string spaced = absl::StrCat(" ", main_text, " ");
-    std::vector<std::string> pieces;
-    for (absl::string_view a : absl::StrSplit(spaced, " or ")) {
-      for (absl::string_view b : absl::StrSplit(a, " and ")) {
-        pieces.emplace_back(b);
-      }
-    }
-    for (const std::string& piece : pieces) AddItem(piece, weight, topic, kind);
+    add_alternatives(pending);
   }
+}
+
+int LexicalScorer::AddPhraseWithAcronym(absl::string_view phrase,
+                                        absl::string_view acronym,
+                                        double weight, int topic,
+                                        absl::string_view kind) {
+  const int phrase_term = AddItem(phrase, weight, topic, kind);
+  const int acronym_term = AddTerm(SurfaceTokens(acronym), weight, topic, kind);
+  if (phrase_term >= 0 && acronym_term >= 0) {
+    terms_[acronym_term].group = terms_[phrase_term].group;
+  }
+  return acronym_term;
 }
 
 // One item, "feature/dictionary learning" -> "feature learning" and
 // "dictionary learning". A short item is one phrase; a long one is broken at
 // filler words into phrases of at most three words.
-void LexicalScorer::AddItem(absl::string_view item, double weight, int topic,
-                            absl::string_view kind) {
+int LexicalScorer::AddItem(absl::string_view item, double weight, int topic,
+                           absl::string_view kind) {
+  int last = -1;
   std::vector<std::string> variants = {std::string(item)};
   for (bool expanded = true; expanded;) {
     expanded = false;
@@ -423,16 +464,18 @@ void LexicalScorer::AddItem(absl::string_view item, double weight, int topic,
     while (!words.empty() && IsFiller(words.back())) words.pop_back();
     if (words.empty()) continue;
     if (words.size() <= 3) {
-      if (words.size() == 1 && GenericStems().count(Stem(words[0]))) continue;
-      AddTerm(words, weight, topic, kind);
+      if (AllGeneric(words)) continue;
+      last = AddTerm(words, weight, topic, kind);
       continue;
     }
     // Prose: runs of non-filler words, each a phrase (long runs give their
     // word pairs), plus their specific single words at reduced weight.
     std::vector<std::string> run;
     auto flush = [&] {
-      if (run.size() >= 2 && run.size() <= 3) {
-        AddTerm(run, weight, topic, kind);
+      if (AllGeneric(run)) {
+        // "neural networks": generic words make no topic together either.
+      } else if (run.size() >= 2 && run.size() <= 3) {
+        last = AddTerm(run, weight, topic, kind);
       } else if (run.size() > 3) {
         for (size_t i = 0; i + 1 < run.size(); ++i) {
           AddTerm({run[i], run[i + 1]}, weight * kDerivedWordFactor, topic,
@@ -455,10 +498,11 @@ void LexicalScorer::AddItem(absl::string_view item, double weight, int topic,
     }
     flush();
   }
+  return last;
 }
 
-void LexicalScorer::AddTerm(const std::vector<std::string>& words,
-                            double weight, int topic, absl::string_view kind) {
+int LexicalScorer::AddTerm(const std::vector<std::string>& words, double weight,
+                           int topic, absl::string_view kind) {
   Term term;
   for (const std::string& w : words) term.stems.push_back(Stem(w));
   for (Term& existing : terms_) {
@@ -479,13 +523,15 @@ void LexicalScorer::AddTerm(const std::vector<std::string>& words,
             existing.topics.end()) {
       existing.topics.push_back(topic);
     }
-    return;
+    return static_cast<int>(&existing - terms_.data());
   }
   term.display = absl::StrJoin(words, " ");
   term.weight = weight;
   if (topic >= 0) term.topics.push_back(topic);
   term.kind = std::string(kind);
+  term.group = static_cast<int>(terms_.size());
   terms_.push_back(std::move(term));
+  return term.group;
 }
 
 double LexicalScorer::TermWeight(std::string_view phrase) const {
@@ -507,23 +553,34 @@ Score LexicalScorer::ScorePaper(const Paper& paper) const {
       topics_.size());
   std::vector<std::pair<double, std::string>> keyword_terms;
   std::vector<std::pair<double, std::string>> against;
+  // The strongest hit of each concept group, in file order.
+  std::map<int, std::pair<double, const Term*>> hits;
   for (const Term& term : terms_) {
     const double factor = HitFactor(CountPhrase(title, term.stems),
                                     CountPhrase(abstract, term.stems));
     if (factor == 0) continue;
     const double contribution = term.weight * factor;
+    auto [it, inserted] =
+        hits.emplace(term.group, std::pair(contribution, &term));
+    if (!inserted && std::abs(contribution) > std::abs(it->second.first)) {
+      it->second = {contribution, &term};
+    }
+  }
+  for (const auto& [group, hit] : hits) {
+    const auto& [contribution, term] = hit;
     if (contribution < 0) {
       negative -= contribution;
       against.emplace_back(-contribution,
-                           absl::StrCat(term.display, " (", term.kind, ")"));
+                           absl::StrCat(term->display, " (", term->kind, ")"));
       continue;
     }
     positive += contribution;
-    if (term.topics.empty())
-      keyword_terms.emplace_back(contribution, term.display);
-    for (int t : term.topics) {
+    if (term->topics.empty()) {
+      keyword_terms.emplace_back(contribution, term->display);
+    }
+    for (int t : term->topics) {
       topic_weight[t] += contribution;
-      topic_terms[t].emplace_back(contribution, term.display);
+      topic_terms[t].emplace_back(contribution, term->display);
     }
   }
 

@@ -41,16 +41,22 @@ class LexicalScorer {
     double weight = 0;        // > 0 relevant, < 0 irrelevant/application
     std::vector<int> topics;  // indexes into topics_; empty = keyword lists
     std::string kind;         // for negatives: "irrelevant", "application"
+    // Terms naming one concept ("mixture of experts" and its "moe") share a
+    // group; a paper's hits on a group count once, at the strongest term.
+    int group = 0;
   };
 
   // absl::string_view: Debian's Abseil does not alias std::string_view.
   void ParseTopics(absl::string_view text);
   void AddList(absl::string_view list, double weight, int topic,
                absl::string_view kind);
-  void AddItem(absl::string_view item, double weight, int topic,
-               absl::string_view kind);
-  void AddTerm(const std::vector<std::string>& words, double weight, int topic,
-               absl::string_view kind);
+  // Return the index of the last term added or merged into, -1 if none.
+  int AddPhraseWithAcronym(absl::string_view phrase, absl::string_view acronym,
+                           double weight, int topic, absl::string_view kind);
+  int AddItem(absl::string_view item, double weight, int topic,
+              absl::string_view kind);
+  int AddTerm(const std::vector<std::string>& words, double weight, int topic,
+              absl::string_view kind);
 
   std::vector<std::string> topics_;
   std::vector<Term> terms_;

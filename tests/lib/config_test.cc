@@ -1,0 +1,167 @@
+#include "lib/config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace arxiv_digest {
+namespace {
+
+const char kRepo[] = ARXIV_DIGEST_SOURCE_DIR;
+
+TEST(ParseIniTest, SectionsKeysCommentsAndInlineComments) {
+  absl::StatusOr<IniFile> ini = ParseIni(
+      "; comment\n[SELECTION]\nModel = gpt-4o-mini ; inline\n"
+      "# another\nabstract_batch_size: 7\n\n[OUTPUT]\noutput_path = out/\n");
+  ASSERT_TRUE(ini.ok()) << ini.status();
+  EXPECT_EQ(ini->at("SELECTION").at("model"), "gpt-4o-mini");
+  EXPECT_EQ(ini->at("SELECTION").at("abstract_batch_size"), "7");
+  EXPECT_EQ(ini->at("OUTPUT").at("output_path"), "out/");
+}
+
+TEST(ParseIniTest, SettingOutsideSectionIsAnError) {
+  absl::StatusOr<IniFile> ini = ParseIni("model = x\n");
+  ASSERT_FALSE(ini.ok());
+  EXPECT_NE(ini.status().message().find("line 1"), std::string::npos);
+}
+
+TEST(ConfigFromIniTest, ReadsThePythonToolSettings) {
+  absl::StatusOr<IniFile> ini = ParseIni(
+      "[SELECTION]\nmodel = gpt-4o\nabstract_batch_size = 9\nabstract_retry = "
+      "2\nlimit_per_minute = 30\nrun_author_match = yes\nauthor_match_score = "
+      "15.5\n[FILTERING]\narxiv_category = cs.LG, cs.CL ,stat.ML\n"
+      "announce_type = new,cross,replace\nforce_primary = false\n"
+      "relevance_cutoff = 6\nnovelty_cutoff = 5\n[OUTPUT]\noutput_path = "
+      "digests/\ndump_json = false\ndump_md = true\npush_to_slack = off\n");
+  ASSERT_TRUE(ini.ok());
+  absl::StatusOr<Config> c = ConfigFromIni(*ini);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->selection.abstract_batch_size, 9);
+  EXPECT_EQ(c->selection.abstract_retry, 2);
+  EXPECT_EQ(c->selection.limit_per_minute, 30);
+  EXPECT_TRUE(c->selection.run_author_match);
+  EXPECT_DOUBLE_EQ(c->selection.author_match_score, 15.5);
+  EXPECT_EQ(c->filtering.arxiv_categories,
+            (std::vector<std::string>{"cs.LG", "cs.CL", "stat.ML"}));
+  EXPECT_EQ(c->filtering.announce_types,
+            (std::vector<std::string>{"new", "cross", "replace"}));
+  EXPECT_FALSE(c->filtering.force_primary);
+  EXPECT_EQ(c->filtering.relevance_cutoff, 6);
+  EXPECT_EQ(c->filtering.novelty_cutoff, 5);
+  EXPECT_EQ(c->output.output_path, "digests/");
+  EXPECT_FALSE(c->output.dump_json);
+  EXPECT_FALSE(c->output.push_to_slack);
+}
+
+TEST(ConfigFromIniTest, DefaultAnnounceTypesAreNewAndCross) {
+  absl::StatusOr<Config> c =
+      ConfigFromIni(*ParseIni("[FILTERING]\narxiv_category = cs.LG\n"));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->filtering.announce_types,
+            (std::vector<std::string>{"new", "cross"}));
+}
+
+// Every bad value stops with a message naming the setting.
+TEST(ConfigFromIniTest, BadValuesNameTheSetting) {
+  const std::map<std::string, std::string> cases = {
+      {"[SELECTION]\nabstract_batch_size = many\n[FILTERING]\narxiv_category=a",
+       "[SELECTION] abstract_batch_size"},
+      {"[SELECTION]\nabstract_batch_size = 0\n[FILTERING]\narxiv_category=a",
+       "[SELECTION] abstract_batch_size"},
+      {"[SELECTION]\nrun_author_match = maybe\n[FILTERING]\narxiv_category=a",
+       "[SELECTION] run_author_match"},
+      {"[FILTERING]\narxiv_category =\n", "[FILTERING] arxiv_category"},
+      {"[FILTERING]\narxiv_category = cs.LG\nannounce_type = new,weird\n",
+       "[FILTERING] announce_type"},
+      {"[FILTERING]\narxiv_category = cs.LG\nrelevance_cutoff = high\n",
+       "[FILTERING] relevance_cutoff"},
+      {"[FILTERING]\narxiv_category = cs.LG\n[OUTPUT]\ndump_md = sometimes\n",
+       "[OUTPUT] dump_md"},
+  };
+  for (const auto& [text, setting] : cases) {
+    absl::StatusOr<IniFile> ini = ParseIni(text);
+    ASSERT_TRUE(ini.ok()) << text;
+    absl::StatusOr<Config> c = ConfigFromIni(*ini);
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_NE(c.status().message().find(setting), std::string::npos)
+        << c.status().message();
+  }
+}
+
+TEST(ParseAuthorsTest, NameIdLinesAndComments) {
+  std::vector<FollowedAuthor> a =
+      ParseAuthors("# followed\nYoshua Bengio, 1751762\n\n  Geoffrey Hinton ,"
+                   "1695689\nNo Id Person\n");
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[0].name, "Yoshua Bengio");
+  EXPECT_EQ(a[0].id, "1751762");
+  EXPECT_EQ(a[1].name, "Geoffrey Hinton");
+  EXPECT_EQ(a[1].id, "1695689");
+  EXPECT_EQ(a[2].name, "No Id Person");
+  EXPECT_EQ(a[2].id, "");
+}
+
+std::map<std::string, std::string>* g_env = nullptr;
+std::string FakeEnv(const char* name) {
+  auto it = g_env->find(name);
+  return it == g_env->end() ? "" : it->second;
+}
+
+TEST(ApplyEnvironmentTest, OverridesAndValidates) {
+  std::map<std::string, std::string> env = {
+      {"OPENAI_API_KEY", "sk-test"},
+      {"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"},
+      {"REDIS_URL", "redis://10.0.0.1:6380/2"},
+      {"ARXIV_RSS_URL", "file:///tmp/feeds/"}};
+  g_env = &env;
+  EnvironmentConfig e;
+  ASSERT_TRUE(ApplyEnvironment(&FakeEnv, e).ok());
+  EXPECT_EQ(e.openai_api_key, "sk-test");
+  EXPECT_EQ(e.openai_base_url, "http://127.0.0.1:9/v1");
+  EXPECT_EQ(e.redis_url, "redis://10.0.0.1:6380/2");
+  EXPECT_EQ(e.arxiv_rss_url, "file:///tmp/feeds/");
+
+  env = {{"REDIS_URL", "localhost:6379"}};
+  EnvironmentConfig bad;
+  absl::Status s = ApplyEnvironment(&FakeEnv, bad);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("REDIS_URL"), std::string::npos);
+
+  env = {{"OPENAI_BASE_URL", "api.openai.com"}};
+  EnvironmentConfig bad2;
+  s = ApplyEnvironment(&FakeEnv, bad2);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("OPENAI_BASE_URL"), std::string::npos);
+  g_env = nullptr;
+}
+
+TEST(LoadConfigTest, ShippedDefaultConfigLoads) {
+  absl::StatusOr<Config> c = LoadConfig(std::string(kRepo) + "/configs");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->selection.model, "gpt-4o");
+  EXPECT_EQ(c->filtering.relevance_cutoff, 8);
+  EXPECT_EQ(c->filtering.novelty_cutoff, 7);
+  EXPECT_EQ(c->prompts.base.rfind("You are a helpful paper reading", 0), 0u);
+  EXPECT_EQ(c->prompts.postfix.rfind("## Instructions", 0), 0u);
+  EXPECT_EQ(c->prompts.score_criteria.rfind("## Scoring Criteria", 0), 0u);
+  EXPECT_EQ(c->prompts.topics.rfind("## Relevant Topics", 0), 0u);
+  EXPECT_NE(c->prompts.topics.back(), '\n');
+}
+
+TEST(LoadConfigTest, MissingFileIsNamed) {
+  std::string dir = ::testing::TempDir() + "/config_missing";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/config.ini") << "[FILTERING]\narxiv_category=cs.LG\n";
+  absl::StatusOr<Config> c = LoadConfig(dir);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("base_prompt.txt"), std::string::npos)
+      << c.status();
+  absl::StatusOr<Config> none = LoadConfig(dir + "/nope");
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("config.ini"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace arxiv_digest

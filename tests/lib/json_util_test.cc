@@ -1,0 +1,64 @@
+#include "lib/json/json_util.h"
+
+#include <gtest/gtest.h>
+
+namespace arxiv_digest {
+namespace {
+
+TEST(JsonUtilTest, PaperRoundTripKeepsEveryField) {
+  Paper p;
+  p.arxiv_id = "2504.03650";
+  p.version = 2;
+  p.title = "A \"quoted\" title\twith tab";
+  p.authors = {"Mehmet Yama\\c{c}", "Zo\xC3\xAB Doe"};
+  p.abstract = "Line one\nline two";
+  p.announce_type = "cross";
+  p.categories = {"cs.LG", "stat.ML"};
+  p.feed = "cs.LG";
+  p.position = 41;
+  absl::StatusOr<Paper> back = PaperFromJson(PaperToJson(p));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, p);
+}
+
+TEST(JsonUtilTest, ScoreAndUsageRoundTrip) {
+  Score s;
+  s.arxiv_id = "2504.1";
+  s.relevance = 9;
+  s.novelty = 7;
+  s.comment = "MoE";
+  s.author_match = true;
+  s.author_match_score = 20.5;
+  s.scored = false;
+  s.error = "why";
+  absl::StatusOr<Score> back = ScoreFromJson(ScoreToJson(s));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, s);
+  TokenUsage u{100, 20, 30};
+  absl::StatusOr<TokenUsage> ub = UsageFromJson(UsageToJson(u));
+  ASSERT_TRUE(ub.ok());
+  EXPECT_EQ(*ub, u);
+}
+
+TEST(JsonUtilTest, BadInputGivesErrorsNotCrashes) {
+  EXPECT_FALSE(PaperFromJson("not json").ok());
+  EXPECT_FALSE(PaperFromJson("[1,2]").ok());
+  // Wrong types are treated as missing, never read blindly.
+  absl::StatusOr<Paper> wrong =
+      PaperFromJson(R"({"arxiv_id": 5, "title": "t", "authors": [], "abstract": ""})");
+  EXPECT_FALSE(wrong.ok());
+  absl::StatusOr<Paper> bad_authors = PaperFromJson(
+      R"({"arxiv_id": "1", "title": "t", "authors": [1], "abstract": ""})");
+  EXPECT_FALSE(bad_authors.ok());
+  EXPECT_FALSE(ScoreFromJson(R"({"relevance": 3})").ok());
+  absl::StatusOr<rapidjson::Document> doc = ParseJson("{\"a\": ");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("offset"), std::string::npos);
+}
+
+TEST(JsonUtilTest, QuoteEscapesControlCharacters) {
+  EXPECT_EQ(JsonQuote("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
+}
+
+}  // namespace
+}  // namespace arxiv_digest
