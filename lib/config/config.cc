@@ -220,6 +220,26 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
     }
   }
 
+  SectionReader fetcher(ini, "FETCHER");
+  DIGEST_RETURN_IF_ERROR(
+      fetcher.Int("seen_ttl_days", config.fetcher.seen_ttl_days, 1));
+  DIGEST_RETURN_IF_ERROR(fetcher.String("contact", config.fetcher.contact));
+  DIGEST_RETURN_IF_ERROR(fetcher.Int("min_request_interval_ms",
+                                     config.fetcher.min_request_interval_ms, 0));
+  DIGEST_RETURN_IF_ERROR(
+      fetcher.Int("max_retries", config.fetcher.max_retries, 0));
+  DIGEST_RETURN_IF_ERROR(fetcher.Int("request_timeout_seconds",
+                                     config.fetcher.request_timeout_seconds, 1));
+  DIGEST_RETURN_IF_ERROR(
+      fetcher.Int("lock_ttl_seconds", config.fetcher.lock_ttl_seconds, 1));
+  // A contact ends up in an HTTP header: no line breaks or control bytes.
+  for (char c : config.fetcher.contact) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError(
+          "[FETCHER] contact: must not contain control characters");
+    }
+  }
+
   SectionReader output(ini, "OUTPUT");
   DIGEST_RETURN_IF_ERROR(output.String("output_path", config.output.output_path));
   DIGEST_RETURN_IF_ERROR(output.Bool("dump_json", config.output.dump_json));
@@ -243,6 +263,12 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
   if (std::string v = lookup("ARXIV_RSS_URL"); !v.empty()) {
     env.arxiv_rss_url = v;
   }
+  if (std::string v = lookup("ARXIV_API_URL"); !v.empty()) {
+    env.arxiv_api_url = v;
+  }
+  if (std::string v = lookup("ARXIV_OAI_URL"); !v.empty()) {
+    env.arxiv_oai_url = v;
+  }
   auto starts_with = [](const std::string& s, std::string_view p) {
     return s.compare(0, p.size(), p) == 0;
   };
@@ -261,6 +287,15 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
     return absl::InvalidArgumentError(
         absl::StrCat("ARXIV_RSS_URL: '", env.arxiv_rss_url,
                      "' is not an http(s):// or file:// URL"));
+  }
+  for (const auto& [name, url] :
+       {std::pair<const char*, const std::string*>{"ARXIV_API_URL",
+                                                   &env.arxiv_api_url},
+        {"ARXIV_OAI_URL", &env.arxiv_oai_url}}) {
+    if (!starts_with(*url, "http://") && !starts_with(*url, "https://")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": '", *url, "' is not an http(s):// URL"));
+    }
   }
   return absl::OkStatus();
 }

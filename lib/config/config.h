@@ -34,6 +34,17 @@ struct FilteringConfig {
   int novelty_cutoff = 0;
 };
 
+// [FETCHER]: how the fetcher treats arXiv (politeness) and what it remembers
+// between runs (de-duplication).
+struct FetcherConfig {
+  int seen_ttl_days = 30;  // how long a delivered paper is remembered
+  std::string contact;     // e-mail/URL put in the User-Agent for arXiv
+  int min_request_interval_ms = 3000;  // arXiv asks for >= 3 s between calls
+  int max_retries = 4;                 // extra attempts after a failed request
+  int request_timeout_seconds = 60;
+  int lock_ttl_seconds = 600;  // expiry of the one-fetcher-per-day lock
+};
+
 struct OutputConfig {
   std::string output_path = "out/";
   bool dump_json = true;
@@ -55,11 +66,15 @@ struct EnvironmentConfig {
   std::string openai_base_url = "https://api.openai.com/v1";  // OPENAI_BASE_URL
   std::string redis_url = "redis://127.0.0.1:6379";            // REDIS_URL
   std::string arxiv_rss_url = "https://rss.arxiv.org/rss/";    // ARXIV_RSS_URL
+  // Backfill endpoints: the query API (Atom, id_list) and OAI-PMH.
+  std::string arxiv_api_url = "https://export.arxiv.org/api/query";  // ARXIV_API_URL
+  std::string arxiv_oai_url = "https://oaipmh.arxiv.org/oai";        // ARXIV_OAI_URL
 };
 
 struct Config {
   SelectionConfig selection;
   FilteringConfig filtering;
+  FetcherConfig fetcher;
   OutputConfig output;
   PromptTexts prompts;
   std::vector<FollowedAuthor> authors;
@@ -80,7 +95,8 @@ std::vector<FollowedAuthor> ParseAuthors(const std::string& text);
 // e.g. "[SELECTION] abstract_batch_size: 'abc' is not an integer".
 absl::StatusOr<Config> ConfigFromIni(const IniFile& ini);
 
-// Applies OPENAI_API_KEY, OPENAI_BASE_URL, REDIS_URL, ARXIV_RSS_URL from a
+// Applies OPENAI_API_KEY, OPENAI_BASE_URL, REDIS_URL, ARXIV_RSS_URL,
+// ARXIV_API_URL, ARXIV_OAI_URL from a
 // lookup function (getenv in services, a map in tests).
 using EnvLookup = std::string (*)(const char* name);
 absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env);

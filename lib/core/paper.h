@@ -60,6 +60,10 @@ struct RunManifest {
   int64_t scanned_papers = 0;  // kept items summed per category
   int64_t papers_to_score = 0; // unique papers appended to the stream
   std::string status;          // see RunStatus below
+  // Why a run has no papers (status no_announcements), e.g. "feed not
+  // updated since the last run"; empty otherwise.
+  std::string reason;
+  int64_t skipped_seen = 0;  // selected papers already delivered earlier
 };
 
 namespace run_status {

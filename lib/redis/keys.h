@@ -44,4 +44,27 @@ inline std::string Digest(const std::string& profile, const std::string& date,
 }
 inline std::string LatestRun() { return std::string(kPrefix) + "latest-run"; }
 
+// Fetcher memory across runs (see services/fetcher/README.md).
+// Delivered papers: value = last delivered version, with a TTL.
+inline std::string Seen(const std::string& arxiv_id) {
+  return std::string(kPrefix) + "seen:" + arxiv_id;
+}
+// Channel date of the last run that used this configured feed entry.
+inline std::string LastFeedDate(const std::string& category) {
+  return std::string(kPrefix) + "last-feed-date:" + category;
+}
+// Conditional-GET validators of a URL: hash {etag, last_modified}.
+inline std::string HttpCache(const std::string& url) {
+  return std::string(kPrefix) + "http-cache:" + url;
+}
+// Shared by every fetcher replica: at most one arXiv request at a time and a
+// minimum interval between requests.
+inline std::string RateLimit(const std::string& host) {
+  return std::string(kPrefix) + "ratelimit:" + host;
+}
+// One fetcher replica per day's fetch (or per backfill).
+inline std::string FetchLock(const std::string& what) {
+  return std::string(kPrefix) + "lock:fetch:" + what;
+}
+
 }  // namespace arxiv_digest::keys

@@ -137,6 +137,73 @@ TEST(ApplyEnvironmentTest, OverridesAndValidates) {
   g_env = nullptr;
 }
 
+// [FETCHER]: defaults when absent, values when set, errors name the setting.
+TEST(ConfigFromIniTest, FetcherSection) {
+  absl::StatusOr<Config> d =
+      ConfigFromIni(*ParseIni("[FILTERING]\narxiv_category = cs.LG\n"));
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->fetcher.seen_ttl_days, 30);
+  EXPECT_EQ(d->fetcher.contact, "");
+  EXPECT_EQ(d->fetcher.min_request_interval_ms, 3000);
+  EXPECT_EQ(d->fetcher.max_retries, 4);
+  EXPECT_EQ(d->fetcher.request_timeout_seconds, 60);
+  EXPECT_EQ(d->fetcher.lock_ttl_seconds, 600);
+
+  absl::StatusOr<Config> c = ConfigFromIni(*ParseIni(
+      "[FILTERING]\narxiv_category = cs.LG\n[FETCHER]\nseen_ttl_days = 7\n"
+      "contact = digest@example.org\nmin_request_interval_ms = 0\n"
+      "max_retries = 0\nrequest_timeout_seconds = 5\nlock_ttl_seconds = 90\n"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->fetcher.seen_ttl_days, 7);
+  EXPECT_EQ(c->fetcher.contact, "digest@example.org");
+  EXPECT_EQ(c->fetcher.min_request_interval_ms, 0);
+  EXPECT_EQ(c->fetcher.max_retries, 0);
+  EXPECT_EQ(c->fetcher.request_timeout_seconds, 5);
+  EXPECT_EQ(c->fetcher.lock_ttl_seconds, 90);
+
+  const std::map<std::string, std::string> bad = {
+      {"seen_ttl_days = 0", "[FETCHER] seen_ttl_days"},
+      {"seen_ttl_days = month", "[FETCHER] seen_ttl_days"},
+      {"min_request_interval_ms = -1", "[FETCHER] min_request_interval_ms"},
+      {"max_retries = lots", "[FETCHER] max_retries"},
+      {"request_timeout_seconds = 0", "[FETCHER] request_timeout_seconds"},
+      {"lock_ttl_seconds = x", "[FETCHER] lock_ttl_seconds"},
+  };
+  for (const auto& [line, setting] : bad) {
+    absl::StatusOr<Config> e = ConfigFromIni(*ParseIni(
+        "[FILTERING]\narxiv_category = cs.LG\n[FETCHER]\n" + line + "\n"));
+    ASSERT_FALSE(e.ok()) << line;
+    EXPECT_NE(e.status().message().find(setting), std::string::npos)
+        << e.status().message();
+  }
+  IniFile ini = *ParseIni("[FILTERING]\narxiv_category = cs.LG\n");
+  ini["FETCHER"]["contact"] = "a@b.c\r\nX-Injected: 1";
+  absl::StatusOr<Config> injected = ConfigFromIni(ini);
+  ASSERT_FALSE(injected.ok());
+  EXPECT_NE(injected.status().message().find("[FETCHER] contact"),
+            std::string::npos);
+}
+
+TEST(ApplyEnvironmentTest, BackfillEndpoints) {
+  EnvironmentConfig defaults;
+  EXPECT_EQ(defaults.arxiv_api_url, "https://export.arxiv.org/api/query");
+  EXPECT_EQ(defaults.arxiv_oai_url, "https://oaipmh.arxiv.org/oai");
+  std::map<std::string, std::string> env = {
+      {"ARXIV_API_URL", "http://127.0.0.1:1/api/query"},
+      {"ARXIV_OAI_URL", "http://127.0.0.1:1/oai"}};
+  g_env = &env;
+  EnvironmentConfig e;
+  ASSERT_TRUE(ApplyEnvironment(&FakeEnv, e).ok());
+  EXPECT_EQ(e.arxiv_api_url, "http://127.0.0.1:1/api/query");
+  EXPECT_EQ(e.arxiv_oai_url, "http://127.0.0.1:1/oai");
+  env = {{"ARXIV_OAI_URL", "oaipmh.arxiv.org/oai"}};
+  EnvironmentConfig bad;
+  absl::Status s = ApplyEnvironment(&FakeEnv, bad);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("ARXIV_OAI_URL"), std::string::npos);
+  g_env = nullptr;
+}
+
 TEST(LoadConfigTest, ShippedDefaultConfigLoads) {
   absl::StatusOr<Config> c = LoadConfig(std::string(kRepo) + "/configs");
   ASSERT_TRUE(c.ok()) << c.status();

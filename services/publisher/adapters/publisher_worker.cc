@@ -151,6 +151,12 @@ absl::StatusOr<int> PublisherWorker::Step() {
 void PublisherWorker::Run() {
   while (!ShutdownRequested()) {
     absl::StatusOr<int> handled = Step();
+    if (!handled.ok() &&
+        handled.status().message().find("NOGROUP") != std::string::npos) {
+      // Redis came back without our groups (restarted without persistence).
+      LogWarning("consumer groups missing; re-creating them");
+      handled = Init().ok() ? absl::StatusOr<int>(0) : handled;
+    }
     if (!handled.ok()) {
       LogError("publisher step failed",
                {{"error", std::string(handled.status().message())}});

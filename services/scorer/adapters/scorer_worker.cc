@@ -115,6 +115,14 @@ absl::Status ScorerWorker::ScoreRun(const std::string& run_id,
 
 absl::StatusOr<int> ScorerWorker::Step() {
   absl::StatusOr<std::vector<StreamEntry>> entries = NextEntries();
+  if (!entries.ok() &&
+      entries.status().message().find("NOGROUP") != std::string::npos) {
+    // Redis came back without our group (restarted without persistence):
+    // re-create it instead of failing forever.
+    LogWarning("consumer group missing; re-creating it");
+    if (absl::Status s = Init(); !s.ok()) return s;
+    return 0;
+  }
   if (!entries.ok()) return entries.status();
   if (entries->empty()) return 0;
 

@@ -1,0 +1,132 @@
+// The stream backlog gauges against a real redis-server: what XLEN and
+// XINFO GROUPS say must be what the registry exports.
+#include "lib/metrics/stream_metrics.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "lib/redis/redis_client.h"
+#include "tests/support/redis_server.h"
+
+namespace arxiv_digest {
+namespace {
+
+// The value of the sample of `name` whose labels include all of `labels`.
+std::optional<double> Sample(prometheus::Registry& registry,
+                             const std::string& name,
+                             const std::map<std::string, std::string>& labels) {
+  for (const prometheus::MetricFamily& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const prometheus::ClientMetric& metric : family.metric) {
+      size_t matched = 0;
+      for (const prometheus::ClientMetric::Label& l : metric.label) {
+        auto it = labels.find(l.name);
+        if (it != labels.end() && it->second == l.value) ++matched;
+      }
+      if (matched != labels.size()) continue;
+      if (family.type == prometheus::MetricType::Counter) {
+        return metric.counter.value;
+      }
+      return metric.gauge.value;
+    }
+  }
+  return std::nullopt;
+}
+
+class StreamMetricsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    auto client = RedisClient::Connect(server_->url());
+    ASSERT_TRUE(client.ok()) << client.status();
+    client_ = *std::move(client);
+  }
+
+  void Add(const std::string& stream, int n) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(client_->XAdd(stream, {{"i", std::to_string(i)}}).ok());
+    }
+  }
+
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<RedisClient> client_;
+  std::shared_ptr<prometheus::Registry> registry_ =
+      std::make_shared<prometheus::Registry>();
+};
+
+TEST_F(StreamMetricsTest, LengthPendingAndLagFollowTheGroup) {
+  ASSERT_TRUE(client_->EnsureGroup("papers", "scorers").ok());
+  Add("papers", 5);
+  StreamMetrics metrics(registry_, server_->url(),
+                        {{"papers", "scorers"}, {"dead", ""}});
+  ASSERT_TRUE(metrics.Refresh().ok());
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_length", {{"stream", "papers"}}),
+            5);
+  // A stream nobody wrote is simply empty.
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_length", {{"stream", "dead"}}), 0);
+  const std::map<std::string, std::string> group = {{"stream", "papers"},
+                                                    {"group", "scorers"}};
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_pending_entries", group), 0);
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_lag_entries", group), 5);
+
+  // Two read, one of them acknowledged: 1 pending, 3 never delivered.
+  auto read = client_->XReadGroup("scorers", "c1", "papers", 2,
+                                  std::chrono::milliseconds(0));
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 2u);
+  ASSERT_TRUE(client_->XAck("papers", "scorers", {read->front().id}).ok());
+  ASSERT_TRUE(metrics.Refresh().ok());
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_pending_entries", group), 1);
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_lag_entries", group), 3);
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_metrics_refresh_errors_total", {}),
+            0);
+}
+
+TEST_F(StreamMetricsTest, MissingGroupHasNoSampleRatherThanAZero) {
+  Add("scores", 2);
+  StreamMetrics metrics(registry_, server_->url(), {{"scores", "publishers"}});
+  ASSERT_TRUE(metrics.Refresh().ok());
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_length", {{"stream", "scores"}}),
+            2);
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_pending_entries",
+                   {{"group", "publishers"}}),
+            std::nullopt);
+
+  // Once the group appears, so do its gauges.
+  ASSERT_TRUE(client_->EnsureGroup("scores", "publishers").ok());
+  ASSERT_TRUE(metrics.Refresh().ok());
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_lag_entries",
+                   {{"stream", "scores"}, {"group", "publishers"}}),
+            2);
+}
+
+TEST_F(StreamMetricsTest, BackgroundThreadRefreshesAndCountsRedisOutages) {
+  ASSERT_TRUE(client_->EnsureGroup("papers", "scorers").ok());
+  Add("papers", 3);
+  StreamMetrics metrics(registry_, server_->url(), {{"papers", "scorers"}},
+                        std::chrono::milliseconds(50));
+  metrics.Start();
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (Sample(*registry_, "arxiv_stream_length", {{"stream", "papers"}}) !=
+             3.0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(Sample(*registry_, "arxiv_stream_length", {{"stream", "papers"}}),
+            3);
+
+  ASSERT_TRUE(server_->Stop().ok());
+  EXPECT_FALSE(metrics.Refresh().ok());
+  EXPECT_GE(Sample(*registry_, "arxiv_stream_metrics_refresh_errors_total", {}),
+            1);
+}
+
+}  // namespace
+}  // namespace arxiv_digest

@@ -1,0 +1,166 @@
+// Publishing a run from what the scorers left in a real redis-server: only
+// complete runs, once, with the files and Redis copies in place.
+#include "services/publisher/adapters/run_publisher.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "lib/json/json_util.h"
+#include "lib/redis/keys.h"
+#include "tests/support/redis_server.h"
+
+namespace arxiv_digest {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class RunPublisherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    redis_ = *RedisClient::Connect(server_->url());
+    absl::StatusOr<Config> config =
+        LoadConfig(std::string(ARXIV_DIGEST_SOURCE_DIR) + "/configs");
+    ASSERT_TRUE(config.ok()) << config.status();
+    config_ = *config;
+    config_.filtering.relevance_cutoff = 5;
+    config_.filtering.novelty_cutoff = 5;
+    out_ = ::testing::TempDir() + "/run_publisher_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(out_);
+    metrics_ = std::make_unique<PublisherMetrics>(std::make_shared<prometheus::Registry>());
+  }
+
+  void WriteRun(const std::string& run, int papers, const std::string& status) {
+    ASSERT_TRUE(redis_->HSet(keys::Run(run), {{"run_id", run},
+                                              {"date", "2025-04-08"},
+                                              {"status", status},
+                                              {"total_papers", "900"},
+                                              {"scanned_papers", "500"},
+                                              {"papers_to_score", std::to_string(papers)}})
+                    .ok());
+    for (int i = 0; i < papers; ++i) {
+      Paper p;
+      p.arxiv_id = absl::StrCat("2504.0000", i);
+      p.title = absl::StrCat("Paper ", i);
+      p.authors = {"A", "B"};
+      p.abstract = "Abs";
+      p.position = i;
+      ASSERT_TRUE(redis_->HSet(keys::RunPapers(run), {{p.arxiv_id, PaperToJson(p)}}).ok());
+    }
+  }
+  void WriteScore(const std::string& run, int i, int r, int n) {
+    Score s;
+    s.arxiv_id = absl::StrCat("2504.0000", i);
+    s.relevance = r;
+    s.novelty = n;
+    s.comment = "c";
+    ASSERT_TRUE(redis_->HSet(keys::RunScores(run), {{s.arxiv_id, ScoreToJson(s)}}).ok());
+  }
+
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<RedisClient> redis_;
+  Config config_;
+  std::string out_;
+  std::unique_ptr<PublisherMetrics> metrics_;
+};
+
+TEST_F(RunPublisherTest, IncompleteRunIsLeftAlone) {
+  WriteRun("r1", 3, "fetched");
+  WriteScore("r1", 0, 9, 9);
+  WriteScore("r1", 1, 9, 9);
+  RunPublisher publisher(*redis_, config_, out_, *metrics_);
+  EXPECT_FALSE(*publisher.TryPublish("r1"));
+  EXPECT_FALSE(std::filesystem::exists(out_ + "/2025-04-08.md"));
+  // A run still being fetched is never published, even if scores match.
+  WriteRun("r2", 1, "fetching");
+  WriteScore("r2", 0, 9, 9);
+  EXPECT_FALSE(*publisher.TryPublish("r2"));
+  EXPECT_FALSE(*publisher.TryPublish("no-such-run"));
+}
+
+TEST_F(RunPublisherTest, CompleteRunIsPublishedOnce) {
+  WriteRun("r1", 4, "fetched");
+  WriteScore("r1", 0, 6, 5);
+  WriteScore("r1", 1, 9, 8);
+  WriteScore("r1", 2, 2, 9);  // below the relevance cutoff
+  Score unscored;
+  unscored.arxiv_id = "2504.00003";
+  unscored.scored = false;
+  unscored.error = "missing";
+  ASSERT_TRUE(redis_->HSet(keys::RunScores("r1"), {{"2504.00003", ScoreToJson(unscored)}}).ok());
+  ASSERT_TRUE(redis_->HSet(keys::RunUsage("r1"),
+                           {{"a#0", UsageToJson({1000, 100, 0})},
+                            {"b#0", UsageToJson({2000, 200, 0})}})
+                  .ok());
+  ASSERT_TRUE(redis_->HSet(keys::Run("r1"), {{"model", "gpt-4o"}}).ok());
+
+  RunPublisher publisher(*redis_, config_, out_, *metrics_);
+  ASSERT_TRUE(*publisher.TryPublish("r1"));
+  EXPECT_FALSE(*publisher.TryPublish("r1")) << "second call must not republish";
+
+  auto manifest = *redis_->HGetAll(keys::Run("r1"));
+  EXPECT_EQ(manifest["status"], "published");
+  EXPECT_EQ(manifest["relevant_papers"], "2");
+  EXPECT_EQ(manifest["unscored_papers"], "1");
+  EXPECT_EQ(manifest["prompt_tokens"], "3000");
+  EXPECT_EQ(manifest["md_path"], out_ + "/2025-04-08.md");
+
+  std::string md = ReadFile(out_ + "/2025-04-08.md");
+  EXPECT_EQ(md.rfind("# Personalized Daily ArXiv Papers 2025-04-08\n", 0), 0u);
+  EXPECT_NE(md.find("| **Token**    | 3000     | 300          | 3300    |"),
+            std::string::npos)
+      << md.substr(0, 500);
+  EXPECT_NE(md.find("Total arXiv papers: 900"), std::string::npos);
+  EXPECT_NE(md.find("Total scanned papers: 500"), std::string::npos);
+  EXPECT_NE(md.find("Total relevant papers: 2"), std::string::npos);
+  // Ranked by relevance+novelty: paper 1 (17) before paper 0 (11).
+  size_t first = md.find("## 1. [Paper 1]");
+  size_t second = md.find("## 2. [Paper 0]");
+  EXPECT_NE(first, std::string::npos);
+  EXPECT_NE(second, std::string::npos);
+  EXPECT_EQ(md.find("[Paper 2]"), std::string::npos);
+  EXPECT_NE(md.find("# Paper Selection Prompt"), std::string::npos);
+  EXPECT_EQ(*redis_->Get(keys::Digest("default", "2025-04-08", "md")), md);
+  EXPECT_TRUE(std::filesystem::exists(out_ + "/2025-04-08.json"));
+  EXPECT_TRUE(std::filesystem::exists(out_ + "/2025-04-08.html"));
+  EXPECT_FALSE(std::filesystem::exists(out_ + "/2025-04-08.md.tmp"));
+}
+
+TEST_F(RunPublisherTest, DisabledOutputsAreNotWritten) {
+  config_.output.dump_json = false;
+  WriteRun("r1", 1, "fetched");
+  WriteScore("r1", 0, 9, 9);
+  RunPublisher publisher(*redis_, config_, out_, *metrics_);
+  ASSERT_TRUE(*publisher.TryPublish("r1"));
+  EXPECT_TRUE(std::filesystem::exists(out_ + "/2025-04-08.md"));
+  EXPECT_FALSE(std::filesystem::exists(out_ + "/2025-04-08.json"));
+}
+
+TEST_F(RunPublisherTest, UnwritableOutputIsAnErrorAndTheRunStaysOpen) {
+  std::ofstream(out_ + ".file") << "x";
+  WriteRun("r1", 1, "fetched");
+  WriteScore("r1", 0, 9, 9);
+  // The output "directory" is a regular file: nothing can be written in it.
+  RunPublisher publisher(*redis_, config_, out_ + ".file/sub", *metrics_);
+  absl::StatusOr<bool> r = publisher.TryPublish("r1");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(redis_->HGet(keys::Run("r1"), "status")->value(), "fetched");
+  // The lock is released, so a later attempt (with a good path) succeeds.
+  RunPublisher good(*redis_, config_, out_, *metrics_);
+  EXPECT_TRUE(*good.TryPublish("r1"));
+}
+
+}  // namespace
+}  // namespace arxiv_digest

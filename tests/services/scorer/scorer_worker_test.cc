@@ -1,0 +1,213 @@
+// One scorer replica's loop against a real redis-server: read, score,
+// append, ack; take over a dead replica's entries; dead-letter what can
+// never succeed.
+#include "services/scorer/adapters/scorer_worker.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "lib/json/json_util.h"
+#include "lib/redis/keys.h"
+#include "tests/support/redis_server.h"
+
+namespace arxiv_digest {
+namespace {
+
+class FakeBackend : public ScoringBackend {
+ public:
+  absl::Status fail = absl::OkStatus();
+  int calls = 0;
+  absl::StatusOr<BatchOutcome> ScoreBatch(const std::vector<Paper>& papers) override {
+    ++calls;
+    if (!fail.ok()) return fail;
+    BatchOutcome out;
+    for (const Paper& p : papers) {
+      Score s;
+      s.arxiv_id = p.arxiv_id;
+      s.relevance = 9;
+      s.novelty = 8;
+      s.comment = "fake";
+      out.scores.push_back(s);
+    }
+    out.calls.push_back(TokenUsage{50, 5, 0});
+    return out;
+  }
+  std::string model() const override { return "fake-model"; }
+};
+
+class ScorerWorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    auto client = RedisClient::Connect(server_->url());
+    ASSERT_TRUE(client.ok());
+    redis_ = *std::move(client);
+    config_.selection.abstract_batch_size = 4;
+    metrics_ = std::make_unique<ScorerMetrics>(std::make_shared<prometheus::Registry>());
+  }
+
+  std::string AddPaper(const std::string& run, int i) {
+    Paper p;
+    p.arxiv_id = absl::StrCat("2504.", 10000 + i);
+    p.title = "T";
+    p.authors = {"A"};
+    p.abstract = "X";
+    p.position = i;
+    return *redis_->XAdd(keys::PapersStream(),
+                         {{"run_id", run}, {"arxiv_id", p.arxiv_id}, {"paper", PaperToJson(p)}});
+  }
+
+  std::unique_ptr<ScorerWorker> MakeWorker(const std::string& consumer,
+                                           ScoringBackend& backend,
+                                           std::chrono::milliseconds claim_idle,
+                                           int max_deliveries = 5) {
+    ScorerWorkerOptions o;
+    o.consumer = consumer;
+    o.block = std::chrono::milliseconds(50);
+    o.claim_idle = claim_idle;
+    o.max_deliveries = max_deliveries;
+    o.auth_error_pause = std::chrono::milliseconds(0);
+    auto w = std::make_unique<ScorerWorker>(*redis_, config_, backend, *metrics_, o);
+    EXPECT_TRUE(w->Init().ok());
+    return w;
+  }
+
+  std::vector<StreamEntry> Scores() {
+    auto r = redis_->Command({"XRANGE", keys::ScoresStream(), "-", "+"});
+    std::vector<StreamEntry> out;
+    for (const RedisReply& e : r->elements) {
+      StreamEntry se;
+      se.id = e.elements[0].str;
+      for (size_t i = 0; i + 1 < e.elements[1].elements.size(); i += 2) {
+        se.fields.emplace_back(e.elements[1].elements[i].str,
+                               e.elements[1].elements[i + 1].str);
+      }
+      out.push_back(se);
+    }
+    return out;
+  }
+  int64_t Pending() {
+    auto r = redis_->Command({"XPENDING", keys::PapersStream(), keys::kScorerGroup});
+    return r->elements.empty() ? 0 : r->elements[0].integer;
+  }
+
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<RedisClient> redis_;
+  Config config_;
+  std::unique_ptr<ScorerMetrics> metrics_;
+};
+
+TEST_F(ScorerWorkerTest, ScoresAreAppendedThenAcked) {
+  FakeBackend backend;
+  auto worker = MakeWorker("c1", backend, std::chrono::minutes(1));
+  for (int i = 0; i < 6; ++i) AddPaper("run-a", i);
+  int handled = 0;
+  for (int step = 0; step < 5 && handled < 6; ++step) handled += *worker->Step();
+  EXPECT_EQ(handled, 6);
+  EXPECT_EQ(backend.calls, 2);  // batches of 4 and 2
+  EXPECT_EQ(Pending(), 0);
+  std::vector<StreamEntry> scores = Scores();
+  int score_entries = 0, usage_entries = 0;
+  for (const StreamEntry& e : scores) {
+    EXPECT_EQ(e.Field("run_id"), "run-a");
+    if (e.Field("type") == "score") {
+      ++score_entries;
+      absl::StatusOr<Score> s = ScoreFromJson(*e.Field("score"));
+      ASSERT_TRUE(s.ok());
+      EXPECT_EQ(s->relevance, 9);
+      EXPECT_EQ(e.Field("model"), "fake-model");
+    } else if (e.Field("type") == "usage") {
+      ++usage_entries;
+      EXPECT_TRUE(e.Field("call_id").has_value());
+    }
+  }
+  EXPECT_EQ(score_entries, 6);
+  EXPECT_EQ(usage_entries, 2);
+}
+
+// Entries a dead replica read but never acked are taken over once idle.
+TEST_F(ScorerWorkerTest, IdleEntriesOfADeadReplicaAreTakenOver) {
+  for (int i = 0; i < 3; ++i) AddPaper("run-b", i);
+  ASSERT_TRUE(redis_->EnsureGroup(keys::PapersStream(), keys::kScorerGroup).ok());
+  auto stolen = redis_->XReadGroup(keys::kScorerGroup, "dead-replica",
+                                   keys::PapersStream(), 10, std::chrono::milliseconds(0));
+  ASSERT_EQ(stolen->size(), 3u);
+  EXPECT_EQ(Pending(), 3);
+
+  FakeBackend backend;
+  // A long idle threshold leaves them alone...
+  auto patient = MakeWorker("c1", backend, std::chrono::minutes(10));
+  EXPECT_EQ(*patient->Step(), 0);
+  EXPECT_EQ(Pending(), 3);
+  // ...a zero threshold (the entries are "idle enough") takes them over.
+  auto rescuer = MakeWorker("c2", backend, std::chrono::milliseconds(0));
+  EXPECT_EQ(*rescuer->Step(), 3);
+  EXPECT_EQ(Pending(), 0);
+  EXPECT_EQ(Scores().size(), 3u + 1u);  // three scores and one usage entry
+}
+
+TEST_F(ScorerWorkerTest, FailedBatchStaysPendingThenIsDeadLettered) {
+  AddPaper("run-c", 1);
+  FakeBackend backend;
+  backend.fail = absl::UnavailableError("provider down");
+  auto worker = MakeWorker("c1", backend, std::chrono::milliseconds(0),
+                           /*max_deliveries=*/2);
+  // Delivery 1 (read) and 2 (claim) fail and leave the entry pending.
+  EXPECT_EQ(*worker->Step(), 1);
+  EXPECT_EQ(Pending(), 1);
+  EXPECT_EQ(*worker->Step(), 1);
+  EXPECT_EQ(Pending(), 1);
+  EXPECT_TRUE(Scores().empty());
+  // Delivery 3 exceeds max_deliveries: dead-lettered with its reason and an
+  // unscored result so the run can still complete.
+  EXPECT_EQ(*worker->Step(), 1);
+  EXPECT_EQ(Pending(), 0);
+  EXPECT_EQ(backend.calls, 2);
+  auto dead = redis_->Command({"XRANGE", keys::DeadLetterStream(), "-", "+"});
+  ASSERT_EQ(dead->elements.size(), 1u);
+  std::vector<StreamEntry> scores = Scores();
+  ASSERT_EQ(scores.size(), 1u);
+  absl::StatusOr<Score> s = ScoreFromJson(*scores[0].Field("score"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s->scored);
+  EXPECT_NE(s->error.find("dead-lettered"), std::string::npos);
+}
+
+TEST_F(ScorerWorkerTest, MalformedEntriesAreDeadLetteredAtOnce) {
+  ASSERT_TRUE(redis_->EnsureGroup(keys::PapersStream(), keys::kScorerGroup).ok());
+  ASSERT_TRUE(redis_->XAdd(keys::PapersStream(), {{"run_id", "r"}, {"paper", "{not json"}}).ok());
+  ASSERT_TRUE(redis_->XAdd(keys::PapersStream(), {{"paper", "{}"}}).ok());
+  FakeBackend backend;
+  auto worker = MakeWorker("c1", backend, std::chrono::minutes(1));
+  EXPECT_EQ(*worker->Step(), 2);
+  EXPECT_EQ(Pending(), 0);
+  EXPECT_EQ(backend.calls, 0);
+  auto dead = redis_->Command({"XRANGE", keys::DeadLetterStream(), "-", "+"});
+  ASSERT_EQ(dead->elements.size(), 2u);
+}
+
+// With Redis gone, a step fails with a status (the loop backs off) and
+// works again once Redis is back; nothing is lost in between.
+TEST_F(ScorerWorkerTest, DeadRedisIsAnErrorNotACrash) {
+  FakeBackend backend;
+  auto worker = MakeWorker("c1", backend, std::chrono::minutes(1));
+  server_->Kill();
+  absl::StatusOr<int> step = worker->Step();
+  EXPECT_FALSE(step.ok());
+  ASSERT_TRUE(server_->Restart().ok());
+  // The restarted server (no persistence here) lost the group; the worker
+  // re-creates it by itself.
+  EXPECT_EQ(*worker->Step(), 0);
+  AddPaper("run-d", 1);
+  int handled = 0;
+  for (int i = 0; i < 3 && handled == 0; ++i) {
+    absl::StatusOr<int> s = worker->Step();
+    if (s.ok()) handled += *s;
+  }
+  EXPECT_EQ(handled, 1);
+}
+
+}  // namespace
+}  // namespace arxiv_digest
