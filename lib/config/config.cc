@@ -189,6 +189,26 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
       selection.Bool("run_author_match", config.selection.run_author_match));
   DIGEST_RETURN_IF_ERROR(selection.Double("author_match_score",
                                           config.selection.author_match_score));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Int("max_in_flight", config.selection.max_in_flight, 1));
+  DIGEST_RETURN_IF_ERROR(selection.Int(
+      "tokens_per_minute", config.selection.tokens_per_minute, 0));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Int("max_tokens", config.selection.max_tokens, 0));
+  DIGEST_RETURN_IF_ERROR(selection.Bool("json_mode", config.selection.json_mode));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Bool("send_temperature", config.selection.send_temperature));
+  DIGEST_RETURN_IF_ERROR(selection.Bool(
+      "cache_friendly_prompt", config.selection.cache_friendly_prompt));
+  DIGEST_RETURN_IF_ERROR(selection.Int(
+      "score_cache_ttl_days", config.selection.score_cache_ttl_days, 0));
+  DIGEST_RETURN_IF_ERROR(selection.Double(
+      "prefilter_keep_share", config.selection.prefilter_keep_share));
+  if (config.selection.prefilter_keep_share < 0 ||
+      config.selection.prefilter_keep_share > 1) {
+    return absl::InvalidArgumentError(
+        "[SELECTION] prefilter_keep_share: must be between 0 and 1");
+  }
   if (config.selection.model.empty()) {
     return absl::InvalidArgumentError("[SELECTION] model: must not be empty");
   }
@@ -268,6 +288,19 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
   }
   if (std::string v = lookup("ARXIV_OAI_URL"); !v.empty()) {
     env.arxiv_oai_url = v;
+  }
+  env.openai_extra_headers.clear();
+  for (absl::string_view item :
+       absl::StrSplit(lookup("OPENAI_EXTRA_HEADERS"), ';')) {
+    std::string header = Trim(item);
+    if (header.empty()) continue;
+    size_t colon = header.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return absl::InvalidArgumentError(
+          "OPENAI_EXTRA_HEADERS: expected 'Name: value' items separated by ';'");
+    }
+    env.openai_extra_headers.emplace_back(Trim(header.substr(0, colon)),
+                                          Trim(header.substr(colon + 1)));
   }
   auto starts_with = [](const std::string& s, std::string_view p) {
     return s.compare(0, p.size(), p) == 0;

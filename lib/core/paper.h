@@ -33,6 +33,8 @@ struct Score {
   double author_match_score = 0;  // SCORE of an author match (config)
   bool scored = true;  // false: the LLM never returned it after all retries
   std::string error;   // why it is unscored
+  bool prefiltered = false;  // left out by the lexical pre-filter (unscored)
+  bool cached = false;       // taken from the score cache, no LLM call
 
   bool operator==(const Score&) const = default;
 };

@@ -192,6 +192,10 @@ std::string ScoreToJson(const Score& score) {
   w.Key("scored");
   w.Bool(score.scored);
   WriteKeyString(w, "error", score.error);
+  w.Key("prefiltered");
+  w.Bool(score.prefiltered);
+  w.Key("cached");
+  w.Bool(score.cached);
   w.EndObject();
   return buf.GetString();
 }
@@ -212,6 +216,8 @@ absl::StatusOr<Score> ScoreFromJson(std::string_view json) {
   score.author_match_score = GetDouble(*doc, "author_match_score").value_or(0);
   score.scored = GetBool(*doc, "scored").value_or(true);
   score.error = GetString(*doc, "error").value_or("");
+  score.prefiltered = GetBool(*doc, "prefiltered").value_or(false);
+  score.cached = GetBool(*doc, "cached").value_or(false);
   return score;
 }
 

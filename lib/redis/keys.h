@@ -37,11 +37,38 @@ inline std::string RunPublishLock(const std::string& run_id) {
   return Run(run_id) + ":publish-lock";
 }
 
-// Rendered digests: arxiv:digest:<profile>:<date>:<md|json|html>.
+// Rendered digests. Every publication of a (profile, date) is a new
+// version; old versions stay readable.
+//   arxiv:digest:<profile>:<date>:v<n>:<md|json|html>  one version's text
+//   arxiv:digest:<profile>:<date>:<md|json|html>       the latest version
+//   arxiv:digest-meta:<profile>:<date>  hash "v<n>" -> {"run_id", "version",
+//                                       "relevant_papers", "published_at"}
+//   arxiv:digests:<profile>   sorted set of dates (score YYYYMMDD)
+//   arxiv:profiles            set of profiles that have digests
 inline std::string Digest(const std::string& profile, const std::string& date,
                           const std::string& format) {
   return std::string(kPrefix) + "digest:" + profile + ":" + date + ":" + format;
 }
+inline std::string DigestVersion(const std::string& profile,
+                                 const std::string& date, int version,
+                                 const std::string& format) {
+  return std::string(kPrefix) + "digest:" + profile + ":" + date + ":v" +
+         std::to_string(version) + ":" + format;
+}
+inline std::string DigestMeta(const std::string& profile,
+                              const std::string& date) {
+  return std::string(kPrefix) + "digest-meta:" + profile + ":" + date;
+}
+inline std::string DigestIndex(const std::string& profile) {
+  return std::string(kPrefix) + "digests:" + profile;
+}
+inline std::string Profiles() { return std::string(kPrefix) + "profiles"; }
+
+// Requests for a fetch (TriggerRun): fields run_id (pre-assigned), and
+// optional categories (comma list) and date; consumed by the fetcher.
+inline std::string TriggersStream() { return std::string(kPrefix) + "triggers"; }
+inline constexpr char kFetcherGroup[] = "fetchers";
+
 inline std::string LatestRun() { return std::string(kPrefix) + "latest-run"; }
 
 // Fetcher memory across runs (see services/fetcher/README.md).

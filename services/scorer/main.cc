@@ -1,8 +1,11 @@
-// scorer: one replica of the consumer group on the papers stream. Wiring
-// only: configuration, Redis, the scoring backend, metrics, the loop.
+// scorer: one replica of the consumer group on the papers stream, running
+// [SELECTION] max_in_flight independent slots (thread + Redis connection +
+// consumer name each), so replicas x slots LLM calls are in flight. Wiring
+// only: configuration, Redis, the scoring backend, limits, cache, metrics.
 #include <unistd.h>
 
 #include <iostream>
+#include <thread>
 
 #include "lib/config/config.h"
 #include "lib/core/flags.h"
@@ -10,8 +13,13 @@
 #include "lib/http/http_client.h"
 #include "lib/log/log.h"
 #include "lib/metrics/admin_server.h"
+#include "lib/prompt/cache_friendly_prompt.h"
+#include "lib/redis/keys.h"
+#include "lib/redis/rate_limiter.h"
 #include "lib/redis/redis_client.h"
 #include "services/scorer/adapters/openai_client.h"
+#include "services/scorer/adapters/rate_limited_llm_client.h"
+#include "services/scorer/adapters/redis_score_cache.h"
 #include "services/scorer/adapters/scorer_metrics.h"
 #include "services/scorer/adapters/scorer_worker.h"
 
@@ -22,13 +30,82 @@ constexpr char kUsage[] =
     "usage: scorer [--configs DIR] [--consumer NAME] [--admin-port N]\n"
     "              [--claim-idle-ms N] [--max-deliveries N]\n"
     "Environment: REDIS_URL, OPENAI_API_KEY, OPENAI_BASE_URL,\n"
-    "  SCORER_BACKEND=openai (default) | lexical (built-in local scorer,\n"
-    "  no API key or network needed)\n";
+    "  OPENAI_EXTRA_HEADERS, SCORER_BACKEND=openai (default) | lexical\n"
+    "  (built-in local scorer, no API key or network needed)\n";
 
 std::string DefaultConsumer() {
   char host[256] = "scorer";
   gethostname(host, sizeof(host) - 1);
   return std::string(host) + "-" + std::to_string(getpid());
+}
+
+// Everything one in-flight slot owns; hiredis contexts are per thread.
+struct Slot {
+  std::unique_ptr<RedisClient> redis;
+  std::unique_ptr<RateLimitedLlmClient> limited_llm;
+  std::unique_ptr<ScoringBackend> backend;
+  std::unique_ptr<RedisScoreCache> cache;
+  std::unique_ptr<ScorerWorker> worker;
+};
+
+struct Shared {
+  const Config* config;
+  bool lexical;
+  LlmClient* llm;
+  const LexicalScorer* lexical_scorer;
+  ScorerMetrics* metrics;
+  ScorerWorkerOptions options;
+};
+
+absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared, int index) {
+  const Config& config = *shared.config;
+  auto slot = std::make_unique<Slot>();
+  absl::StatusOr<std::unique_ptr<RedisClient>> redis =
+      RedisClient::Connect(config.env.redis_url);
+  if (!redis.ok()) return redis.status();
+  slot->redis = *std::move(redis);
+
+  if (shared.lexical) {
+    slot->backend =
+        std::make_unique<LexicalScoringBackend>(config.prompts.topics);
+  } else {
+    std::unique_ptr<RedisTokenBucket> rpm, tpm;
+    const std::string limit_key = std::string(keys::kPrefix) + "llm-limit:" +
+                                  config.selection.model;
+    if (config.selection.limit_per_minute > 0) {
+      rpm = std::make_unique<RedisTokenBucket>(
+          *slot->redis, limit_key + ":requests",
+          config.selection.limit_per_minute, std::chrono::minutes(1));
+    }
+    if (config.selection.tokens_per_minute > 0) {
+      tpm = std::make_unique<RedisTokenBucket>(
+          *slot->redis, limit_key + ":tokens",
+          config.selection.tokens_per_minute, std::chrono::minutes(1));
+    }
+    // Roughly 60 completion tokens per paper line of JSONL.
+    int expected_completion = 60 * config.selection.abstract_batch_size;
+    slot->limited_llm = std::make_unique<RateLimitedLlmClient>(
+        *shared.llm, std::move(rpm), std::move(tpm), expected_completion);
+    slot->backend = std::make_unique<LlmScoringBackend>(
+        config.prompts, config.selection.model,
+        config.selection.abstract_retry, *slot->limited_llm,
+        config.selection.cache_friendly_prompt);
+    if (config.selection.score_cache_ttl_days > 0) {
+      slot->cache = std::make_unique<RedisScoreCache>(
+          *slot->redis, config.selection.model,
+          PromptFingerprint(config.prompts),
+          std::chrono::hours(24) * config.selection.score_cache_ttl_days);
+    }
+  }
+  ScorerWorkerOptions options = shared.options;
+  if (config.selection.max_in_flight > 1) {
+    options.consumer += "/" + std::to_string(index);
+  }
+  slot->worker = std::make_unique<ScorerWorker>(
+      *slot->redis, config, *slot->backend, *shared.metrics, options,
+      slot->cache.get(), shared.lexical_scorer);
+  if (absl::Status s = slot->worker->Init(); !s.ok()) return s;
+  return slot;
 }
 
 int Main(int argc, char** argv) {
@@ -51,7 +128,8 @@ int Main(int argc, char** argv) {
   absl::StatusOr<int> admin_port = flags->GetInt("--admin-port", 9102);
   absl::StatusOr<int> claim_idle = flags->GetInt("--claim-idle-ms", 60000);
   absl::StatusOr<int> max_deliveries = flags->GetInt("--max-deliveries", 5);
-  for (const absl::StatusOr<int>* v : {&admin_port, &claim_idle, &max_deliveries}) {
+  for (const absl::StatusOr<int>* v :
+       {&admin_port, &claim_idle, &max_deliveries}) {
     if (!v->ok()) {
       std::cerr << "scorer: " << v->status().message() << "\n";
       return 2;
@@ -60,7 +138,8 @@ int Main(int argc, char** argv) {
   options.claim_idle = std::chrono::milliseconds(*claim_idle);
   options.max_deliveries = *max_deliveries;
 
-  absl::StatusOr<Config> config = LoadConfig(flags->Get("--configs", "configs"));
+  absl::StatusOr<Config> config =
+      LoadConfig(flags->Get("--configs", "configs"));
   if (!config.ok()) {
     std::cerr << "scorer: configuration error: " << config.status().message()
               << "\n";
@@ -79,12 +158,6 @@ int Main(int argc, char** argv) {
     return 2;
   }
 
-  absl::StatusOr<std::unique_ptr<RedisClient>> redis =
-      RedisClient::Connect(config->env.redis_url);
-  if (!redis.ok()) {
-    std::cerr << "scorer: REDIS_URL: " << redis.status().message() << "\n";
-    return 1;
-  }
   auto registry = std::make_shared<prometheus::Registry>();
   ScorerMetrics metrics(registry);
   AdminServer admin(registry, [] { return true; });
@@ -99,32 +172,52 @@ int Main(int argc, char** argv) {
   OpenAiClientOptions llm_options;
   llm_options.base_url = config->env.openai_base_url;
   llm_options.api_key = config->env.openai_api_key;
+  llm_options.extra_headers = config->env.openai_extra_headers;
   llm_options.request.model = config->selection.model;
+  llm_options.request.max_tokens = config->selection.max_tokens;
+  llm_options.request.json_mode = config->selection.json_mode;
+  llm_options.request.send_temperature = config->selection.send_temperature;
+  // Shared by all slots: cpp-httplib opens a connection per request.
   OpenAiClient llm(http, llm_options,
                    [&](const std::string& outcome, double seconds) {
-                     metrics.llm_requests.Add({{"outcome", outcome}}).Increment();
+                     metrics.llm_requests.Add({{"outcome", outcome}})
+                         .Increment();
                      metrics.llm_duration.Observe(seconds);
                    });
-  std::unique_ptr<ScoringBackend> backend;
-  if (backend_name == "lexical") {
+  LexicalScorer lexical_scorer(config->prompts.topics);
+  Shared shared{&*config,
+                backend_name == "lexical",
+                &llm,
+                config->selection.prefilter_keep_share > 0 ? &lexical_scorer
+                                                           : nullptr,
+                &metrics,
+                options};
+  if (shared.lexical) {
     LogWarning("using the built-in lexical scorer, not an LLM");
-    backend = std::make_unique<LexicalScoringBackend>(config->prompts.topics);
-  } else {
-    backend = std::make_unique<LlmScoringBackend>(
-        config->prompts, config->selection.model,
-        config->selection.abstract_retry, llm);
   }
 
-  ScorerWorker worker(**redis, *config, *backend, metrics, options);
-  if (absl::Status s = worker.Init(); !s.ok()) {
-    std::cerr << "scorer: " << s.message() << "\n";
-    return 1;
+  std::vector<std::unique_ptr<Slot>> slots;
+  for (int i = 0; i < config->selection.max_in_flight; ++i) {
+    absl::StatusOr<std::unique_ptr<Slot>> slot = MakeSlot(shared, i);
+    if (!slot.ok()) {
+      std::cerr << "scorer: REDIS_URL: " << slot.status().message() << "\n";
+      return 1;
+    }
+    slots.push_back(*std::move(slot));
   }
   InstallShutdownHandlers();
-  LogInfo("scorer started", {{"consumer", options.consumer},
-                             {"backend", backend_name},
-                             {"model", backend->model()}});
-  worker.Run();
+  LogInfo("scorer started",
+          {{"consumer", options.consumer},
+           {"backend", backend_name},
+           {"model", slots.front()->backend->model()},
+           {"max_in_flight", std::to_string(slots.size())}});
+  std::vector<std::thread> threads;
+  for (auto& slot : slots) {
+    threads.emplace_back([&slot] { slot->worker->Run(); });
+  }
+  // SIGTERM: every slot finishes its current batch (scores appended and
+  // acked) and returns; unfinished reads stay pending for other replicas.
+  for (std::thread& t : threads) t.join();
   LogInfo("scorer stopped", {{"consumer", options.consumer}});
   return 0;
 }

@@ -5,26 +5,21 @@
 // independently of the services' code.
 #include <signal.h>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <thread>
-#include <tuple>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "pugixml.hpp"
-#include "rapidjson/document.h"
+#include "tests/support/digest_expectations.h"
 #include "tests/support/feed_server.h"
 #include "tests/support/openai_stub.h"
 #include "tests/support/redis_server.h"
@@ -50,208 +45,6 @@ constexpr int kNoveltyCutoff = 6;
 std::string Binary(const std::string& service) {
   return absl::StrCat(ARXIV_DIGEST_BINARY_DIR, "/services/", service, "/",
                       service);
-}
-
-// ------------------------------------------------ expectations from the XML
-
-struct KeptPaper {
-  std::string id;  // version-less
-  std::string feed;
-  int64_t position = 0;  // feed order after de-duplication
-};
-
-struct ExpectedRun {
-  int64_t total_papers = 0;    // every item of every feed
-  int64_t scanned_papers = 0;  // kept items summed per feed (before dedup)
-  std::vector<KeptPaper> kept;
-};
-
-// "oai:arXiv.org:2504.03998v1" -> "2504.03998".
-std::string VersionlessId(absl::string_view raw) {
-  absl::ConsumePrefix(&raw, "oai:arXiv.org:");
-  absl::ConsumePrefix(&raw, "https://arxiv.org/abs/");
-  absl::ConsumePrefix(&raw, "http://arxiv.org/abs/");
-  const size_t v = raw.rfind('v');
-  if (v != std::string_view::npos && v + 1 < raw.size() &&
-      std::all_of(raw.begin() + v + 1, raw.end(),
-                  [](char c) { return c >= '0' && c <= '9'; })) {
-    raw = raw.substr(0, v);
-  }
-  return std::string(raw);
-}
-
-std::string Trimmed(const char* s) {
-  return std::string(absl::StripAsciiWhitespace(absl::string_view(s)));
-}
-
-// Minimal reading of the RSS, on purpose not the fetcher's parser: the
-// announce type from <arxiv:announce_type> (or "Announce Type: X" in the
-// description), the primary category = the first <category>, the id from
-// <guid> (or <link>).
-ExpectedRun ExpectedFromFeeds(const std::string& dir,
-                              const std::set<std::string>& announce_types) {
-  ExpectedRun run;
-  std::set<std::string> seen;
-  for (const std::string& feed : Feeds()) {
-    const std::string path = absl::StrCat(dir, "/", feed, ".xml");
-    pugi::xml_document doc;
-    const pugi::xml_parse_result parsed = doc.load_file(path.c_str());
-    EXPECT_TRUE(parsed) << path << ": " << parsed.description();
-    const std::vector<std::string> cats = absl::StrSplit(feed, '+');
-    for (pugi::xml_node item :
-         doc.child("rss").child("channel").children("item")) {
-      ++run.total_papers;
-      std::string type = Trimmed(item.child_value("arxiv:announce_type"));
-      if (type.empty()) {
-        const std::string desc = item.child_value("description");
-        const size_t at = desc.find("Announce Type: ");
-        if (at != std::string::npos) {
-          const size_t start = at + strlen("Announce Type: ");
-          type = desc.substr(start, desc.find_first_of(" \n", start) - start);
-        }
-      }
-      if (announce_types.count(type) == 0) continue;
-      pugi::xml_node category = item.child("category");
-      if (category &&
-          std::find(cats.begin(), cats.end(),
-                    Trimmed(category.child_value())) == cats.end()) {
-        continue;  // force_primary: primary category not in this feed
-      }
-      ++run.scanned_papers;
-      std::string guid = Trimmed(item.child_value("guid"));
-      const std::string id = VersionlessId(
-          guid.empty() ? Trimmed(item.child_value("link")) : guid);
-      if (!seen.insert(id).second) continue;
-      run.kept.push_back({id, feed, static_cast<int64_t>(run.kept.size())});
-    }
-  }
-  return run;
-}
-
-// The digest order: relevance+novelty desc, relevance desc, feed order.
-std::vector<std::string> ExpectedDigestOrder(const ExpectedRun& run) {
-  std::vector<std::tuple<int, int, int64_t, std::string>> keyed;
-  for (const KeptPaper& p : run.kept) {
-    const StubScore s = StubScoreFor(p.id);
-    if (s.relevance < kRelevanceCutoff || s.novelty < kNoveltyCutoff) continue;
-    keyed.emplace_back(-(s.relevance + s.novelty), -s.relevance, p.position,
-                       p.id);
-  }
-  std::sort(keyed.begin(), keyed.end());
-  std::vector<std::string> ids;
-  for (const auto& k : keyed) ids.push_back(std::get<3>(k));
-  return ids;
-}
-
-// ----------------------------------------------------- reading the outputs
-
-struct DigestEntry {
-  std::string key;
-  std::optional<int64_t> score, relevance, novelty;
-  std::optional<std::string> arxivid, arxiv_id, comment, title;
-};
-
-std::optional<std::string> JsonString(const rapidjson::Value& o,
-                                      const char* k) {
-  auto m = o.FindMember(k);
-  if (m == o.MemberEnd() || !m->value.IsString()) return std::nullopt;
-  return std::string(m->value.GetString(), m->value.GetStringLength());
-}
-std::optional<int64_t> JsonInt(const rapidjson::Value& o, const char* k) {
-  auto m = o.FindMember(k);
-  if (m == o.MemberEnd() || !m->value.IsInt64()) return std::nullopt;
-  return m->value.GetInt64();
-}
-
-// The digest JSON: {id: {SCORE, ARXIVID, COMMENT, RELEVANCE, NOVELTY,
-// authors, title, abstract, arxiv_id}} in digest order.
-std::vector<DigestEntry> ParseDigestJson(const std::string& text) {
-  std::vector<DigestEntry> out;
-  rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    ADD_FAILURE() << "digest JSON is not a JSON object: "
-                  << text.substr(0, 500);
-    return out;
-  }
-  for (const auto& m : doc.GetObject()) {
-    DigestEntry e;
-    e.key.assign(m.name.GetString(), m.name.GetStringLength());
-    if (!m.value.IsObject()) {
-      ADD_FAILURE() << "digest entry " << e.key << " is not an object";
-      continue;
-    }
-    e.score = JsonInt(m.value, "SCORE");
-    e.relevance = JsonInt(m.value, "RELEVANCE");
-    e.novelty = JsonInt(m.value, "NOVELTY");
-    e.arxivid = JsonString(m.value, "ARXIVID");
-    e.arxiv_id = JsonString(m.value, "arxiv_id");
-    e.comment = JsonString(m.value, "COMMENT");
-    e.title = JsonString(m.value, "title");
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
-// Ids of the "## N. [Title](https://arxiv.org/abs/ID) ..." headings, in order.
-std::vector<std::string> MarkdownPaperOrder(const std::string& md) {
-  static constexpr absl::string_view kLink = "](https://arxiv.org/abs/";
-  std::vector<std::string> ids;
-  for (absl::string_view line : absl::StrSplit(md, '\n')) {
-    if (!absl::StartsWith(line, "## ")) continue;
-    const size_t at = line.find(kLink);
-    if (at == std::string_view::npos) continue;
-    const size_t start = at + kLink.size();
-    const size_t end = line.find(')', start);
-    if (end == std::string_view::npos) continue;
-    ids.emplace_back(line.substr(start, end - start));
-  }
-  return ids;
-}
-
-// The integer after "<label>: " on its own line, if any.
-std::optional<int64_t> MarkdownCount(const std::string& md,
-                                     std::string_view label) {
-  const std::string prefix = absl::StrCat(std::string(label), ": ");
-  for (absl::string_view line : absl::StrSplit(md, '\n')) {
-    if (!absl::ConsumePrefix(&line, prefix)) continue;
-    int64_t n;
-    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &n)) {
-      return n;
-    }
-  }
-  return std::nullopt;
-}
-
-// A readable account of how `got` differs from `want` (gtest cuts long
-// vectors): first differing position, ids missing, ids not expected.
-std::string DescribeOrderDiff(const std::vector<std::string>& got,
-                              const std::vector<std::string>& want) {
-  if (got == want) return "identical";
-  std::string out =
-      absl::StrCat("got ", got.size(), " ids, want ", want.size(), ". ");
-  for (size_t i = 0; i < std::max(got.size(), want.size()); ++i) {
-    const std::string g = i < got.size() ? got[i] : "(end)";
-    const std::string w = i < want.size() ? want[i] : "(end)";
-    if (g != w) {
-      const StubScore gs = StubScoreFor(g), ws = StubScoreFor(w);
-      absl::StrAppend(&out, "First difference at #", i + 1, ": got ", g, " (",
-                      gs.relevance, "/", gs.novelty, "), want ", w, " (",
-                      ws.relevance, "/", ws.novelty, "). ");
-      break;
-    }
-  }
-  const std::set<std::string> g(got.begin(), got.end());
-  const std::set<std::string> w(want.begin(), want.end());
-  std::vector<std::string> missing, extra;
-  std::set_difference(w.begin(), w.end(), g.begin(), g.end(),
-                      std::back_inserter(missing));
-  std::set_difference(g.begin(), g.end(), w.begin(), w.end(),
-                      std::back_inserter(extra));
-  absl::StrAppend(&out, "Missing: [", absl::StrJoin(missing, ", "),
-                  "]. Unexpected: [", absl::StrJoin(extra, ", "), "].");
-  if (g.size() != got.size()) absl::StrAppend(&out, " Duplicates present.");
-  return out;
 }
 
 std::string CopyConfigs(const std::string& out_dir) {
@@ -454,6 +247,140 @@ class DailyCycleTest : public ::testing::Test {
                   << pending_report;
   }
 
+  // Runs the whole day (services up, fetch once, wait for publication) and
+  // checks every output against the expectation computed from the feeds.
+  void RunDayAndCheck() {
+    const ExpectedRun expected =
+        ExpectedFromFeeds(kSampleDir, Feeds(), {"new", "cross"});
+    const std::vector<std::string> expected_order =
+        ExpectedDigestOrder(expected, kRelevanceCutoff, kNoveltyCutoff);
+    ASSERT_GT(expected.kept.size(), 100u) << "sample day looks wrong";
+    ASSERT_FALSE(expected_order.empty());
+
+    Subprocess* publisher =
+        StartService("publisher", "publisher", {"--output-path", out_});
+    Subprocess* scorer_a =
+        StartService("scorer", "scorer-a", {"--consumer", "scorer-a"});
+    Subprocess* scorer_b =
+        StartService("scorer", "scorer-b", {"--consumer", "scorer-b"});
+    ASSERT_TRUE(publisher && scorer_a && scorer_b);
+    daemons_ = {publisher, scorer_a, scorer_b};
+    WaitForStreamReaders(2, seconds(20));
+    ASSERT_FALSE(HasFatalFailure());
+
+    Subprocess* fetcher = StartService("fetcher", "fetcher", {"--once"});
+    ASSERT_NE(fetcher, nullptr);
+    ASSERT_EQ(fetcher->WaitFor(seconds(60)), 0) << "fetcher --once failed";
+    std::string run_id;
+    for (absl::string_view line : absl::StrSplit(fetcher->ReadStdout(), '\n')) {
+      if (absl::ConsumePrefix(&line, "run_id=")) run_id = std::string(line);
+    }
+    ASSERT_FALSE(run_id.empty()) << "no run_id= line on the fetcher's stdout";
+    EXPECT_THAT(fetcher->ReadStdout(), ::testing::HasSubstr("status=fetched"));
+    for (const std::string& feed : Feeds()) {
+      EXPECT_EQ(feeds_->requests_for(feed), 1) << feed;
+    }
+
+    std::map<std::string, std::string> run = WaitForRun(run_id, seconds(120));
+    ASSERT_EQ(run["status"], "published");
+
+    // The run's own accounting matches the feeds.
+    EXPECT_EQ(run["date"], kDate);
+    EXPECT_EQ(run["total_papers"], std::to_string(expected.total_papers));
+    EXPECT_EQ(run["scanned_papers"], std::to_string(expected.scanned_papers));
+    EXPECT_EQ(run["papers_to_score"], std::to_string(expected.kept.size()));
+    // No lost papers, whichever of these the run records.
+    if (run.count("papers_scored")) {
+      EXPECT_EQ(run["papers_scored"], std::to_string(expected.kept.size()));
+    }
+    for (const auto& [field, value] : run) {
+      if (absl::StrContains(field, "lost") ||
+          absl::StrContains(field, "unscored")) {
+        EXPECT_EQ(value, "0") << "run field " << field;
+      }
+    }
+    ExpectNothingPending(seconds(10));
+
+    // The stub scored exactly the kept papers; no failures were scripted, so
+    // each exactly once (twice would mean two scorers took the same entry).
+    const std::map<std::string, int> counts = stub_->score_counts();
+    std::set<std::string> kept_ids;
+    for (const KeptPaper& p : expected.kept) {
+      kept_ids.insert(p.id);
+      auto it = counts.find(p.id);
+      EXPECT_TRUE(it != counts.end())
+          << p.id << " (" << p.feed << ") was never sent to the LLM";
+      if (it != counts.end()) {
+        EXPECT_EQ(it->second, 1) << p.id << " scored more than once";
+      }
+    }
+    for (const auto& [id, n] : counts) {
+      EXPECT_TRUE(kept_ids.count(id)) << id << " was scored but not kept";
+    }
+    EXPECT_THAT(stub_->models_requested(), ::testing::Each("gpt-4o"));
+    // Both replicas took part.
+    const std::map<std::string, int64_t> by_client =
+        stub_->scored_replies_by_client();
+    EXPECT_GT(by_client.count("scorer-a") ? by_client.at("scorer-a") : 0, 0)
+        << "scorer-a never called the LLM";
+    EXPECT_GT(by_client.count("scorer-b") ? by_client.at("scorer-b") : 0, 0)
+        << "scorer-b never called the LLM";
+
+    // The digest files.
+    const std::string base = absl::StrCat(out_, "/", kDate);
+    const std::string json_path =
+        run.count("json_path") ? run["json_path"] : base + ".json";
+    const std::string md_path =
+        run.count("md_path") ? run["md_path"] : base + ".md";
+    EXPECT_TRUE(fs::exists(base + ".json"));
+    EXPECT_TRUE(fs::exists(base + ".md"));
+    EXPECT_TRUE(fs::exists(base + ".html"));
+    EXPECT_GT(ReadFileOrEmpty(base + ".html").size(), 0u);
+
+    const std::vector<DigestEntry> digest =
+        ParseDigestJson(ReadFileOrEmpty(json_path));
+    std::vector<std::string> digest_order;
+    for (const DigestEntry& e : digest) digest_order.push_back(e.key);
+    EXPECT_TRUE(digest_order == expected_order)
+        << "digest JSON: " << DescribeOrderDiff(digest_order, expected_order);
+    for (const DigestEntry& e : digest) {
+      const StubScore s = StubScoreFor(e.key);
+      EXPECT_EQ(e.relevance, s.relevance) << e.key;
+      EXPECT_EQ(e.novelty, s.novelty) << e.key;
+      EXPECT_EQ(e.score, s.relevance + s.novelty) << e.key;
+      EXPECT_EQ(e.comment, s.comment) << e.key;
+      EXPECT_EQ(e.arxivid, e.key);
+      EXPECT_EQ(e.arxiv_id, e.key);
+      EXPECT_TRUE(e.title.has_value() && !e.title->empty()) << e.key;
+    }
+
+    const std::string md = ReadFileOrEmpty(md_path);
+    EXPECT_EQ(MarkdownCount(md, "Total relevant papers"),
+              static_cast<int64_t>(expected_order.size()));
+    EXPECT_EQ(MarkdownCount(md, "Total arXiv papers"), expected.total_papers);
+    EXPECT_EQ(MarkdownCount(md, "Total scanned papers"),
+              expected.scanned_papers);
+    const std::vector<std::string> md_order = MarkdownPaperOrder(md);
+    EXPECT_TRUE(md_order == expected_order)
+        << "markdown: " << DescribeOrderDiff(md_order, expected_order);
+
+    std::cerr << "e2e: " << expected.total_papers << " items, "
+              << expected.scanned_papers << " scanned, " << expected.kept.size()
+              << " kept, " << expected_order.size()
+              << " relevant; stub: " << stub_->requests()
+              << " requests, scorer-a "
+              << (by_client.count("scorer-a") ? by_client.at("scorer-a") : 0)
+              << " replies, scorer-b "
+              << (by_client.count("scorer-b") ? by_client.at("scorer-b") : 0)
+              << ", max concurrency " << stub_->max_concurrent() << "\n";
+
+    // SIGTERM: each long-running service finishes and exits 0.
+    for (Subprocess* p : {scorer_a, scorer_b, publisher}) p->Signal(SIGTERM);
+    for (Subprocess* p : {scorer_a, scorer_b, publisher}) {
+      EXPECT_EQ(p->WaitFor(seconds(20)), 0) << p->Describe(2000);
+    }
+  }
+
   std::string work_, out_, logs_, configs_;
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<FeedServer> feeds_;
@@ -462,133 +389,27 @@ class DailyCycleTest : public ::testing::Test {
   std::vector<Subprocess*> daemons_;  // must keep running until SIGTERM
 };
 
-TEST_F(DailyCycleTest, RealDayIsFetchedScoredAndPublished) {
-  const ExpectedRun expected = ExpectedFromFeeds(kSampleDir, {"new", "cross"});
-  const std::vector<std::string> expected_order = ExpectedDigestOrder(expected);
-  ASSERT_GT(expected.kept.size(), 100u) << "sample day looks wrong";
-  ASSERT_FALSE(expected_order.empty());
+TEST_F(DailyCycleTest, RealDayIsFetchedScoredAndPublished) { RunDayAndCheck(); }
 
-  Subprocess* publisher =
-      StartService("publisher", "publisher", {"--output-path", out_});
-  Subprocess* scorer_a =
-      StartService("scorer", "scorer-a", {"--consumer", "scorer-a"});
-  Subprocess* scorer_b =
-      StartService("scorer", "scorer-b", {"--consumer", "scorer-b"});
-  ASSERT_TRUE(publisher && scorer_a && scorer_b);
-  daemons_ = {publisher, scorer_a, scorer_b};
-  WaitForStreamReaders(2, seconds(20));
-  ASSERT_FALSE(HasFatalFailure());
-
-  Subprocess* fetcher = StartService("fetcher", "fetcher", {"--once"});
-  ASSERT_NE(fetcher, nullptr);
-  ASSERT_EQ(fetcher->WaitFor(seconds(60)), 0) << "fetcher --once failed";
-  std::string run_id;
-  for (absl::string_view line : absl::StrSplit(fetcher->ReadStdout(), '\n')) {
-    if (absl::ConsumePrefix(&line, "run_id=")) run_id = std::string(line);
+// The same day while the LLM misbehaves now and then: rate limiting with
+// Retry-After, a 500, a garbage body, a fenced reply, a reply missing ids, a
+// dropped connection. Normal replies space the failures out so that no batch
+// needs more than the configured retries, whichever scorer meets them; the
+// digest must come out identical and no paper may be lost or scored twice.
+TEST_F(DailyCycleTest, SameDigestWhenTheLlmMisbehaves) {
+  const StubFailure ok{.kind = StubFailureKind::kNone};
+  for (const StubFailure& f : std::vector<StubFailure>{
+           {.kind = StubFailureKind::kRateLimited, .retry_after_seconds = 1},
+           {.kind = StubFailureKind::kServerError},
+           {.kind = StubFailureKind::kGarbageBody},
+           {.kind = StubFailureKind::kFencedReply},
+           {.kind = StubFailureKind::kOmitIds, .omit_count = 2},
+           {.kind = StubFailureKind::kDropConnection}}) {
+    stub_->PushFailure(f);
+    stub_->PushFailure(ok, 2);
   }
-  ASSERT_FALSE(run_id.empty()) << "no run_id= line on the fetcher's stdout";
-  EXPECT_THAT(fetcher->ReadStdout(), ::testing::HasSubstr("status=fetched"));
-  for (const std::string& feed : Feeds()) {
-    EXPECT_EQ(feeds_->requests_for(feed), 1) << feed;
-  }
-
-  std::map<std::string, std::string> run = WaitForRun(run_id, seconds(120));
-  ASSERT_EQ(run["status"], "published");
-
-  // The run's own accounting matches the feeds.
-  EXPECT_EQ(run["date"], kDate);
-  EXPECT_EQ(run["total_papers"], std::to_string(expected.total_papers));
-  EXPECT_EQ(run["scanned_papers"], std::to_string(expected.scanned_papers));
-  EXPECT_EQ(run["papers_to_score"], std::to_string(expected.kept.size()));
-  // No lost papers, whichever of these the run records.
-  if (run.count("papers_scored")) {
-    EXPECT_EQ(run["papers_scored"], std::to_string(expected.kept.size()));
-  }
-  for (const auto& [field, value] : run) {
-    if (absl::StrContains(field, "lost") ||
-        absl::StrContains(field, "unscored")) {
-      EXPECT_EQ(value, "0") << "run field " << field;
-    }
-  }
-  ExpectNothingPending(seconds(10));
-
-  // The stub scored exactly the kept papers; no failures were scripted, so
-  // each exactly once (twice would mean two scorers took the same entry).
-  const std::map<std::string, int> counts = stub_->score_counts();
-  std::set<std::string> kept_ids;
-  for (const KeptPaper& p : expected.kept) {
-    kept_ids.insert(p.id);
-    auto it = counts.find(p.id);
-    EXPECT_TRUE(it != counts.end())
-        << p.id << " (" << p.feed << ") was never sent to the LLM";
-    if (it != counts.end()) {
-      EXPECT_EQ(it->second, 1) << p.id << " scored more than once";
-    }
-  }
-  for (const auto& [id, n] : counts) {
-    EXPECT_TRUE(kept_ids.count(id)) << id << " was scored but not kept";
-  }
-  EXPECT_THAT(stub_->models_requested(), ::testing::Each("gpt-4o"));
-  // Both replicas took part.
-  const std::map<std::string, int64_t> by_client =
-      stub_->scored_replies_by_client();
-  EXPECT_GT(by_client.count("scorer-a") ? by_client.at("scorer-a") : 0, 0)
-      << "scorer-a never called the LLM";
-  EXPECT_GT(by_client.count("scorer-b") ? by_client.at("scorer-b") : 0, 0)
-      << "scorer-b never called the LLM";
-
-  // The digest files.
-  const std::string base = absl::StrCat(out_, "/", kDate);
-  const std::string json_path =
-      run.count("json_path") ? run["json_path"] : base + ".json";
-  const std::string md_path =
-      run.count("md_path") ? run["md_path"] : base + ".md";
-  EXPECT_TRUE(fs::exists(base + ".json"));
-  EXPECT_TRUE(fs::exists(base + ".md"));
-  EXPECT_TRUE(fs::exists(base + ".html"));
-  EXPECT_GT(ReadFileOrEmpty(base + ".html").size(), 0u);
-
-  const std::vector<DigestEntry> digest =
-      ParseDigestJson(ReadFileOrEmpty(json_path));
-  std::vector<std::string> digest_order;
-  for (const DigestEntry& e : digest) digest_order.push_back(e.key);
-  EXPECT_TRUE(digest_order == expected_order)
-      << "digest JSON: " << DescribeOrderDiff(digest_order, expected_order);
-  for (const DigestEntry& e : digest) {
-    const StubScore s = StubScoreFor(e.key);
-    EXPECT_EQ(e.relevance, s.relevance) << e.key;
-    EXPECT_EQ(e.novelty, s.novelty) << e.key;
-    EXPECT_EQ(e.score, s.relevance + s.novelty) << e.key;
-    EXPECT_EQ(e.comment, s.comment) << e.key;
-    EXPECT_EQ(e.arxivid, e.key);
-    EXPECT_EQ(e.arxiv_id, e.key);
-    EXPECT_TRUE(e.title.has_value() && !e.title->empty()) << e.key;
-  }
-
-  const std::string md = ReadFileOrEmpty(md_path);
-  EXPECT_EQ(MarkdownCount(md, "Total relevant papers"),
-            static_cast<int64_t>(expected_order.size()));
-  EXPECT_EQ(MarkdownCount(md, "Total arXiv papers"), expected.total_papers);
-  EXPECT_EQ(MarkdownCount(md, "Total scanned papers"), expected.scanned_papers);
-  const std::vector<std::string> md_order = MarkdownPaperOrder(md);
-  EXPECT_TRUE(md_order == expected_order)
-      << "markdown: " << DescribeOrderDiff(md_order, expected_order);
-
-  std::cerr << "e2e: " << expected.total_papers << " items, "
-            << expected.scanned_papers << " scanned, " << expected.kept.size()
-            << " kept, " << expected_order.size()
-            << " relevant; stub: " << stub_->requests()
-            << " requests, scorer-a "
-            << (by_client.count("scorer-a") ? by_client.at("scorer-a") : 0)
-            << " replies, scorer-b "
-            << (by_client.count("scorer-b") ? by_client.at("scorer-b") : 0)
-            << ", max concurrency " << stub_->max_concurrent() << "\n";
-
-  // SIGTERM: each long-running service finishes and exits 0.
-  for (Subprocess* p : {scorer_a, scorer_b, publisher}) p->Signal(SIGTERM);
-  for (Subprocess* p : {scorer_a, scorer_b, publisher}) {
-    EXPECT_EQ(p->WaitFor(seconds(20)), 0) << p->Describe(2000);
-  }
+  RunDayAndCheck();
+  EXPECT_EQ(stub_->pending_failures(), 0u) << "the script was not played out";
 }
 
 }  // namespace

@@ -114,7 +114,8 @@ TEST(ApplyEnvironmentTest, OverridesAndValidates) {
       {"OPENAI_API_KEY", "sk-test"},
       {"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"},
       {"REDIS_URL", "redis://10.0.0.1:6380/2"},
-      {"ARXIV_RSS_URL", "file:///tmp/feeds/"}};
+      {"ARXIV_RSS_URL", "file:///tmp/feeds/"},
+      {"OPENAI_EXTRA_HEADERS", "HTTP-Referer: https://x.org ; X-Title: digest"}};
   g_env = &env;
   EnvironmentConfig e;
   ASSERT_TRUE(ApplyEnvironment(&FakeEnv, e).ok());
@@ -122,6 +123,10 @@ TEST(ApplyEnvironmentTest, OverridesAndValidates) {
   EXPECT_EQ(e.openai_base_url, "http://127.0.0.1:9/v1");
   EXPECT_EQ(e.redis_url, "redis://10.0.0.1:6380/2");
   EXPECT_EQ(e.arxiv_rss_url, "file:///tmp/feeds/");
+  ASSERT_EQ(e.openai_extra_headers.size(), 2u);
+  EXPECT_EQ(e.openai_extra_headers[0].first, "HTTP-Referer");
+  EXPECT_EQ(e.openai_extra_headers[0].second, "https://x.org");
+  EXPECT_EQ(e.openai_extra_headers[1].second, "digest");
 
   env = {{"REDIS_URL", "localhost:6379"}};
   EnvironmentConfig bad;
@@ -134,6 +139,12 @@ TEST(ApplyEnvironmentTest, OverridesAndValidates) {
   s = ApplyEnvironment(&FakeEnv, bad2);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("OPENAI_BASE_URL"), std::string::npos);
+
+  env = {{"OPENAI_EXTRA_HEADERS", "no colon here"}};
+  EnvironmentConfig bad3;
+  s = ApplyEnvironment(&FakeEnv, bad3);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("OPENAI_EXTRA_HEADERS"), std::string::npos);
   g_env = nullptr;
 }
 
@@ -201,6 +212,12 @@ TEST(ApplyEnvironmentTest, BackfillEndpoints) {
   absl::Status s = ApplyEnvironment(&FakeEnv, bad);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("ARXIV_OAI_URL"), std::string::npos);
+
+  env = {{"OPENAI_EXTRA_HEADERS", "no colon here"}};
+  EnvironmentConfig bad3;
+  s = ApplyEnvironment(&FakeEnv, bad3);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("OPENAI_EXTRA_HEADERS"), std::string::npos);
   g_env = nullptr;
 }
 

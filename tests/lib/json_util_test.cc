@@ -31,6 +31,8 @@ TEST(JsonUtilTest, ScoreAndUsageRoundTrip) {
   s.author_match_score = 20.5;
   s.scored = false;
   s.error = "why";
+  s.prefiltered = true;
+  s.cached = true;
   absl::StatusOr<Score> back = ScoreFromJson(ScoreToJson(s));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, s);

@@ -22,7 +22,7 @@ namespace arxiv_digest::testing {
 // What the server answers for one feed name instead of its file.
 struct FeedOverride {
   int status = 200;
-  std::string body;
+  std::string body{};
   std::string content_type = "application/rss+xml; charset=utf-8";
 };
 

@@ -384,6 +384,9 @@ void OpenAiStub::Handle(const std::string& client, const std::string& auth,
 
   std::vector<std::string> ids = ExtractPromptArxivIds(prompt);
   std::string content;
+  if (failure.has_value() && failure->kind == StubFailureKind::kNone) {
+    failure.reset();
+  }
   if (failure.has_value()) {
     switch (failure->kind) {
       case StubFailureKind::kRateLimited:
@@ -425,6 +428,7 @@ void OpenAiStub::Handle(const std::string& client, const std::string& auth,
         content = StubReplyContent(ids);
         break;
       }
+      case StubFailureKind::kNone:  // handled above
       case StubFailureKind::kFencedReply:
         content = absl::StrCat(
             "Here are the scores for the papers you listed:\n\n```jsonl\n",

@@ -58,10 +58,11 @@ enum class StubFailureKind {
   kFencedReply,     // 200, content is prose + ```jsonl fences around the lines
   kOmitIds,         // 200, the last `omit_count` ids of the prompt are missing
   kDropConnection,  // headers sent, then the connection closes mid-body
+  kNone,            // a normal reply: spaces failures out in a script
 };
 
 struct StubFailure {
-  StubFailureKind kind;
+  StubFailureKind kind = StubFailureKind::kNone;
   int retry_after_seconds = 1;  // kRateLimited
   int omit_count = 1;           // kOmitIds
 };

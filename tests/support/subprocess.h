@@ -28,17 +28,17 @@ void RemoveTree(const std::string& path);
 std::string ReadFileOrEmpty(const std::string& path);
 
 struct SubprocessOptions {
-  std::string binary;             // absolute path, run as is (no PATH lookup)
-  std::vector<std::string> args;  // argv[1..]
+  std::string binary{};             // absolute path, run as is (no PATH lookup)
+  std::vector<std::string> args{};  // argv[1..]
   // Environment: the current environ with these keys overridden/added...
-  std::map<std::string, std::string> env;
+  std::map<std::string, std::string> env{};
   // ...and these removed (e.g. a real OPENAI_API_KEY the developer exported).
-  std::vector<std::string> unset_env;
-  std::string working_dir;  // empty: inherit
+  std::vector<std::string> unset_env{};
+  std::string working_dir{};  // empty: inherit
   // Where stdout/stderr files go; empty: a fresh TempDir removed on
   // destruction. A caller-owned dir keeps the logs after the process dies.
-  std::string log_dir;
-  std::string name;  // file name stem of the logs; default: basename(binary)
+  std::string log_dir{};
+  std::string name{};  // file name stem of the logs; default: basename(binary)
 };
 
 class Subprocess {

@@ -97,7 +97,8 @@ absl::StatusOr<bool> RunPublisher::TryPublish(const std::string& run_id) {
   }
 
   std::vector<ScoredPaper> scored;
-  int64_t unscored = 0;
+  int64_t unscored = 0;     // the LLM never answered for them
+  int64_t prefiltered = 0;  // left out by the lexical pre-filter
   for (const auto& [arxiv_id, score_json] : *scores) {
     auto p = papers->find(arxiv_id);
     absl::StatusOr<Score> score = ScoreFromJson(score_json);
@@ -113,7 +114,11 @@ absl::StatusOr<bool> RunPublisher::TryPublish(const std::string& run_id) {
                                                   : paper.status().message())}});
       continue;
     }
-    if (!score->scored) ++unscored;
+    if (score->prefiltered) {
+      ++prefiltered;
+    } else if (!score->scored) {
+      ++unscored;
+    }
     scored.push_back(ScoredPaper{*std::move(paper), *std::move(score)});
   }
   TokenUsage total;
@@ -142,6 +147,7 @@ absl::StatusOr<bool> RunPublisher::TryPublish(const std::string& run_id) {
       {"status", run_status::kPublished},
       {"relevant_papers", std::to_string(ranked.size())},
       {"unscored_papers", std::to_string(unscored)},
+      {"prefiltered_papers", std::to_string(prefiltered)},
       {"prompt_tokens", std::to_string(total.prompt_tokens)},
       {"completion_tokens", std::to_string(total.completion_tokens)},
       {"cached_tokens", std::to_string(total.cached_tokens)}};
@@ -192,6 +198,7 @@ absl::StatusOr<bool> RunPublisher::TryPublish(const std::string& run_id) {
            {"date", header.date},
            {"relevant_papers", std::to_string(ranked.size())},
            {"unscored_papers", std::to_string(unscored)},
+      {"prefiltered_papers", std::to_string(prefiltered)},
            {"markdown", absl::StrCat(dir, header.date, ".md")}});
   return true;
 }

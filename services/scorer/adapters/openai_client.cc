@@ -37,6 +37,9 @@ absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
   request.method = "POST";
   request.url = base + "/chat/completions";
   request.headers = {{"Authorization", "Bearer " + options_.api_key}};
+  for (const auto& header : options_.extra_headers) {
+    request.headers.push_back(header);
+  }
   request.content_type = "application/json";
   request.body = BuildChatCompletionRequest(options_.request, prompt);
 

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lib/http/http_client.h"
 #include "services/scorer/logic/scoring_backend.h"
@@ -16,6 +18,7 @@ struct OpenAiClientOptions {
   std::string base_url;  // OPENAI_BASE_URL, e.g. https://api.openai.com/v1
   std::string api_key;   // OPENAI_API_KEY; never logged
   ChatRequestOptions request;
+  std::vector<std::pair<std::string, std::string>> extra_headers;
   int max_attempts = 4;
   std::chrono::milliseconds initial_backoff{1000};
   std::chrono::milliseconds max_backoff{30000};

@@ -13,7 +13,7 @@ struct ScorerMetrics {
   explicit ScorerMetrics(std::shared_ptr<prometheus::Registry> registry);
 
   std::shared_ptr<prometheus::Registry> registry;
-  // outcome: scored, unscored, author_match.
+  // outcome: scored, cached, unscored, prefiltered, author_match.
   prometheus::Family<prometheus::Counter>& papers;
   // outcome: ok, rate_limited, server_error, timeout, transport_error,
   // auth_error, bad_response.

@@ -3,7 +3,9 @@
 #include <map>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/scorer/logic/prefilter.h"
 #include "lib/core/shutdown.h"
 #include "lib/json/json_util.h"
 #include "lib/log/log.h"
@@ -13,12 +15,54 @@ namespace arxiv_digest {
 
 ScorerWorker::ScorerWorker(RedisClient& redis, const Config& config,
                            ScoringBackend& backend, ScorerMetrics& metrics,
-                           ScorerWorkerOptions options)
+                           ScorerWorkerOptions options, ScoreCache* cache,
+                           const LexicalScorer* prefilter_scorer)
     : redis_(redis),
       config_(config),
       backend_(backend),
       metrics_(metrics),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      cache_(cache),
+      prefilter_scorer_(prefilter_scorer) {}
+
+absl::StatusOr<int> ScorerWorker::PrefilterThresholdFor(
+    const std::string& run_id) {
+  auto known = thresholds_.find(run_id);
+  if (known != thresholds_.end()) return known->second;
+  std::string key = keys::Run(run_id) + ":prefilter-threshold";
+  absl::StatusOr<std::optional<std::string>> stored = redis_.Get(key);
+  if (!stored.ok()) return stored.status();
+  int threshold = 0;
+  if (stored->has_value() && absl::SimpleAtoi(**stored, &threshold)) {
+    thresholds_[run_id] = threshold;
+    return threshold;
+  }
+  // First replica to get here ranks the whole run; SET NX makes every
+  // replica use the same number even if two compute it at once.
+  absl::StatusOr<std::map<std::string, std::string>> papers =
+      redis_.HGetAll(keys::RunPapers(run_id));
+  if (!papers.ok()) return papers.status();
+  std::vector<int> relevances;
+  for (const auto& [id, json] : *papers) {
+    if (absl::StatusOr<Paper> p = PaperFromJson(json); p.ok()) {
+      relevances.push_back(prefilter_scorer_->ScorePaper(*p).relevance);
+    }
+  }
+  threshold = PrefilterThreshold(std::move(relevances),
+                                 config_.selection.prefilter_keep_share);
+  absl::StatusOr<bool> set = redis_.SetIfAbsent(key, std::to_string(threshold),
+                                                std::chrono::hours(24 * 7));
+  if (!set.ok()) return set.status();
+  if (!*set) {
+    stored = redis_.Get(key);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) absl::SimpleAtoi(**stored, &threshold);
+  }
+  thresholds_[run_id] = threshold;
+  LogInfo("pre-filter threshold",
+          {{"run_id", run_id}, {"threshold", std::to_string(threshold)}});
+  return threshold;
+}
 
 absl::Status ScorerWorker::Init() {
   return redis_.EnsureGroup(keys::PapersStream(), keys::kScorerGroup);
@@ -71,8 +115,16 @@ absl::Status ScorerWorker::ScoreRun(const std::string& run_id,
                                     const std::vector<Work>& work) {
   std::vector<Paper> papers;
   for (const Work& w : work) papers.push_back(w.paper);
+  PrefilterFn prefilter;
+  std::optional<Prefilter> filter;
+  if (prefilter_scorer_ != nullptr && config_.selection.prefilter_keep_share > 0) {
+    absl::StatusOr<int> threshold = PrefilterThresholdFor(run_id);
+    if (!threshold.ok()) return threshold.status();
+    filter.emplace(*prefilter_scorer_, *threshold);
+    prefilter = [&filter](const Paper& p) { return filter->Apply(p); };
+  }
   absl::StatusOr<BatchOutcome> outcome =
-      ScorePapers(papers, config_, backend_);
+      ScorePapers(papers, config_, backend_, cache_, prefilter);
   if (!outcome.ok()) {
     metrics_.batches.Add({{"outcome", "failed"}}).Increment();
     return outcome.status();
@@ -99,10 +151,13 @@ absl::Status ScorerWorker::ScoreRun(const std::string& run_id,
   }
   for (const Score& s : outcome->scores) {
     if (absl::Status st = AppendScore(run_id, s); !st.ok()) return st;
-    const char* label =
-        s.author_match ? "author_match" : (s.scored ? "scored" : "unscored");
+    const char* label = s.author_match  ? "author_match"
+                        : s.prefiltered ? "prefiltered"
+                        : s.cached      ? "cached"
+                        : s.scored      ? "scored"
+                                        : "unscored";
     metrics_.papers.Add({{"outcome", label}}).Increment();
-    if (!s.scored) {
+    if (!s.scored && !s.prefiltered) {
       LogWarning("paper left unscored",
                  {{"run_id", run_id}, {"arxiv_id", s.arxiv_id}, {"error", s.error}});
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "lib/config/config.h"
@@ -27,9 +28,12 @@ struct ScorerWorkerOptions {
 
 class ScorerWorker {
  public:
+  // cache and prefilter_scorer are optional: the score cache, and the
+  // lexical scorer used when [SELECTION] prefilter_keep_share > 0.
   ScorerWorker(RedisClient& redis, const Config& config,
                ScoringBackend& backend, ScorerMetrics& metrics,
-               ScorerWorkerOptions options);
+               ScorerWorkerOptions options, ScoreCache* cache = nullptr,
+               const LexicalScorer* prefilter_scorer = nullptr);
 
   absl::Status Init();  // creates the consumer group if needed
   // One read-score-append-ack round; returns how many entries it handled.
@@ -48,12 +52,17 @@ class ScorerWorker {
   absl::Status AppendScore(const std::string& run_id, const Score& score);
   absl::Status ScoreRun(const std::string& run_id,
                         const std::vector<Work>& work);
+  // The run's pre-filter threshold, agreed by all replicas through Redis.
+  absl::StatusOr<int> PrefilterThresholdFor(const std::string& run_id);
 
   RedisClient& redis_;
   const Config& config_;
   ScoringBackend& backend_;
   ScorerMetrics& metrics_;
   ScorerWorkerOptions options_;
+  ScoreCache* cache_;
+  const LexicalScorer* prefilter_scorer_;
+  std::map<std::string, int> thresholds_;  // run id -> pre-filter threshold
 };
 
 }  // namespace arxiv_digest

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "lib/prompt/cache_friendly_prompt.h"
 #include "lib/prompt/prompt_builder.h"
 #include "services/scorer/logic/author_matcher.h"
 #include "services/scorer/logic/reply_parser.h"
@@ -11,11 +12,13 @@
 namespace arxiv_digest {
 
 LlmScoringBackend::LlmScoringBackend(PromptTexts prompts, std::string model,
-                                     int retries, LlmClient& llm)
+                                     int retries, LlmClient& llm,
+                                     bool cache_friendly)
     : prompts_(std::move(prompts)),
       model_(std::move(model)),
       retries_(retries),
-      llm_(llm) {}
+      llm_(llm),
+      cache_friendly_(cache_friendly) {}
 
 absl::StatusOr<BatchOutcome> LlmScoringBackend::ScoreBatch(
     const std::vector<Paper>& papers) {
@@ -32,8 +35,9 @@ absl::StatusOr<BatchOutcome> LlmScoringBackend::ScoreBatch(
         paper_strings.push_back(PaperToPromptString(p));
       }
     }
-    absl::StatusOr<ChatCompletion> reply =
-        llm_.Complete(BuildScoringPrompt(prompts_, paper_strings));
+    absl::StatusOr<ChatCompletion> reply = llm_.Complete(
+        cache_friendly_ ? BuildCacheFriendlyPrompt(prompts_, paper_strings)
+                        : BuildScoringPrompt(prompts_, paper_strings));
     if (!reply.ok()) return reply.status();
     outcome.calls.push_back(reply->usage);
     ParsedReply parsed = ParseScoringReply(reply->content);
@@ -84,9 +88,11 @@ absl::StatusOr<BatchOutcome> LexicalScoringBackend::ScoreBatch(
 
 absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
                                          const Config& config,
-                                         ScoringBackend& backend) {
-  BatchOutcome outcome;
-  std::vector<Paper> for_backend;
+                                         ScoringBackend& backend,
+                                         ScoreCache* cache,
+                                         const PrefilterFn& prefilter) {
+  std::map<std::string, Score> decided;
+  std::vector<Paper> undecided;
   for (const Paper& p : papers) {
     if (config.selection.run_author_match &&
         IsFollowedAuthor(p.authors, config.authors)) {
@@ -95,17 +101,54 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
       s.author_match = true;
       s.author_match_score = config.selection.author_match_score;
       s.comment = "Author match";
-      outcome.scores.push_back(std::move(s));
+      decided[p.arxiv_id] = std::move(s);
+    } else if (std::optional<Score> skipped =
+                   prefilter ? prefilter(p) : std::nullopt) {
+      decided[p.arxiv_id] = *std::move(skipped);
     } else {
-      for_backend.push_back(p);
+      undecided.push_back(p);
     }
   }
-  if (for_backend.empty()) return outcome;
-  absl::StatusOr<BatchOutcome> scored = backend.ScoreBatch(for_backend);
-  if (!scored.ok()) return scored.status();
-  for (Score& s : scored->scores) outcome.scores.push_back(std::move(s));
-  outcome.calls = std::move(scored->calls);
-  outcome.reply_errors = std::move(scored->reply_errors);
+  std::vector<Paper> for_backend;
+  if (cache != nullptr && !undecided.empty()) {
+    std::map<std::string, Score> hits = cache->Lookup(undecided);
+    for (const Paper& p : undecided) {
+      auto hit = hits.find(p.arxiv_id);
+      if (hit == hits.end()) {
+        for_backend.push_back(p);
+      } else {
+        hit->second.cached = true;
+        decided[p.arxiv_id] = hit->second;
+      }
+    }
+  } else {
+    for_backend = std::move(undecided);
+  }
+
+  BatchOutcome outcome;
+  if (!for_backend.empty()) {
+    absl::StatusOr<BatchOutcome> scored = backend.ScoreBatch(for_backend);
+    if (!scored.ok()) return scored.status();
+    if (cache != nullptr) {
+      std::vector<Paper> fresh_papers;
+      std::vector<Score> fresh_scores;
+      for (size_t i = 0; i < scored->scores.size() && i < for_backend.size();
+           ++i) {
+        if (scored->scores[i].scored) {
+          fresh_papers.push_back(for_backend[i]);
+          fresh_scores.push_back(scored->scores[i]);
+        }
+      }
+      cache->Store(fresh_papers, fresh_scores);
+    }
+    for (Score& s : scored->scores) decided[s.arxiv_id] = std::move(s);
+    outcome.calls = std::move(scored->calls);
+    outcome.reply_errors = std::move(scored->reply_errors);
+  }
+  for (const Paper& p : papers) {
+    auto it = decided.find(p.arxiv_id);
+    if (it != decided.end()) outcome.scores.push_back(it->second);
+  }
   return outcome;
 }
 

@@ -3,6 +3,9 @@
 // lexical backend for the offline demo. Author matches bypass both.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,9 +48,11 @@ class LlmClient {
 class LlmScoringBackend : public ScoringBackend {
  public:
   // retries = [SELECTION] abstract_retry: how often papers missing from a
-  // reply are asked again.
+  // reply are asked again. cache_friendly: send the static prompt parts
+  // before the papers (BuildCacheFriendlyPrompt) instead of the reference
+  // order (BuildScoringPrompt).
   LlmScoringBackend(PromptTexts prompts, std::string model, int retries,
-                    LlmClient& llm);
+                    LlmClient& llm, bool cache_friendly = false);
   absl::StatusOr<BatchOutcome> ScoreBatch(
       const std::vector<Paper>& papers) override;
   std::string model() const override { return model_; }
@@ -57,6 +62,7 @@ class LlmScoringBackend : public ScoringBackend {
   std::string model_;
   int retries_;
   LlmClient& llm_;
+  bool cache_friendly_;
 };
 
 class LexicalScoringBackend : public ScoringBackend {
@@ -70,11 +76,29 @@ class LexicalScoringBackend : public ScoringBackend {
   LexicalScorer scorer_;
 };
 
+// Remembered scores per (paper id + version, prompt fingerprint, model), so
+// re-runs and rescoring of unchanged papers cost nothing.
+class ScoreCache {
+ public:
+  virtual ~ScoreCache() = default;
+  // Hits only; misses and lookup errors are simply absent (a cache).
+  virtual std::map<std::string, Score> Lookup(
+      const std::vector<Paper>& papers) = 0;
+  virtual void Store(const std::vector<Paper>& papers,
+                     const std::vector<Score>& scores) = 0;
+};
+
 // Splits off papers by followed authors (scored "Author match" without the
-// LLM, when [SELECTION] run_author_match is on) and sends the rest to the
-// backend; the outcome covers every input paper.
+// LLM, when [SELECTION] run_author_match is on) and cached scores, and
+// sends the rest to the backend; the outcome covers every input paper, in
+// input order. New LLM scores go into the cache (when one is given).
+// prefilter (optional) decides papers that never reach the LLM; author
+// matches are never pre-filtered.
+using PrefilterFn = std::function<std::optional<Score>(const Paper&)>;
 absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
                                          const Config& config,
-                                         ScoringBackend& backend);
+                                         ScoringBackend& backend,
+                                         ScoreCache* cache = nullptr,
+                                         const PrefilterFn& prefilter = {});
 
 }  // namespace arxiv_digest

@@ -1,0 +1,32 @@
+// Where a published digest goes besides the output folder and Redis:
+// Slack, e-mail, ... Each sink is called once per published digest version;
+// a failing sink is logged and counted, never blocks the others.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "services/publisher/logic/ranking.h"
+
+namespace arxiv_digest {
+
+struct PublishedDigest {
+  std::string run_id;
+  std::string profile = "default";
+  std::string date;  // YYYY-MM-DD
+  int version = 1;
+  std::string markdown;
+  std::string json;
+  std::string html;
+  std::vector<ScoredPaper> ranked;  // digest order
+};
+
+class DigestSink {
+ public:
+  virtual ~DigestSink() = default;
+  virtual std::string name() const = 0;  // for logs and metric labels
+  virtual absl::Status Deliver(const PublishedDigest& digest) = 0;
+};
+
+}  // namespace arxiv_digest
