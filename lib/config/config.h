@@ -93,6 +93,7 @@ struct Config {
   std::vector<FollowedAuthor> authors;
   EnvironmentConfig env;
   std::string config_dir;
+  std::string profile = "default";  // see lib/config/profiles.h
 };
 
 // Parsed INI: section -> key -> value (keys lower-cased, values trimmed).

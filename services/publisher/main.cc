@@ -4,10 +4,13 @@
 #include <string>
 
 #include "lib/config/config.h"
+#include "lib/config/profiles.h"
 #include "lib/core/flags.h"
 #include "lib/core/shutdown.h"
 #include "lib/log/log.h"
 #include "lib/metrics/admin_server.h"
+#include "lib/metrics/stream_metrics.h"
+#include "lib/redis/keys.h"
 #include "lib/redis/redis_client.h"
 #include "services/publisher/adapters/publisher_metrics.h"
 #include "services/publisher/adapters/publisher_worker.h"
@@ -46,12 +49,14 @@ int Main(int argc, char** argv) {
     std::cerr << "publisher: " << admin_port.status().message() << "\n";
     return 2;
   }
-  absl::StatusOr<Config> config = LoadConfig(flags->Get("--configs", "configs"));
-  if (!config.ok()) {
+  absl::StatusOr<std::map<std::string, Config>> profiles =
+      LoadProfiles(flags->Get("--configs", "configs"));
+  if (!profiles.ok()) {
     std::cerr << "publisher: configuration error: "
-              << config.status().message() << "\n";
+              << profiles.status().message() << "\n";
     return 2;
   }
+  const Config* config = &profiles->at(kDefaultProfile);
   std::string output_path =
       flags->Get("--output-path", config->output.output_path);
   absl::StatusOr<std::unique_ptr<RedisClient>> redis =
@@ -62,6 +67,10 @@ int Main(int argc, char** argv) {
   }
   auto registry = std::make_shared<prometheus::Registry>();
   PublisherMetrics metrics(registry);
+  StreamMetrics streams(registry, config->env.redis_url,
+                        {{keys::ScoresStream(), keys::kPublisherGroup},
+                         {keys::RunsStream(), keys::kPublisherGroup}});
+  streams.Start();
   AdminServer admin(registry, [] { return true; });
   if (absl::Status s =
           admin.Start(flags->Get("--admin-host", "0.0.0.0"), *admin_port);
@@ -69,7 +78,7 @@ int Main(int argc, char** argv) {
     std::cerr << "publisher: --admin-port: " << s.message() << "\n";
     return 2;
   }
-  RunPublisher publisher(**redis, *config, output_path, metrics);
+  RunPublisher publisher(**redis, *profiles, output_path, metrics);
   PublisherWorkerOptions options;
   options.consumer = flags->Get("--consumer", "publisher-1");
   PublisherWorker worker(**redis, publisher, metrics, options);

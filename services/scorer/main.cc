@@ -8,11 +8,13 @@
 #include <thread>
 
 #include "lib/config/config.h"
+#include "lib/config/profiles.h"
 #include "lib/core/flags.h"
 #include "lib/core/shutdown.h"
 #include "lib/http/http_client.h"
 #include "lib/log/log.h"
 #include "lib/metrics/admin_server.h"
+#include "lib/metrics/stream_metrics.h"
 #include "lib/prompt/cache_friendly_prompt.h"
 #include "lib/redis/keys.h"
 #include "lib/redis/rate_limiter.h"
@@ -43,32 +45,54 @@ std::string DefaultConsumer() {
 struct Slot {
   std::unique_ptr<RedisClient> redis;
   std::unique_ptr<RateLimitedLlmClient> limited_llm;
-  std::unique_ptr<ScoringBackend> backend;
-  std::unique_ptr<RedisScoreCache> cache;
   std::unique_ptr<ScorerWorker> worker;
 };
 
 struct Shared {
-  const Config* config;
+  const std::map<std::string, Config>* profiles;
   bool lexical;
   LlmClient* llm;
-  const LexicalScorer* lexical_scorer;
   ScorerMetrics* metrics;
   ScorerWorkerOptions options;
 };
 
-absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared, int index) {
-  const Config& config = *shared.config;
+// A run's scoring context: the lexical scorer, or the LLM backend with the
+// profile's prompts, its score cache and (if enabled) the pre-filter.
+std::unique_ptr<ScoringContext> MakeContext(bool lexical, LlmClient* llm,
+                                            RedisClient& redis, Config config) {
+  auto context = std::make_unique<ScoringContext>();
+  if (lexical) {
+    context->backend =
+        std::make_unique<LexicalScoringBackend>(config.prompts.topics);
+  } else {
+    context->backend = std::make_unique<LlmScoringBackend>(
+        config.prompts, config.selection.model,
+        config.selection.abstract_retry, *llm,
+        config.selection.cache_friendly_prompt);
+    if (config.selection.score_cache_ttl_days > 0) {
+      context->cache = std::make_unique<RedisScoreCache>(
+          redis, config.selection.model, PromptFingerprint(config.prompts),
+          std::chrono::hours(24) * config.selection.score_cache_ttl_days);
+    }
+    if (config.selection.prefilter_keep_share > 0) {
+      context->lexical = std::make_unique<LexicalScorer>(config.prompts.topics);
+    }
+  }
+  context->config = std::move(config);
+  return context;
+}
+
+absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared,
+                                               int index) {
+  const Config& config = shared.profiles->at(kDefaultProfile);
   auto slot = std::make_unique<Slot>();
   absl::StatusOr<std::unique_ptr<RedisClient>> redis =
       RedisClient::Connect(config.env.redis_url);
   if (!redis.ok()) return redis.status();
   slot->redis = *std::move(redis);
 
-  if (shared.lexical) {
-    slot->backend =
-        std::make_unique<LexicalScoringBackend>(config.prompts.topics);
-  } else {
+  if (!shared.lexical) {
+    // Provider limits are per model and shared by every replica and slot.
     std::unique_ptr<RedisTokenBucket> rpm, tpm;
     const std::string limit_key = std::string(keys::kPrefix) + "llm-limit:" +
                                   config.selection.model;
@@ -86,24 +110,20 @@ absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared, int index) 
     int expected_completion = 60 * config.selection.abstract_batch_size;
     slot->limited_llm = std::make_unique<RateLimitedLlmClient>(
         *shared.llm, std::move(rpm), std::move(tpm), expected_completion);
-    slot->backend = std::make_unique<LlmScoringBackend>(
-        config.prompts, config.selection.model,
-        config.selection.abstract_retry, *slot->limited_llm,
-        config.selection.cache_friendly_prompt);
-    if (config.selection.score_cache_ttl_days > 0) {
-      slot->cache = std::make_unique<RedisScoreCache>(
-          *slot->redis, config.selection.model,
-          PromptFingerprint(config.prompts),
-          std::chrono::hours(24) * config.selection.score_cache_ttl_days);
-    }
   }
   ScorerWorkerOptions options = shared.options;
   if (config.selection.max_in_flight > 1) {
     options.consumer += "/" + std::to_string(index);
   }
+  RedisClient* slot_redis = slot->redis.get();
+  LlmClient* slot_llm = slot->limited_llm.get();
+  bool lexical = shared.lexical;
   slot->worker = std::make_unique<ScorerWorker>(
-      *slot->redis, config, *slot->backend, *shared.metrics, options,
-      slot->cache.get(), shared.lexical_scorer);
+      *slot->redis, *shared.profiles,
+      [lexical, slot_llm, slot_redis](Config c) {
+        return MakeContext(lexical, slot_llm, *slot_redis, std::move(c));
+      },
+      *shared.metrics, options);
   if (absl::Status s = slot->worker->Init(); !s.ok()) return s;
   return slot;
 }
@@ -138,13 +158,14 @@ int Main(int argc, char** argv) {
   options.claim_idle = std::chrono::milliseconds(*claim_idle);
   options.max_deliveries = *max_deliveries;
 
-  absl::StatusOr<Config> config =
-      LoadConfig(flags->Get("--configs", "configs"));
-  if (!config.ok()) {
-    std::cerr << "scorer: configuration error: " << config.status().message()
+  absl::StatusOr<std::map<std::string, Config>> profiles =
+      LoadProfiles(flags->Get("--configs", "configs"));
+  if (!profiles.ok()) {
+    std::cerr << "scorer: configuration error: " << profiles.status().message()
               << "\n";
     return 2;
   }
+  const Config* config = &profiles->at(kDefaultProfile);
   std::string backend_name = GetEnvOrEmpty("SCORER_BACKEND");
   if (backend_name.empty()) backend_name = "openai";
   if (backend_name != "openai" && backend_name != "lexical") {
@@ -160,6 +181,10 @@ int Main(int argc, char** argv) {
 
   auto registry = std::make_shared<prometheus::Registry>();
   ScorerMetrics metrics(registry);
+  StreamMetrics streams(registry, config->env.redis_url,
+                        {{keys::PapersStream(), keys::kScorerGroup},
+                         {keys::DeadLetterStream(), ""}});
+  streams.Start();
   AdminServer admin(registry, [] { return true; });
   if (absl::Status s =
           admin.Start(flags->Get("--admin-host", "0.0.0.0"), *admin_port);
@@ -183,15 +208,10 @@ int Main(int argc, char** argv) {
                      metrics.llm_requests.Add({{"outcome", outcome}})
                          .Increment();
                      metrics.llm_duration.Observe(seconds);
-                   });
-  LexicalScorer lexical_scorer(config->prompts.topics);
-  Shared shared{&*config,
-                backend_name == "lexical",
-                &llm,
-                config->selection.prefilter_keep_share > 0 ? &lexical_scorer
-                                                           : nullptr,
-                &metrics,
-                options};
+                   },
+                   /*sleeper=*/{},
+                   [&] { metrics.llm_retries.Increment(); });
+  Shared shared{&*profiles, backend_name == "lexical", &llm, &metrics, options};
   if (shared.lexical) {
     LogWarning("using the built-in lexical scorer, not an LLM");
   }
@@ -209,7 +229,9 @@ int Main(int argc, char** argv) {
   LogInfo("scorer started",
           {{"consumer", options.consumer},
            {"backend", backend_name},
-           {"model", slots.front()->backend->model()},
+           {"model", shared.lexical ? std::string("local-lexical")
+                                    : config->selection.model},
+           {"profiles", std::to_string(profiles->size())},
            {"max_in_flight", std::to_string(slots.size())}});
   std::vector<std::thread> threads;
   for (auto& slot : slots) {

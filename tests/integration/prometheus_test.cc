@@ -50,20 +50,9 @@ constexpr char kPromtool[] = "/usr/bin/promtool";
 // so this list cannot go stale: delete the entry when its wiring lands.
 const std::map<std::string, std::string>& AwaitingWiring() {
   static const auto* m = new std::map<std::string, std::string>{
-      {"arxiv_stream_length",
-       "lib/metrics/stream_metrics.h is not wired into the scorer/publisher "
-       "mains yet"},
-      {"arxiv_stream_pending_entries", "same: StreamMetrics not wired"},
-      {"arxiv_stream_lag_entries", "same: StreamMetrics not wired"},
-      {"arxiv_stream_metrics_refresh_errors_total",
-       "same: StreamMetrics not wired"},
-      {"arxiv:stream_backlog_entries",
-       "recording rule over the arxiv_stream_* gauges (StreamMetrics)"},
       {"arxiv_fetcher_feed_errors_total",
        "labelled by category and only created on a first error; the fetcher "
        "should pre-create {category} for each configured feed at 0"},
-      {"arxiv_scorer_llm_retries_total",
-       "the scorer's OpenAI client does not count its retries yet"},
       {"arxiv_grpc_server_handled_total", "there is no gRPC server yet"},
       {"arxiv_grpc_server_handling_seconds_bucket",
        "there is no gRPC server yet"},

@@ -35,6 +35,14 @@ PublisherMetrics::PublisherMetrics(std::shared_ptr<prometheus::Registry> reg)
                    .Name("arxiv_publisher_llm_cost_usd_total")
                    .Help("LLM cost of published runs, in US dollars")
                    .Register(*reg)
-                   .Add({})) {}
+                   .Add({})),
+      deliveries(prometheus::BuildCounter()
+                     .Name("arxiv_publisher_deliveries_total")
+                     .Help("Digests delivered, by sink (slack, smtp, ...)")
+                     .Register(*reg)),
+      delivery_errors(prometheus::BuildCounter()
+                          .Name("arxiv_publisher_delivery_errors_total")
+                          .Help("Failed digest deliveries, by sink")
+                          .Register(*reg)) {}
 
 }  // namespace arxiv_digest

@@ -1,31 +1,41 @@
-// Turns a complete run into a digest: loads the run's papers, scores and
-// token usage from Redis, ranks, renders markdown/JSON/HTML, writes the
-// files and the Redis copies, then marks the run published. Safe to call
-// for any run at any time: incomplete or already published runs are left
-// alone, and a lock keeps two publisher replicas from racing.
+// Turns a complete run into a digest version: loads the run's papers,
+// scores and token usage from Redis, ranks with the run's profile, renders
+// markdown/JSON/HTML, writes the files and the Redis copies (a new version
+// per publication of a profile and date; old versions stay readable), marks
+// the run published and hands the digest to the delivery sinks. Safe to
+// call for any run at any time: incomplete or already published runs are
+// left alone, and locks keep publisher replicas from racing.
 #pragma once
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "lib/config/config.h"
 #include "lib/redis/redis_client.h"
+#include "services/publisher/adapters/digest_sink.h"
 #include "services/publisher/adapters/publisher_metrics.h"
 
 namespace arxiv_digest {
 
 class RunPublisher {
  public:
-  RunPublisher(RedisClient& redis, const Config& config,
-               std::string output_path, PublisherMetrics& metrics);
+  RunPublisher(RedisClient& redis, const std::map<std::string, Config>& profiles,
+               std::string output_path, PublisherMetrics& metrics,
+               std::vector<DigestSink*> sinks = {});
 
   // True when this call published the run.
   absl::StatusOr<bool> TryPublish(const std::string& run_id);
 
  private:
+  absl::Status StoreVersion(const PublishedDigest& digest,
+                            std::vector<std::pair<std::string, std::string>>& done);
+
   RedisClient& redis_;
-  const Config& config_;
+  const std::map<std::string, Config>& profiles_;
   std::string output_path_;
   PublisherMetrics& metrics_;
+  std::vector<DigestSink*> sinks_;
 };
 
 // Writes text to path through a temporary file and rename, so readers never

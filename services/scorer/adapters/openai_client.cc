@@ -21,13 +21,15 @@ std::chrono::milliseconds Jittered(std::chrono::milliseconds base) {
 }  // namespace
 
 OpenAiClient::OpenAiClient(HttpClient& http, OpenAiClientOptions options,
-                           LlmCallObserver observer, Sleeper sleeper)
+                           LlmCallObserver observer, Sleeper sleeper,
+                           std::function<void()> on_retry)
     : http_(http),
       options_(std::move(options)),
       observer_(std::move(observer)),
       sleep_(sleeper ? std::move(sleeper) : [](std::chrono::milliseconds d) {
         std::this_thread::sleep_for(d);
-      }) {}
+      }),
+      on_retry_(std::move(on_retry)) {}
 
 absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
     const std::string& prompt) {
@@ -99,6 +101,7 @@ absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
                  {{"attempt", std::to_string(attempt)},
                   {"error", std::string(last_error.message())},
                   {"wait_ms", std::to_string(wait.count())}});
+      if (on_retry_) on_retry_();
       sleep_(wait);
       backoff = std::min(backoff * 2, options_.max_backoff);
     }

@@ -33,7 +33,8 @@ class OpenAiClient : public LlmClient {
  public:
   using Sleeper = std::function<void(std::chrono::milliseconds)>;
   OpenAiClient(HttpClient& http, OpenAiClientOptions options,
-               LlmCallObserver observer = {}, Sleeper sleeper = {});
+               LlmCallObserver observer = {}, Sleeper sleeper = {},
+               std::function<void()> on_retry = {});
   absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override;
 
  private:
@@ -41,6 +42,7 @@ class OpenAiClient : public LlmClient {
   OpenAiClientOptions options_;
   LlmCallObserver observer_;
   Sleeper sleep_;
+  std::function<void()> on_retry_;
 };
 
 }  // namespace arxiv_digest

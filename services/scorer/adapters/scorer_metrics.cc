@@ -19,6 +19,11 @@ ScorerMetrics::ScorerMetrics(std::shared_ptr<prometheus::Registry> reg)
                        .Add({}, prometheus::Histogram::BucketBoundaries{
                                     0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40,
                                     80})),
+      llm_retries(prometheus::BuildCounter()
+                      .Name("arxiv_scorer_llm_retries_total")
+                      .Help("LLM request attempts that failed and were retried")
+                      .Register(*reg)
+                      .Add({})),
       tokens(prometheus::BuildCounter()
                  .Name("arxiv_scorer_tokens_total")
                  .Help("LLM tokens by kind")

@@ -19,6 +19,7 @@ struct ScorerMetrics {
   // auth_error, bad_response.
   prometheus::Family<prometheus::Counter>& llm_requests;
   prometheus::Histogram& llm_duration;
+  prometheus::Counter& llm_retries;  // failed attempts that were retried
   // kind: prompt, completion, cached.
   prometheus::Family<prometheus::Counter>& tokens;
   prometheus::Counter& dead_lettered;

@@ -12,6 +12,7 @@
 #include "lib/config/config.h"
 #include "lib/redis/redis_client.h"
 #include "services/scorer/adapters/scorer_metrics.h"
+#include "services/scorer/adapters/scoring_context.h"
 #include "services/scorer/logic/scoring_backend.h"
 
 namespace arxiv_digest {
@@ -28,12 +29,10 @@ struct ScorerWorkerOptions {
 
 class ScorerWorker {
  public:
-  // cache and prefilter_scorer are optional: the score cache, and the
-  // lexical scorer used when [SELECTION] prefilter_keep_share > 0.
-  ScorerWorker(RedisClient& redis, const Config& config,
-               ScoringBackend& backend, ScorerMetrics& metrics,
-               ScorerWorkerOptions options, ScoreCache* cache = nullptr,
-               const LexicalScorer* prefilter_scorer = nullptr);
+  // Each run is scored with its profile's context (see scoring_context.h).
+  ScorerWorker(RedisClient& redis, const std::map<std::string, Config>& profiles,
+               ScoringContextFactory factory, ScorerMetrics& metrics,
+               ScorerWorkerOptions options);
 
   absl::Status Init();  // creates the consumer group if needed
   // One read-score-append-ack round; returns how many entries it handled.
@@ -53,16 +52,16 @@ class ScorerWorker {
   absl::Status ScoreRun(const std::string& run_id,
                         const std::vector<Work>& work);
   // The run's pre-filter threshold, agreed by all replicas through Redis.
-  absl::StatusOr<int> PrefilterThresholdFor(const std::string& run_id);
+  absl::StatusOr<int> PrefilterThresholdFor(const std::string& run_id,
+                                            ScoringContext& context);
+  // Parks an entry that can never succeed and records it as unscored.
+  absl::Status GiveUp(const StreamEntry& entry, const std::string& run_id,
+                      const std::string& arxiv_id, const std::string& reason);
 
   RedisClient& redis_;
-  const Config& config_;
-  ScoringBackend& backend_;
+  ScoringContexts contexts_;
   ScorerMetrics& metrics_;
   ScorerWorkerOptions options_;
-  ScoreCache* cache_;
-  const LexicalScorer* prefilter_scorer_;
-  std::map<std::string, int> thresholds_;  // run id -> pre-filter threshold
 };
 
 }  // namespace arxiv_digest

@@ -33,17 +33,24 @@ class RunPublisherTest : public ::testing::Test {
     absl::StatusOr<Config> config =
         LoadConfig(std::string(ARXIV_DIGEST_SOURCE_DIR) + "/configs");
     ASSERT_TRUE(config.ok()) << config.status();
-    config_ = *config;
-    config_.filtering.relevance_cutoff = 5;
-    config_.filtering.novelty_cutoff = 5;
+    Config& def = profiles_["default"];
+    def = *config;
+    def.filtering.relevance_cutoff = 5;
+    def.filtering.novelty_cutoff = 5;
+    Config strict = def;
+    strict.profile = "strict";
+    strict.filtering.relevance_cutoff = 9;
+    profiles_["strict"] = strict;
     out_ = ::testing::TempDir() + "/run_publisher_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(out_);
     metrics_ = std::make_unique<PublisherMetrics>(std::make_shared<prometheus::Registry>());
   }
 
-  void WriteRun(const std::string& run, int papers, const std::string& status) {
+  void WriteRun(const std::string& run, int papers, const std::string& status,
+                const std::string& profile = "default") {
     ASSERT_TRUE(redis_->HSet(keys::Run(run), {{"run_id", run},
+                                              {"profile", profile},
                                               {"date", "2025-04-08"},
                                               {"status", status},
                                               {"total_papers", "900"},
@@ -71,7 +78,7 @@ class RunPublisherTest : public ::testing::Test {
 
   std::unique_ptr<testing::RedisServer> server_;
   std::unique_ptr<RedisClient> redis_;
-  Config config_;
+  std::map<std::string, Config> profiles_;
   std::string out_;
   std::unique_ptr<PublisherMetrics> metrics_;
 };
@@ -80,7 +87,7 @@ TEST_F(RunPublisherTest, IncompleteRunIsLeftAlone) {
   WriteRun("r1", 3, "fetched");
   WriteScore("r1", 0, 9, 9);
   WriteScore("r1", 1, 9, 9);
-  RunPublisher publisher(*redis_, config_, out_, *metrics_);
+  RunPublisher publisher(*redis_, profiles_, out_, *metrics_);
   EXPECT_FALSE(*publisher.TryPublish("r1"));
   EXPECT_FALSE(std::filesystem::exists(out_ + "/2025-04-08.md"));
   // A run still being fetched is never published, even if scores match.
@@ -106,7 +113,7 @@ TEST_F(RunPublisherTest, CompleteRunIsPublishedOnce) {
                   .ok());
   ASSERT_TRUE(redis_->HSet(keys::Run("r1"), {{"model", "gpt-4o"}}).ok());
 
-  RunPublisher publisher(*redis_, config_, out_, *metrics_);
+  RunPublisher publisher(*redis_, profiles_, out_, *metrics_);
   ASSERT_TRUE(*publisher.TryPublish("r1"));
   EXPECT_FALSE(*publisher.TryPublish("r1")) << "second call must not republish";
 
@@ -139,10 +146,10 @@ TEST_F(RunPublisherTest, CompleteRunIsPublishedOnce) {
 }
 
 TEST_F(RunPublisherTest, DisabledOutputsAreNotWritten) {
-  config_.output.dump_json = false;
+  profiles_["default"].output.dump_json = false;
   WriteRun("r1", 1, "fetched");
   WriteScore("r1", 0, 9, 9);
-  RunPublisher publisher(*redis_, config_, out_, *metrics_);
+  RunPublisher publisher(*redis_, profiles_, out_, *metrics_);
   ASSERT_TRUE(*publisher.TryPublish("r1"));
   EXPECT_TRUE(std::filesystem::exists(out_ + "/2025-04-08.md"));
   EXPECT_FALSE(std::filesystem::exists(out_ + "/2025-04-08.json"));
@@ -153,13 +160,81 @@ TEST_F(RunPublisherTest, UnwritableOutputIsAnErrorAndTheRunStaysOpen) {
   WriteRun("r1", 1, "fetched");
   WriteScore("r1", 0, 9, 9);
   // The output "directory" is a regular file: nothing can be written in it.
-  RunPublisher publisher(*redis_, config_, out_ + ".file/sub", *metrics_);
+  RunPublisher publisher(*redis_, profiles_, out_ + ".file/sub", *metrics_);
   absl::StatusOr<bool> r = publisher.TryPublish("r1");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(redis_->HGet(keys::Run("r1"), "status")->value(), "fetched");
   // The lock is released, so a later attempt (with a good path) succeeds.
-  RunPublisher good(*redis_, config_, out_, *metrics_);
+  RunPublisher good(*redis_, profiles_, out_, *metrics_);
   EXPECT_TRUE(*good.TryPublish("r1"));
+}
+
+class RecordingSink : public DigestSink {
+ public:
+  explicit RecordingSink(absl::Status result) : result_(result) {}
+  std::string name() const override { return "recording"; }
+  absl::Status Deliver(const PublishedDigest& d) override {
+    delivered.push_back(d);
+    return result_;
+  }
+  std::vector<PublishedDigest> delivered;
+
+ private:
+  absl::Status result_;
+};
+
+// Publishing the same profile and date again (a rescore) makes version 2;
+// version 1 stays readable, the "latest" keys move on.
+TEST_F(RunPublisherTest, RepublishingMakesANewVersionAndKeepsTheOld) {
+  RecordingSink failing(absl::UnavailableError("slack down"));
+  RecordingSink ok(absl::OkStatus());
+  RunPublisher publisher(*redis_, profiles_, out_, *metrics_, {&failing, &ok});
+  WriteRun("r1", 2, "fetched");
+  WriteScore("r1", 0, 9, 9);
+  WriteScore("r1", 1, 9, 9);
+  ASSERT_TRUE(*publisher.TryPublish("r1"));
+  WriteRun("r2", 2, "fetched");
+  WriteScore("r2", 0, 9, 9);
+  WriteScore("r2", 1, 1, 1);  // the rescore drops paper 1
+  ASSERT_TRUE(redis_->HSet(keys::Run("r2"), {{"topics_override", "## Relevant Topics\n\nOnly MoE"}}).ok());
+  ASSERT_TRUE(*publisher.TryPublish("r2"));
+
+  EXPECT_EQ(redis_->HGet(keys::Run("r1"), "digest_version")->value(), "1");
+  EXPECT_EQ(redis_->HGet(keys::Run("r2"), "digest_version")->value(), "2");
+  std::string v1 = redis_->Get(keys::DigestVersion("default", "2025-04-08", 1, "md"))->value();
+  std::string v2 = redis_->Get(keys::DigestVersion("default", "2025-04-08", 2, "md"))->value();
+  EXPECT_NE(v1.find("Total relevant papers: 2"), std::string::npos);
+  EXPECT_NE(v2.find("Total relevant papers: 1"), std::string::npos);
+  EXPECT_NE(v2.find("Only MoE"), std::string::npos) << "override shown in the prompt";
+  EXPECT_EQ(redis_->Get(keys::Digest("default", "2025-04-08", "md"))->value(), v2);
+  EXPECT_EQ(ReadFile(out_ + "/2025-04-08.md"), v1);
+  EXPECT_EQ(ReadFile(out_ + "/2025-04-08.v2.md"), v2);
+  EXPECT_EQ(*redis_->HLen(keys::DigestMeta("default", "2025-04-08")), 2);
+  auto index = redis_->Command({"ZRANGE", keys::DigestIndex("default"), "0", "-1"});
+  ASSERT_EQ(index->elements.size(), 1u);
+  EXPECT_EQ(index->elements[0].str, "2025-04-08");
+  // Both sinks saw both versions; one failing never blocks the other.
+  ASSERT_EQ(ok.delivered.size(), 2u);
+  EXPECT_EQ(ok.delivered[1].version, 2);
+  EXPECT_EQ(failing.delivered.size(), 2u);
+}
+
+TEST_F(RunPublisherTest, ProfilesUseTheirOwnCutoffsAndFolder) {
+  WriteRun("r1", 2, "fetched", "strict");
+  WriteScore("r1", 0, 9, 9);
+  WriteScore("r1", 1, 8, 9);  // below strict's relevance cutoff 9
+  RunPublisher publisher(*redis_, profiles_, out_, *metrics_);
+  ASSERT_TRUE(*publisher.TryPublish("r1"));
+  std::string md = ReadFile(out_ + "/strict/2025-04-08.md");
+  EXPECT_NE(md.find("Total relevant papers: 1"), std::string::npos);
+  EXPECT_TRUE(redis_->Get(keys::Digest("strict", "2025-04-08", "json"))->has_value());
+  EXPECT_FALSE(redis_->Get(keys::Digest("default", "2025-04-08", "json"))->has_value());
+
+  WriteRun("r9", 1, "fetched", "nobody");
+  WriteScore("r9", 0, 9, 9);
+  EXPECT_FALSE(*publisher.TryPublish("r9"));
+  EXPECT_EQ(redis_->HGet(keys::Run("r9"), "status")->value(), "failed");
+  EXPECT_NE(redis_->HGet(keys::Run("r9"), "error")->value().find("nobody"), std::string::npos);
 }
 
 }  // namespace

@@ -35,6 +35,20 @@ class FakeBackend : public ScoringBackend {
   std::string model() const override { return "fake-model"; }
 };
 
+// Hands the test's fake to the worker's per-run contexts without giving
+// up ownership.
+class ForwardingBackend : public ScoringBackend {
+ public:
+  explicit ForwardingBackend(ScoringBackend& inner) : inner_(inner) {}
+  absl::StatusOr<BatchOutcome> ScoreBatch(const std::vector<Paper>& p) override {
+    return inner_.ScoreBatch(p);
+  }
+  std::string model() const override { return inner_.model(); }
+
+ private:
+  ScoringBackend& inner_;
+};
+
 class ScorerWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -44,7 +58,11 @@ class ScorerWorkerTest : public ::testing::Test {
     auto client = RedisClient::Connect(server_->url());
     ASSERT_TRUE(client.ok());
     redis_ = *std::move(client);
-    config_.selection.abstract_batch_size = 4;
+    profiles_["default"].selection.abstract_batch_size = 4;
+    Config vision;
+    vision.profile = "vision";
+    vision.prompts.topics = "vision topics";
+    profiles_["vision"] = vision;
     metrics_ = std::make_unique<ScorerMetrics>(std::make_shared<prometheus::Registry>());
   }
 
@@ -69,7 +87,16 @@ class ScorerWorkerTest : public ::testing::Test {
     o.claim_idle = claim_idle;
     o.max_deliveries = max_deliveries;
     o.auth_error_pause = std::chrono::milliseconds(0);
-    auto w = std::make_unique<ScorerWorker>(*redis_, config_, backend, *metrics_, o);
+    auto w = std::make_unique<ScorerWorker>(
+        *redis_, profiles_,
+        [this, &backend](Config c) {
+          contexts_made_.push_back(c);
+          auto ctx = std::make_unique<ScoringContext>();
+          ctx->backend = std::make_unique<ForwardingBackend>(backend);
+          ctx->config = std::move(c);
+          return ctx;
+        },
+        *metrics_, o);
     EXPECT_TRUE(w->Init().ok());
     return w;
   }
@@ -95,7 +122,8 @@ class ScorerWorkerTest : public ::testing::Test {
 
   std::unique_ptr<testing::RedisServer> server_;
   std::unique_ptr<RedisClient> redis_;
-  Config config_;
+  std::map<std::string, Config> profiles_;
+  std::vector<Config> contexts_made_;
   std::unique_ptr<ScorerMetrics> metrics_;
 };
 
@@ -186,6 +214,40 @@ TEST_F(ScorerWorkerTest, MalformedEntriesAreDeadLetteredAtOnce) {
   EXPECT_EQ(backend.calls, 0);
   auto dead = redis_->Command({"XRANGE", keys::DeadLetterStream(), "-", "+"});
   ASSERT_EQ(dead->elements.size(), 2u);
+}
+
+// Each run is scored in its profile's context, with the run's topics
+// override; a run naming an unknown profile is dead-lettered at once.
+TEST_F(ScorerWorkerTest, RunsAreScoredWithTheirProfileAndTopics) {
+  ASSERT_TRUE(redis_->HSet(keys::Run("run-v"), {{"profile", "vision"}}).ok());
+  ASSERT_TRUE(redis_->HSet(keys::Run("run-o"), {{"topics_override", "only MoE"}}).ok());
+  ASSERT_TRUE(redis_->HSet(keys::Run("run-x"), {{"profile", "nobody"}}).ok());
+  AddPaper("run-v", 1);
+  AddPaper("run-o", 2);
+  AddPaper("run-x", 3);
+  FakeBackend backend;
+  auto worker = MakeWorker("c1", backend, std::chrono::minutes(1));
+  EXPECT_EQ(*worker->Step(), 3);
+  EXPECT_EQ(Pending(), 0);
+  ASSERT_EQ(contexts_made_.size(), 2u);
+  EXPECT_EQ(contexts_made_[0].profile, "vision");
+  EXPECT_EQ(contexts_made_[0].prompts.topics, "vision topics");
+  EXPECT_EQ(contexts_made_[1].profile, "default");
+  EXPECT_EQ(contexts_made_[1].prompts.topics, "only MoE");
+  EXPECT_EQ(backend.calls, 2);
+  auto dead = redis_->Command({"XRANGE", keys::DeadLetterStream(), "-", "+"});
+  ASSERT_EQ(dead->elements.size(), 1u);
+  int unscored = 0;
+  for (const StreamEntry& e : Scores()) {
+    if (e.Field("run_id") == "run-x") {
+      absl::StatusOr<Score> s = ScoreFromJson(*e.Field("score"));
+      ASSERT_TRUE(s.ok());
+      EXPECT_FALSE(s->scored);
+      EXPECT_NE(s->error.find("unknown profile"), std::string::npos);
+      ++unscored;
+    }
+  }
+  EXPECT_EQ(unscored, 1);
 }
 
 // With Redis gone, a step fails with a status (the loop backs off) and

@@ -1,0 +1,117 @@
+#include "lib/config/profiles.h"
+
+#include <filesystem>
+#include <optional>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace arxiv_digest {
+namespace {
+
+std::optional<std::string> ReadIfExists(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::string StripTrailingNewlines(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+absl::StatusOr<Config> LoadProfile(const Config& base, const IniFile& base_ini,
+                                   const std::filesystem::path& dir,
+                                   const std::string& name) {
+  IniFile merged = base_ini;
+  if (std::optional<std::string> text = ReadIfExists(dir / "config.ini")) {
+    absl::StatusOr<IniFile> own = ParseIni(*text);
+    if (!own.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("profile ", name, ": ", own.status().message()));
+    }
+    for (const auto& [section, values] : *own) {
+      for (const auto& [key, value] : values) merged[section][key] = value;
+    }
+  }
+  absl::StatusOr<Config> config = ConfigFromIni(merged);
+  if (!config.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("profile ", name, ": ", config.status().message()));
+  }
+  config->prompts = base.prompts;
+  config->authors = base.authors;
+  config->env = base.env;
+  struct PromptFile {
+    const char* file;
+    std::string* target;
+  };
+  for (PromptFile f : {PromptFile{"base_prompt.txt", &config->prompts.base},
+                       PromptFile{"postfix_prompt.txt", &config->prompts.postfix},
+                       PromptFile{"score_criteria.txt",
+                                  &config->prompts.score_criteria},
+                       PromptFile{"paper_topics.txt", &config->prompts.topics}}) {
+    if (std::optional<std::string> text = ReadIfExists(dir / f.file)) {
+      *f.target = StripTrailingNewlines(*text);
+    }
+  }
+  if (std::optional<std::string> authors = ReadIfExists(dir / "authors.txt")) {
+    config->authors = ParseAuthors(*authors);
+  }
+  config->config_dir = dir.string();
+  config->profile = name;
+  return config;
+}
+
+}  // namespace
+
+bool IsValidProfileName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::map<std::string, Config>> LoadProfiles(
+    const std::string& config_dir) {
+  std::string dir = config_dir.empty() ? "configs" : config_dir;
+  absl::StatusOr<Config> base = LoadConfig(dir);
+  if (!base.ok()) return base.status();
+  std::optional<std::string> ini_text =
+      ReadIfExists(std::filesystem::path(dir) / "config.ini");
+  absl::StatusOr<IniFile> base_ini = ParseIni(ini_text.value_or(""));
+  if (!base_ini.ok()) return base_ini.status();
+
+  std::map<std::string, Config> profiles;
+  profiles[kDefaultProfile] = *base;
+  std::filesystem::path root = std::filesystem::path(dir) / "profiles";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec)) return profiles;
+  for (const auto& entry : std::filesystem::directory_iterator(root, ec)) {
+    if (!entry.is_directory()) continue;
+    std::string name = entry.path().filename().string();
+    if (!IsValidProfileName(name) || name == kDefaultProfile) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "profiles/", name, ": profile names are [a-z0-9_-] and not 'default'"));
+    }
+    absl::StatusOr<Config> profile = LoadProfile(*base, *base_ini, entry.path(), name);
+    if (!profile.ok()) return profile.status();
+    profiles[name] = *std::move(profile);
+  }
+  return profiles;
+}
+
+Config WithTopicsOverride(Config config, const std::string& topics_override) {
+  if (!topics_override.empty()) {
+    config.prompts.topics = StripTrailingNewlines(topics_override);
+  }
+  return config;
+}
+
+}  // namespace arxiv_digest

@@ -1,0 +1,49 @@
+#include "services/scorer/adapters/scoring_context.h"
+
+#include "absl/strings/str_cat.h"
+#include "lib/config/profiles.h"
+#include "lib/redis/keys.h"
+
+namespace arxiv_digest {
+namespace {
+// Runs are short-lived; forgetting old ones bounds memory in a long-lived
+// replica (a forgotten run is simply looked up again).
+constexpr size_t kMaxRunsKept = 64;
+}  // namespace
+
+ScoringContexts::ScoringContexts(RedisClient& redis,
+                                 const std::map<std::string, Config>& profiles,
+                                 ScoringContextFactory factory)
+    : redis_(redis), profiles_(profiles), factory_(std::move(factory)) {}
+
+const Config& ScoringContexts::default_config() const {
+  return profiles_.at(kDefaultProfile);
+}
+
+absl::StatusOr<ScoringContext*> ScoringContexts::ForRun(
+    const std::string& run_id) {
+  auto it = by_run_.find(run_id);
+  if (it != by_run_.end()) return it->second.get();
+  absl::StatusOr<RedisReply> fields = redis_.Command(
+      {"HMGET", keys::Run(run_id), "profile", "topics_override"});
+  if (!fields.ok()) return fields.status();
+  std::string profile = kDefaultProfile;
+  std::string topics_override;
+  if (fields->elements.size() == 2) {
+    if (!fields->elements[0].IsNil() && !fields->elements[0].str.empty()) {
+      profile = fields->elements[0].str;
+    }
+    if (!fields->elements[1].IsNil()) topics_override = fields->elements[1].str;
+  }
+  auto p = profiles_.find(profile);
+  if (p == profiles_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("run ", run_id, " asks for unknown profile '", profile, "'"));
+  }
+  if (by_run_.size() >= kMaxRunsKept) by_run_.clear();
+  auto& slot = by_run_[run_id];
+  slot = factory_(WithTopicsOverride(p->second, topics_override));
+  return slot.get();
+}
+
+}  // namespace arxiv_digest
