@@ -93,7 +93,8 @@ class SectionReader {
     return absl::OkStatus();
   }
 
-  absl::Status List(const std::string& key, std::vector<std::string>& out) const {
+  absl::Status List(const std::string& key,
+                    std::vector<std::string>& out) const {
     const std::string* v = Find(key);
     if (v == nullptr) return absl::OkStatus();
     std::vector<std::string> items;
@@ -110,10 +111,10 @@ class SectionReader {
   const std::map<std::string, std::string>* values_ = nullptr;
 };
 
-#define DIGEST_RETURN_IF_ERROR(expr)          \
-  do {                                        \
-    absl::Status status_ = (expr);            \
-    if (!status_.ok()) return status_;        \
+#define DIGEST_RETURN_IF_ERROR(expr)   \
+  do {                                 \
+    absl::Status status_ = (expr);     \
+    if (!status_.ok()) return status_; \
   } while (0)
 
 }  // namespace
@@ -128,8 +129,8 @@ absl::StatusOr<IniFile> ParseIni(const std::string& text) {
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     if (line.front() == '[') {
       if (line.back() != ']') {
-        return absl::InvalidArgumentError(
-            absl::StrCat("config.ini line ", line_no, ": unterminated section"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "config.ini line ", line_no, ": unterminated section"));
       }
       section = Trim(line.substr(1, line.size() - 2));
       ini[section];
@@ -137,9 +138,9 @@ absl::StatusOr<IniFile> ParseIni(const std::string& text) {
     }
     size_t eq = line.find_first_of("=:");
     if (eq == std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config.ini line ", line_no, ": expected 'key = value', got '", line,
-          "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("config.ini line ", line_no,
+                       ": expected 'key = value', got '", line, "'"));
     }
     if (section.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -191,11 +192,12 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
                                           config.selection.author_match_score));
   DIGEST_RETURN_IF_ERROR(
       selection.Int("max_in_flight", config.selection.max_in_flight, 1));
-  DIGEST_RETURN_IF_ERROR(selection.Int(
-      "tokens_per_minute", config.selection.tokens_per_minute, 0));
+  DIGEST_RETURN_IF_ERROR(selection.Int("tokens_per_minute",
+                                       config.selection.tokens_per_minute, 0));
   DIGEST_RETURN_IF_ERROR(
       selection.Int("max_tokens", config.selection.max_tokens, 0));
-  DIGEST_RETURN_IF_ERROR(selection.Bool("json_mode", config.selection.json_mode));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Bool("json_mode", config.selection.json_mode));
   DIGEST_RETURN_IF_ERROR(
       selection.Bool("send_temperature", config.selection.send_temperature));
   DIGEST_RETURN_IF_ERROR(selection.Bool(
@@ -220,8 +222,8 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
       filtering.List("announce_type", config.filtering.announce_types));
   DIGEST_RETURN_IF_ERROR(
       filtering.Bool("force_primary", config.filtering.force_primary));
-  DIGEST_RETURN_IF_ERROR(filtering.Int(
-      "relevance_cutoff", config.filtering.relevance_cutoff, 0));
+  DIGEST_RETURN_IF_ERROR(
+      filtering.Int("relevance_cutoff", config.filtering.relevance_cutoff, 0));
   DIGEST_RETURN_IF_ERROR(
       filtering.Int("novelty_cutoff", config.filtering.novelty_cutoff, 0));
   if (config.filtering.arxiv_categories.empty()) {
@@ -234,9 +236,9 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
     bool known = false;
     for (const char* k : kKnownTypes) known = known || type == k;
     if (!known) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "[FILTERING] announce_type: unknown type '", type,
-          "' (expected new, cross, replace, replace-cross)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("[FILTERING] announce_type: unknown type '", type,
+                       "' (expected new, cross, replace, replace-cross)"));
     }
   }
 
@@ -244,12 +246,12 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
   DIGEST_RETURN_IF_ERROR(
       fetcher.Int("seen_ttl_days", config.fetcher.seen_ttl_days, 1));
   DIGEST_RETURN_IF_ERROR(fetcher.String("contact", config.fetcher.contact));
-  DIGEST_RETURN_IF_ERROR(fetcher.Int("min_request_interval_ms",
-                                     config.fetcher.min_request_interval_ms, 0));
+  DIGEST_RETURN_IF_ERROR(fetcher.Int(
+      "min_request_interval_ms", config.fetcher.min_request_interval_ms, 0));
   DIGEST_RETURN_IF_ERROR(
       fetcher.Int("max_retries", config.fetcher.max_retries, 0));
-  DIGEST_RETURN_IF_ERROR(fetcher.Int("request_timeout_seconds",
-                                     config.fetcher.request_timeout_seconds, 1));
+  DIGEST_RETURN_IF_ERROR(fetcher.Int(
+      "request_timeout_seconds", config.fetcher.request_timeout_seconds, 1));
   DIGEST_RETURN_IF_ERROR(
       fetcher.Int("lock_ttl_seconds", config.fetcher.lock_ttl_seconds, 1));
   // A contact ends up in an HTTP header: no line breaks or control bytes.
@@ -261,7 +263,8 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
   }
 
   SectionReader output(ini, "OUTPUT");
-  DIGEST_RETURN_IF_ERROR(output.String("output_path", config.output.output_path));
+  DIGEST_RETURN_IF_ERROR(
+      output.String("output_path", config.output.output_path));
   DIGEST_RETURN_IF_ERROR(output.Bool("dump_json", config.output.dump_json));
   DIGEST_RETURN_IF_ERROR(output.Bool("dump_md", config.output.dump_md));
   DIGEST_RETURN_IF_ERROR(
@@ -297,7 +300,8 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
     size_t colon = header.find(':');
     if (colon == std::string::npos || colon == 0) {
       return absl::InvalidArgumentError(
-          "OPENAI_EXTRA_HEADERS: expected 'Name: value' items separated by ';'");
+          "OPENAI_EXTRA_HEADERS: expected 'Name: value' items separated by "
+          "';'");
     }
     env.openai_extra_headers.emplace_back(Trim(header.substr(0, colon)),
                                           Trim(header.substr(colon + 1)));
@@ -311,8 +315,8 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
         "OPENAI_BASE_URL: '", env.openai_base_url, "' is not an http(s) URL"));
   }
   if (!starts_with(env.redis_url, "redis://")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "REDIS_URL: '", env.redis_url, "' is not a redis:// URL"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("REDIS_URL: '", env.redis_url, "' is not a redis:// URL"));
   }
   if (!starts_with(env.arxiv_rss_url, "http://") &&
       !starts_with(env.arxiv_rss_url, "https://") &&
@@ -321,10 +325,9 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
         absl::StrCat("ARXIV_RSS_URL: '", env.arxiv_rss_url,
                      "' is not an http(s):// or file:// URL"));
   }
-  for (const auto& [name, url] :
-       {std::pair<const char*, const std::string*>{"ARXIV_API_URL",
-                                                   &env.arxiv_api_url},
-        {"ARXIV_OAI_URL", &env.arxiv_oai_url}}) {
+  for (const auto& [name, url] : {std::pair<const char*, const std::string*>{
+                                      "ARXIV_API_URL", &env.arxiv_api_url},
+                                  {"ARXIV_OAI_URL", &env.arxiv_oai_url}}) {
     if (!starts_with(*url, "http://") && !starts_with(*url, "https://")) {
       return absl::InvalidArgumentError(
           absl::StrCat(name, ": '", *url, "' is not an http(s):// URL"));

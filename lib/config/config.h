@@ -4,8 +4,8 @@
 #pragma once
 
 #include <map>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -22,18 +22,22 @@ struct SelectionConfig {
   std::string model = "gpt-4o";
   int abstract_batch_size = 5;
   int abstract_retry = 3;
-  int limit_per_minute = 0;  // LLM requests per minute, all replicas; 0 = no limit
+  int limit_per_minute =
+      0;  // LLM requests per minute, all replicas; 0 = no limit
   bool run_author_match = false;
   double author_match_score = 20.0;
   // Scaling and provider settings (not in the Python tool).
-  int max_in_flight = 4;          // concurrent LLM calls per scorer replica
-  int tokens_per_minute = 0;      // LLM tokens per minute, all replicas; 0 = no limit
-  int max_tokens = 0;             // completion limit sent to the provider; 0 = omit
-  bool json_mode = false;         // response_format json_object
-  bool send_temperature = true;   // some reasoning models reject temperature
+  int max_in_flight = 4;  // concurrent LLM calls per scorer replica
+  int tokens_per_minute =
+      0;                   // LLM tokens per minute, all replicas; 0 = no limit
+  int max_tokens = 0;      // completion limit sent to the provider; 0 = omit
+  bool json_mode = false;  // response_format json_object
+  bool send_temperature = true;  // some reasoning models reject temperature
   bool cache_friendly_prompt = true;  // static prompt parts before the papers
-  int score_cache_ttl_days = 30;  // re-runs of unchanged papers are free; 0 = off
-  double prefilter_keep_share = 0;  // >0: only the lexically top share goes to the LLM
+  int score_cache_ttl_days =
+      30;  // re-runs of unchanged papers are free; 0 = off
+  double prefilter_keep_share =
+      0;  // >0: only the lexically top share goes to the LLM
 };
 
 struct FilteringConfig {
@@ -72,13 +76,14 @@ struct PromptTexts {
 
 // Values that come from the environment rather than configs/.
 struct EnvironmentConfig {
-  std::string openai_api_key;   // OPENAI_API_KEY (never logged)
+  std::string openai_api_key;  // OPENAI_API_KEY (never logged)
   std::string openai_base_url = "https://api.openai.com/v1";  // OPENAI_BASE_URL
-  std::string redis_url = "redis://127.0.0.1:6379";            // REDIS_URL
-  std::string arxiv_rss_url = "https://rss.arxiv.org/rss/";    // ARXIV_RSS_URL
+  std::string redis_url = "redis://127.0.0.1:6379";           // REDIS_URL
+  std::string arxiv_rss_url = "https://rss.arxiv.org/rss/";   // ARXIV_RSS_URL
   // Backfill endpoints: the query API (Atom, id_list) and OAI-PMH.
-  std::string arxiv_api_url = "https://export.arxiv.org/api/query";  // ARXIV_API_URL
-  std::string arxiv_oai_url = "https://oaipmh.arxiv.org/oai";        // ARXIV_OAI_URL
+  std::string arxiv_api_url =
+      "https://export.arxiv.org/api/query";                    // ARXIV_API_URL
+  std::string arxiv_oai_url = "https://oaipmh.arxiv.org/oai";  // ARXIV_OAI_URL
   // OPENAI_EXTRA_HEADERS="Name: value; Other: value" (e.g. OpenRouter's
   // HTTP-Referer, Azure's api-key); may hold secrets, never logged.
   std::vector<std::pair<std::string, std::string>> openai_extra_headers;

@@ -1,8 +1,8 @@
 #include "lib/config/profiles.h"
 
 #include <filesystem>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -49,11 +49,11 @@ absl::StatusOr<Config> LoadProfile(const Config& base, const IniFile& base_ini,
     const char* file;
     std::string* target;
   };
-  for (PromptFile f : {PromptFile{"base_prompt.txt", &config->prompts.base},
-                       PromptFile{"postfix_prompt.txt", &config->prompts.postfix},
-                       PromptFile{"score_criteria.txt",
-                                  &config->prompts.score_criteria},
-                       PromptFile{"paper_topics.txt", &config->prompts.topics}}) {
+  for (PromptFile f :
+       {PromptFile{"base_prompt.txt", &config->prompts.base},
+        PromptFile{"postfix_prompt.txt", &config->prompts.postfix},
+        PromptFile{"score_criteria.txt", &config->prompts.score_criteria},
+        PromptFile{"paper_topics.txt", &config->prompts.topics}}) {
     if (std::optional<std::string> text = ReadIfExists(dir / f.file)) {
       *f.target = StripTrailingNewlines(*text);
     }
@@ -97,10 +97,12 @@ absl::StatusOr<std::map<std::string, Config>> LoadProfiles(
     if (!entry.is_directory()) continue;
     std::string name = entry.path().filename().string();
     if (!IsValidProfileName(name) || name == kDefaultProfile) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "profiles/", name, ": profile names are [a-z0-9_-] and not 'default'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("profiles/", name,
+                       ": profile names are [a-z0-9_-] and not 'default'"));
     }
-    absl::StatusOr<Config> profile = LoadProfile(*base, *base_ini, entry.path(), name);
+    absl::StatusOr<Config> profile =
+        LoadProfile(*base, *base_ini, entry.path(), name);
     if (!profile.ok()) return profile.status();
     profiles[name] = *std::move(profile);
   }

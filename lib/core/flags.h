@@ -23,8 +23,8 @@ struct ParsedFlags {
 };
 
 // value_flags take a value; switch_flags don't.
-absl::StatusOr<ParsedFlags> ParseFlags(int argc, char** argv, int first,
-                                       const std::set<std::string>& value_flags,
-                                       const std::set<std::string>& switch_flags);
+absl::StatusOr<ParsedFlags> ParseFlags(
+    int argc, char** argv, int first, const std::set<std::string>& value_flags,
+    const std::set<std::string>& switch_flags);
 
 }  // namespace arxiv_digest

@@ -64,7 +64,16 @@ absl::StatusOr<HttpResponse> HttplibClient::Send(const HttpRequest& request) {
   client.set_connection_timeout(options_.connect_timeout);
   client.set_read_timeout(options_.read_timeout);
   client.set_write_timeout(options_.read_timeout);
-  client.set_follow_location(true);
+  // cpp-httplib 0.11 treats every 3xx as a redirect when following them, so
+  // a 304 Not Modified (no Location) would come back as Error::Unknown.
+  // Conditional requests therefore see 3xx answers as they are.
+  bool conditional = false;
+  for (const auto& [k, v] : request.headers) {
+    std::string name = absl::AsciiStrToLower(k);
+    conditional =
+        conditional || name == "if-none-match" || name == "if-modified-since";
+  }
+  client.set_follow_location(!conditional);
   httplib::Headers headers = {{"User-Agent", options_.user_agent}};
   for (const auto& [k, v] : request.headers) headers.emplace(k, v);
 
@@ -81,7 +90,8 @@ absl::StatusOr<HttpResponse> HttplibClient::Send(const HttpRequest& request) {
   if (!result) {
     httplib::Error err = result.error();
     std::string why = httplib::to_string(err);
-    std::string what = absl::StrCat(request.method, " ", parts->first, ": ", why);
+    std::string what =
+        absl::StrCat(request.method, " ", parts->first, ": ", why);
     if (err == httplib::Error::Read || err == httplib::Error::Write) {
       // cpp-httplib reports an expired read timeout as a read error.
       return absl::DeadlineExceededError(what);

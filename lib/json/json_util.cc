@@ -168,8 +168,8 @@ absl::StatusOr<Paper> PaperFromJson(std::string_view json) {
   paper.abstract = *std::move(abstract);
   paper.version = static_cast<int>(GetInt(*doc, "version").value_or(1));
   paper.announce_type = GetString(*doc, "announce_type").value_or("");
-  paper.categories = GetStringArray(*doc, "categories").value_or(
-      std::vector<std::string>{});
+  paper.categories =
+      GetStringArray(*doc, "categories").value_or(std::vector<std::string>{});
   paper.feed = GetString(*doc, "feed").value_or("");
   paper.position = GetInt(*doc, "position").value_or(0);
   return paper;

@@ -20,17 +20,20 @@ void InitLogging(std::string_view service);
 void Log(LogLevel level, std::string_view message,
          std::initializer_list<LogField> fields = {});
 
-inline void LogInfo(std::string_view m, std::initializer_list<LogField> f = {}) {
+inline void LogInfo(std::string_view m,
+                    std::initializer_list<LogField> f = {}) {
   Log(LogLevel::kInfo, m, f);
 }
 inline void LogWarning(std::string_view m,
                        std::initializer_list<LogField> f = {}) {
   Log(LogLevel::kWarning, m, f);
 }
-inline void LogError(std::string_view m, std::initializer_list<LogField> f = {}) {
+inline void LogError(std::string_view m,
+                     std::initializer_list<LogField> f = {}) {
   Log(LogLevel::kError, m, f);
 }
-inline void LogDebug(std::string_view m, std::initializer_list<LogField> f = {}) {
+inline void LogDebug(std::string_view m,
+                     std::initializer_list<LogField> f = {}) {
   Log(LogLevel::kDebug, m, f);
 }
 

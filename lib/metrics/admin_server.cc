@@ -16,21 +16,21 @@ AdminServer::~AdminServer() { Stop(); }
 
 absl::Status AdminServer::Start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
-  server_->Get("/metrics", [this](const httplib::Request&,
-                                  httplib::Response& res) {
-    prometheus::TextSerializer serializer;
-    res.set_content(serializer.Serialize(registry_->Collect()),
-                    "text/plain; version=0.0.4");
-  });
+  server_->Get("/metrics",
+               [this](const httplib::Request&, httplib::Response& res) {
+                 prometheus::TextSerializer serializer;
+                 res.set_content(serializer.Serialize(registry_->Collect()),
+                                 "text/plain; version=0.0.4");
+               });
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
-  server_->Get("/readyz", [this](const httplib::Request&,
-                                 httplib::Response& res) {
-    bool ready = ready_ ? ready_() : true;
-    res.status = ready ? 200 : 503;
-    res.set_content(ready ? "ready\n" : "not ready\n", "text/plain");
-  });
+  server_->Get(
+      "/readyz", [this](const httplib::Request&, httplib::Response& res) {
+        bool ready = ready_ ? ready_() : true;
+        res.status = ready ? 200 : 503;
+        res.set_content(ready ? "ready\n" : "not ready\n", "text/plain");
+      });
   if (port == 0) {
     port_ = server_->bind_to_any_port(host);
   } else {

@@ -33,7 +33,8 @@ std::string PromptFingerprint(const PromptTexts& prompts) {
     hash *= 1099511628211ULL;
   }
   char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(hash));
+  std::snprintf(buf, sizeof(buf), "%016llx",
+                static_cast<unsigned long long>(hash));
   return buf;
 }
 

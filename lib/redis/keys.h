@@ -66,7 +66,9 @@ inline std::string Profiles() { return std::string(kPrefix) + "profiles"; }
 
 // Requests for a fetch (TriggerRun): fields run_id (pre-assigned), and
 // optional categories (comma list) and date; consumed by the fetcher.
-inline std::string TriggersStream() { return std::string(kPrefix) + "triggers"; }
+inline std::string TriggersStream() {
+  return std::string(kPrefix) + "triggers";
+}
 inline constexpr char kFetcherGroup[] = "fetchers";
 
 inline std::string LatestRun() { return std::string(kPrefix) + "latest-run"; }

@@ -37,8 +37,8 @@ RedisTokenBucket::RedisTokenBucket(RedisClient& redis, std::string key,
     : redis_(redis),
       key_(std::move(key)),
       capacity_(capacity),
-      refill_per_ms_(capacity / static_cast<double>(std::max<int64_t>(
-                                    1, period.count()))) {}
+      refill_per_ms_(capacity / static_cast<double>(
+                                    std::max<int64_t>(1, period.count()))) {}
 
 absl::StatusOr<std::chrono::milliseconds> RedisTokenBucket::TryAcquire(
     double amount) {

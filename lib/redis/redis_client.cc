@@ -94,8 +94,8 @@ absl::StatusOr<RedisEndpoint> ParseRedisUrl(const std::string& url) {
     std::string userinfo = rest.substr(0, at);
     rest = rest.substr(at + 1);
     size_t colon = userinfo.find(':');
-    ep.password = colon == std::string::npos ? userinfo
-                                             : userinfo.substr(colon + 1);
+    ep.password =
+        colon == std::string::npos ? userinfo : userinfo.substr(colon + 1);
   }
   if (size_t slash = rest.find('/'); slash != std::string::npos) {
     std::string db = rest.substr(slash + 1);
@@ -151,8 +151,8 @@ absl::Status RedisClient::EnsureConnected() {
   if (ctx == nullptr || ctx->err) {
     std::string why = ctx ? ctx->errstr : "out of memory";
     if (ctx) redisFree(ctx);
-    return absl::UnavailableError(absl::StrCat("redis ", endpoint_.host, ":",
-                                               endpoint_.port, ": ", why));
+    return absl::UnavailableError(
+        absl::StrCat("redis ", endpoint_.host, ":", endpoint_.port, ": ", why));
   }
   timeval ctv = ToTimeval(options_.command_timeout);
   redisSetTimeout(ctx, ctv);
@@ -186,14 +186,14 @@ absl::StatusOr<RedisReply> RedisClient::Command(
     argv.push_back(a.data());
     lens.push_back(a.size());
   }
-  void* raw = redisCommandArgv(ctx_, static_cast<int>(argv.size()),
-                               argv.data(), lens.data());
+  void* raw = redisCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(),
+                               lens.data());
   if (raw == nullptr) {
     std::string why = ctx_->errstr;
     // The context is unusable after an I/O error; reconnect next time.
     Disconnect();
-    return absl::UnavailableError(absl::StrCat(
-        "redis ", args.empty() ? "" : args[0], ": ", why));
+    return absl::UnavailableError(
+        absl::StrCat("redis ", args.empty() ? "" : args[0], ": ", why));
   }
   redisReply* reply = static_cast<redisReply*>(raw);
   RedisReply out = Convert(reply);
@@ -232,8 +232,8 @@ absl::Status RedisClient::EnsureGroup(const std::string& stream,
 absl::StatusOr<std::vector<StreamEntry>> RedisClient::XReadGroup(
     const std::string& group, const std::string& consumer,
     const std::string& stream, int count, std::chrono::milliseconds block) {
-  std::vector<std::string> args = {"XREADGROUP", "GROUP", group, consumer,
-                                   "COUNT", std::to_string(count)};
+  std::vector<std::string> args = {
+      "XREADGROUP", "GROUP", group, consumer, "COUNT", std::to_string(count)};
   // BLOCK 0 would wait forever; a zero block means "do not wait".
   if (block.count() > 0) {
     args.push_back("BLOCK");
@@ -267,10 +267,9 @@ absl::StatusOr<RedisClient::AutoClaimResult> RedisClient::XAutoClaim(
     const std::string& stream, const std::string& group,
     const std::string& consumer, std::chrono::milliseconds min_idle,
     const std::string& start, int count) {
-  absl::StatusOr<RedisReply> r =
-      Command({"XAUTOCLAIM", stream, group, consumer,
-               std::to_string(min_idle.count()), start, "COUNT",
-               std::to_string(count)});
+  absl::StatusOr<RedisReply> r = Command(
+      {"XAUTOCLAIM", stream, group, consumer, std::to_string(min_idle.count()),
+       start, "COUNT", std::to_string(count)});
   if (!r.ok()) return r.status();
   AutoClaimResult out;
   if (r->elements.size() >= 2) {

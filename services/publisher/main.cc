@@ -1,6 +1,8 @@
 // publisher: collects each run's scores and publishes its digest; also the
 // offline `publisher render` command. Wiring only.
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "lib/config/config.h"
@@ -31,11 +33,11 @@ int Main(int argc, char** argv) {
     return RunRenderCommand(argc - 1, argv + 1, std::cout, std::cerr);
   }
   InitLogging("publisher");
-  absl::StatusOr<ParsedFlags> flags = ParseFlags(
-      argc, argv, 1,
-      {"--configs", "--output-path", "--consumer", "--admin-port",
-       "--admin-host"},
-      {"--help"});
+  absl::StatusOr<ParsedFlags> flags =
+      ParseFlags(argc, argv, 1,
+                 {"--configs", "--output-path", "--consumer", "--admin-port",
+                  "--admin-host"},
+                 {"--help"});
   if (!flags.ok()) {
     std::cerr << "publisher: " << flags.status().message() << "\n" << kUsage;
     return 2;
@@ -78,7 +80,27 @@ int Main(int argc, char** argv) {
     std::cerr << "publisher: --admin-port: " << s.message() << "\n";
     return 2;
   }
-  RunPublisher publisher(**redis, *profiles, output_path, metrics);
+  // Prices: built-in table, overridden/extended by configs/model_prices.ini.
+  PriceTable prices = DefaultPriceTable();
+  std::string prices_path =
+      flags->Get("--configs", "configs") + "/model_prices.ini";
+  if (std::ifstream in(prices_path); in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<PriceTable> parsed =
+        ParsePriceTable(text.str(), DefaultPriceTable());
+    if (!parsed.ok()) {
+      std::cerr << "publisher: configuration error: "
+                << parsed.status().message() << "\n";
+      return 2;
+    }
+    prices = *std::move(parsed);
+  }
+  if (!prices.count(config->selection.model)) {
+    LogWarning("no price for the configured model; its cost shows as 0",
+               {{"model", config->selection.model}});
+  }
+  RunPublisher publisher(**redis, *profiles, output_path, metrics, {}, prices);
   PublisherWorkerOptions options;
   options.consumer = flags->Get("--consumer", "publisher-1");
   PublisherWorker worker(**redis, publisher, metrics, options);

@@ -66,9 +66,8 @@ std::unique_ptr<ScoringContext> MakeContext(bool lexical, LlmClient* llm,
         std::make_unique<LexicalScoringBackend>(config.prompts.topics);
   } else {
     context->backend = std::make_unique<LlmScoringBackend>(
-        config.prompts, config.selection.model,
-        config.selection.abstract_retry, *llm,
-        config.selection.cache_friendly_prompt);
+        config.prompts, config.selection.model, config.selection.abstract_retry,
+        *llm, config.selection.cache_friendly_prompt);
     if (config.selection.score_cache_ttl_days > 0) {
       context->cache = std::make_unique<RedisScoreCache>(
           redis, config.selection.model, PromptFingerprint(config.prompts),
@@ -94,8 +93,8 @@ absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared,
   if (!shared.lexical) {
     // Provider limits are per model and shared by every replica and slot.
     std::unique_ptr<RedisTokenBucket> rpm, tpm;
-    const std::string limit_key = std::string(keys::kPrefix) + "llm-limit:" +
-                                  config.selection.model;
+    const std::string limit_key =
+        std::string(keys::kPrefix) + "llm-limit:" + config.selection.model;
     if (config.selection.limit_per_minute > 0) {
       rpm = std::make_unique<RedisTokenBucket>(
           *slot->redis, limit_key + ":requests",
@@ -130,11 +129,11 @@ absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared,
 
 int Main(int argc, char** argv) {
   InitLogging("scorer");
-  absl::StatusOr<ParsedFlags> flags = ParseFlags(
-      argc, argv, 1,
-      {"--configs", "--consumer", "--admin-port", "--admin-host",
-       "--claim-idle-ms", "--max-deliveries"},
-      {"--help"});
+  absl::StatusOr<ParsedFlags> flags =
+      ParseFlags(argc, argv, 1,
+                 {"--configs", "--consumer", "--admin-port", "--admin-host",
+                  "--claim-idle-ms", "--max-deliveries"},
+                 {"--help"});
   if (!flags.ok()) {
     std::cerr << "scorer: " << flags.status().message() << "\n" << kUsage;
     return 2;
@@ -203,14 +202,13 @@ int Main(int argc, char** argv) {
   llm_options.request.json_mode = config->selection.json_mode;
   llm_options.request.send_temperature = config->selection.send_temperature;
   // Shared by all slots: cpp-httplib opens a connection per request.
-  OpenAiClient llm(http, llm_options,
-                   [&](const std::string& outcome, double seconds) {
-                     metrics.llm_requests.Add({{"outcome", outcome}})
-                         .Increment();
-                     metrics.llm_duration.Observe(seconds);
-                   },
-                   /*sleeper=*/{},
-                   [&] { metrics.llm_retries.Increment(); });
+  OpenAiClient llm(
+      http, llm_options,
+      [&](const std::string& outcome, double seconds) {
+        metrics.llm_requests.Add({{"outcome", outcome}}).Increment();
+        metrics.llm_duration.Observe(seconds);
+      },
+      /*sleeper=*/{}, [&] { metrics.llm_retries.Increment(); });
   Shared shared{&*profiles, backend_name == "lexical", &llm, &metrics, options};
   if (shared.lexical) {
     LogWarning("using the built-in lexical scorer, not an LLM");

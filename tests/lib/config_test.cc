@@ -91,9 +91,9 @@ TEST(ConfigFromIniTest, BadValuesNameTheSetting) {
 }
 
 TEST(ParseAuthorsTest, NameIdLinesAndComments) {
-  std::vector<FollowedAuthor> a =
-      ParseAuthors("# followed\nYoshua Bengio, 1751762\n\n  Geoffrey Hinton ,"
-                   "1695689\nNo Id Person\n");
+  std::vector<FollowedAuthor> a = ParseAuthors(
+      "# followed\nYoshua Bengio, 1751762\n\n  Geoffrey Hinton ,"
+      "1695689\nNo Id Person\n");
   ASSERT_EQ(a.size(), 3u);
   EXPECT_EQ(a[0].name, "Yoshua Bengio");
   EXPECT_EQ(a[0].id, "1751762");
@@ -115,7 +115,8 @@ TEST(ApplyEnvironmentTest, OverridesAndValidates) {
       {"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"},
       {"REDIS_URL", "redis://10.0.0.1:6380/2"},
       {"ARXIV_RSS_URL", "file:///tmp/feeds/"},
-      {"OPENAI_EXTRA_HEADERS", "HTTP-Referer: https://x.org ; X-Title: digest"}};
+      {"OPENAI_EXTRA_HEADERS",
+       "HTTP-Referer: https://x.org ; X-Title: digest"}};
   g_env = &env;
   EnvironmentConfig e;
   ASSERT_TRUE(ApplyEnvironment(&FakeEnv, e).ok());

@@ -6,8 +6,8 @@ namespace arxiv_digest {
 namespace {
 
 TEST(ParseFlagsTest, ValuesSwitchesAndPositionals) {
-  const char* argv[] = {"prog", "render", "--configs", "dir", "--once",
-                        "--admin-port=0"};
+  const char* argv[] = {"prog", "render", "--configs",
+                        "dir",  "--once", "--admin-port=0"};
   absl::StatusOr<ParsedFlags> f =
       ParseFlags(6, const_cast<char**>(argv), 1, {"--configs", "--admin-port"},
                  {"--once"});

@@ -13,18 +13,29 @@ namespace {
 class HttpClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.Get("/hello", [](const httplib::Request& req, httplib::Response& res) {
-      res.set_header("Retry-After", "7");
-      res.set_content("hi " + req.get_header_value("X-Test"), "text/plain");
-    });
-    server_.Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
-      res.status = 201;
-      res.set_content(req.body, req.get_header_value("Content-Type"));
-    });
+    server_.Get(
+        "/hello", [](const httplib::Request& req, httplib::Response& res) {
+          res.set_header("Retry-After", "7");
+          res.set_content("hi " + req.get_header_value("X-Test"), "text/plain");
+        });
+    server_.Post(
+        "/echo", [](const httplib::Request& req, httplib::Response& res) {
+          res.status = 201;
+          res.set_content(req.body, req.get_header_value("Content-Type"));
+        });
     server_.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
       res.set_content("late", "text/plain");
     });
+    server_.Get("/feed",
+                [](const httplib::Request& req, httplib::Response& res) {
+                  if (req.get_header_value("If-None-Match") == "\"v1\"") {
+                    res.status = 304;
+                    return;
+                  }
+                  res.set_header("ETag", "\"v1\"");
+                  res.set_content("<rss/>", "application/rss+xml");
+                });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -70,6 +81,20 @@ TEST_F(HttpClientTest, PostBodyAndNon200IsAResponse) {
   resp = client.Send(req);
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->status, 404);
+}
+
+// A 304 to a conditional GET is a response, not a failed redirect.
+TEST_F(HttpClientTest, NotModifiedIsAResponse) {
+  HttplibClient client;
+  HttpRequest req;
+  req.url = Url("/feed");
+  absl::StatusOr<HttpResponse> first = client.Send(req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->Header("etag"), "\"v1\"");
+  req.headers = {{"If-None-Match", "\"v1\""}};
+  absl::StatusOr<HttpResponse> again = client.Send(req);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->status, 304);
 }
 
 TEST_F(HttpClientTest, ReadTimeoutIsDeadlineExceeded) {

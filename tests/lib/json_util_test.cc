@@ -46,8 +46,8 @@ TEST(JsonUtilTest, BadInputGivesErrorsNotCrashes) {
   EXPECT_FALSE(PaperFromJson("not json").ok());
   EXPECT_FALSE(PaperFromJson("[1,2]").ok());
   // Wrong types are treated as missing, never read blindly.
-  absl::StatusOr<Paper> wrong =
-      PaperFromJson(R"({"arxiv_id": 5, "title": "t", "authors": [], "abstract": ""})");
+  absl::StatusOr<Paper> wrong = PaperFromJson(
+      R"({"arxiv_id": 5, "title": "t", "authors": [], "abstract": ""})");
   EXPECT_FALSE(wrong.ok());
   absl::StatusOr<Paper> bad_authors = PaperFromJson(
       R"({"arxiv_id": "1", "title": "t", "authors": [1], "abstract": ""})");

@@ -13,10 +13,11 @@ namespace fs = std::filesystem;
 class ProfilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("profiles_" + std::string(::testing::UnitTest::GetInstance()
-                                          ->current_test_info()
-                                          ->name()));
+    dir_ =
+        fs::path(::testing::TempDir()) /
+        ("profiles_" +
+         std::string(
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::copy(fs::path(ARXIV_DIGEST_SOURCE_DIR) / "configs", dir_,
              fs::copy_options::recursive);
@@ -36,9 +37,11 @@ TEST_F(ProfilesTest, DefaultOnlyWithoutProfilesFolder) {
 }
 
 TEST_F(ProfilesTest, ProfileOverridesSettingsAndFilesFallBack) {
-  Write("profiles/vision/config.ini",
-        "[FILTERING]\nrelevance_cutoff = 5\n[SELECTION]\nmodel = gpt-4o-mini\n");
-  Write("profiles/vision/paper_topics.txt", "## Relevant Topics\n\n1. Vision\n\n");
+  Write(
+      "profiles/vision/config.ini",
+      "[FILTERING]\nrelevance_cutoff = 5\n[SELECTION]\nmodel = gpt-4o-mini\n");
+  Write("profiles/vision/paper_topics.txt",
+        "## Relevant Topics\n\n1. Vision\n\n");
   Write("profiles/vision/authors.txt", "Fei-Fei Li, 123\n");
   auto profiles = LoadProfiles(dir_.string());
   ASSERT_TRUE(profiles.ok()) << profiles.status();
@@ -67,7 +70,8 @@ TEST_F(ProfilesTest, BadProfilesAreNamed) {
   profiles = LoadProfiles(dir_.string());
   ASSERT_FALSE(profiles.ok());
   EXPECT_NE(profiles.status().message().find("profile ml"), std::string::npos);
-  EXPECT_NE(profiles.status().message().find("novelty_cutoff"), std::string::npos);
+  EXPECT_NE(profiles.status().message().find("novelty_cutoff"),
+            std::string::npos);
 }
 
 TEST(WithTopicsOverrideTest, ReplacesOnlyTheTopics) {

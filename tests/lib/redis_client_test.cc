@@ -23,7 +23,8 @@ class RedisClientTest : public ::testing::Test {
 };
 
 TEST(ParseRedisUrlTest, HostPortPasswordDb) {
-  absl::StatusOr<RedisEndpoint> ep = ParseRedisUrl("redis://:s3cret@db.local:6380/3");
+  absl::StatusOr<RedisEndpoint> ep =
+      ParseRedisUrl("redis://:s3cret@db.local:6380/3");
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->host, "db.local");
   EXPECT_EQ(ep->port, 6380);
@@ -37,9 +38,13 @@ TEST_F(RedisClientTest, StreamsConsumerGroupLifecycle) {
   ASSERT_TRUE(client_->EnsureGroup("s", "g").ok());
   ASSERT_TRUE(client_->EnsureGroup("s", "g").ok()) << "existing group is fine";
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(client_->XAdd("s", {{"n", std::to_string(i)}, {"bin", std::string("a\0b", 3)}}).ok());
+    ASSERT_TRUE(client_
+                    ->XAdd("s", {{"n", std::to_string(i)},
+                                 {"bin", std::string("a\0b", 3)}})
+                    .ok());
   }
-  auto first = client_->XReadGroup("g", "c1", "s", 2, std::chrono::milliseconds(100));
+  auto first =
+      client_->XReadGroup("g", "c1", "s", 2, std::chrono::milliseconds(100));
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_EQ(first->size(), 2u);
   EXPECT_EQ(first->at(0).Field("n"), "0");
@@ -51,18 +56,21 @@ TEST_F(RedisClientTest, StreamsConsumerGroupLifecycle) {
   auto deliveries = client_->PendingDeliveries("s", "g", {first->at(1).id});
   ASSERT_TRUE(deliveries.ok());
   EXPECT_EQ(deliveries->at(first->at(1).id), 1);
-  auto claimed = client_->XAutoClaim("s", "g", "c2", std::chrono::milliseconds(0), "0-0", 10);
+  auto claimed = client_->XAutoClaim("s", "g", "c2",
+                                     std::chrono::milliseconds(0), "0-0", 10);
   ASSERT_TRUE(claimed.ok()) << claimed.status();
   ASSERT_EQ(claimed->entries.size(), 1u);
   EXPECT_EQ(claimed->entries[0].id, first->at(1).id);
   deliveries = client_->PendingDeliveries("s", "g", {first->at(1).id});
   EXPECT_EQ(deliveries->at(first->at(1).id), 2);
 
-  auto rest = client_->XReadGroup("g", "c2", "s", 10, std::chrono::milliseconds(0));
+  auto rest =
+      client_->XReadGroup("g", "c2", "s", 10, std::chrono::milliseconds(0));
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->size(), 1u);
   EXPECT_EQ(rest->at(0).Field("n"), "2");
-  auto empty = client_->XReadGroup("g", "c2", "s", 10, std::chrono::milliseconds(50));
+  auto empty =
+      client_->XReadGroup("g", "c2", "s", 10, std::chrono::milliseconds(50));
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->empty());
 }
@@ -104,7 +112,8 @@ TEST_F(RedisClientTest, DeadRedisIsUnavailableThenReconnects) {
 TEST(RedisConnectTest, RefusedConnectionIsUnavailable) {
   auto port = testing::PickFreeLoopbackPort();
   ASSERT_TRUE(port.ok());
-  auto client = RedisClient::Connect("redis://127.0.0.1:" + std::to_string(*port));
+  auto client =
+      RedisClient::Connect("redis://127.0.0.1:" + std::to_string(*port));
   ASSERT_FALSE(client.ok());
   EXPECT_EQ(client.status().code(), absl::StatusCode::kUnavailable);
 }

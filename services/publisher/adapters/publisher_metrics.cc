@@ -23,9 +23,9 @@ PublisherMetrics::PublisherMetrics(std::shared_ptr<prometheus::Registry> reg)
                            .Name("arxiv_publisher_publish_duration_seconds")
                            .Help("Time to render and store one digest")
                            .Register(*reg)
-                           .Add({}, prometheus::Histogram::BucketBoundaries{
-                                        0.01, 0.05, 0.1, 0.25, 0.5, 1, 2,
-                                        5})),
+                           .Add({},
+                                prometheus::Histogram::BucketBoundaries{
+                                    0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5})),
       relevant_papers(prometheus::BuildGauge()
                           .Name("arxiv_publisher_last_digest_relevant_papers")
                           .Help("Papers in the most recently published digest")

@@ -19,7 +19,7 @@ struct PublisherMetrics {
   prometheus::Counter& publish_errors;
   prometheus::Histogram& publish_duration;
   prometheus::Gauge& relevant_papers;  // of the last digest
-  prometheus::Counter& cost_usd;        // LLM spend of published runs
+  prometheus::Counter& cost_usd;       // LLM spend of published runs
   prometheus::Family<prometheus::Counter>& deliveries;       // label: sink
   prometheus::Family<prometheus::Counter>& delivery_errors;  // label: sink
 };

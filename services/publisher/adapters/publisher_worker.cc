@@ -38,7 +38,8 @@ absl::Status PublisherWorker::StoreResult(const StreamEntry& entry,
     std::optional<std::string> id = entry.Field("arxiv_id");
     std::optional<std::string> score = entry.Field("score");
     if (!id || !score) {
-      LogError("ignoring score entry without arxiv_id/score", {{"entry", entry.id}});
+      LogError("ignoring score entry without arxiv_id/score",
+               {{"entry", entry.id}});
       return absl::OkStatus();
     }
     metrics_.scores_received.Increment();
@@ -56,10 +57,12 @@ absl::Status PublisherWorker::StoreResult(const StreamEntry& entry,
     std::optional<std::string> call = entry.Field("call_id");
     std::optional<std::string> usage = entry.Field("usage");
     if (!call || !usage) {
-      LogError("ignoring usage entry without call_id/usage", {{"entry", entry.id}});
+      LogError("ignoring usage entry without call_id/usage",
+               {{"entry", entry.id}});
       return absl::OkStatus();
     }
-    if (absl::Status s = redis_.HSet(keys::RunUsage(*run_id), {{*call, *usage}});
+    if (absl::Status s =
+            redis_.HSet(keys::RunUsage(*run_id), {{*call, *usage}});
         !s.ok()) {
       return s;
     }
@@ -71,14 +74,15 @@ absl::Status PublisherWorker::StoreResult(const StreamEntry& entry,
 absl::Status PublisherWorker::Sweep(std::set<std::string>& touched) {
   // The latest manifests: enough to finish runs that completed while no
   // publisher was running (their score entries were acked long ago).
-  absl::StatusOr<RedisReply> recent =
-      redis_.Command({"XREVRANGE", keys::RunsStream(), "+", "-", "COUNT", "50"});
+  absl::StatusOr<RedisReply> recent = redis_.Command(
+      {"XREVRANGE", keys::RunsStream(), "+", "-", "COUNT", "50"});
   if (!recent.ok()) return recent.status();
   for (const RedisReply& e : recent->elements) {
     if (e.elements.size() != 2) continue;
     const RedisReply& kv = e.elements[1];
     for (size_t i = 0; i + 1 < kv.elements.size(); i += 2) {
-      if (kv.elements[i].str == "run_id") touched.insert(kv.elements[i + 1].str);
+      if (kv.elements[i].str == "run_id")
+        touched.insert(kv.elements[i + 1].str);
     }
   }
   return absl::OkStatus();

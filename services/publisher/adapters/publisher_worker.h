@@ -32,7 +32,8 @@ class PublisherWorker {
   void Run();
 
  private:
-  absl::Status StoreResult(const StreamEntry& entry, std::set<std::string>& touched);
+  absl::Status StoreResult(const StreamEntry& entry,
+                           std::set<std::string>& touched);
   absl::Status Sweep(std::set<std::string>& touched);
 
   RedisClient& redis_;

@@ -65,12 +65,14 @@ absl::Status WriteFileAtomically(const std::string& path,
 RunPublisher::RunPublisher(RedisClient& redis,
                            const std::map<std::string, Config>& profiles,
                            std::string output_path, PublisherMetrics& metrics,
-                           std::vector<DigestSink*> sinks)
+                           std::vector<DigestSink*> sinks,
+                           const PriceTable& prices)
     : redis_(redis),
       profiles_(profiles),
       output_path_(std::move(output_path)),
       metrics_(metrics),
-      sinks_(std::move(sinks)) {}
+      sinks_(std::move(sinks)),
+      prices_(prices) {}
 
 absl::Status RunPublisher::StoreVersion(
     const PublishedDigest& d,
@@ -82,8 +84,8 @@ absl::Status RunPublisher::StoreVersion(
   std::string dir = output_path_;
   if (!dir.empty() && dir.back() != '/') dir += '/';
   if (d.profile != kDefaultProfile) dir += d.profile + "/";
-  std::string stem = d.version > 1 ? absl::StrCat(d.date, ".v", d.version)
-                                   : d.date;
+  std::string stem =
+      d.version > 1 ? absl::StrCat(d.date, ".v", d.version) : d.date;
   struct Output {
     bool enabled;
     const char* ext;
@@ -122,11 +124,10 @@ absl::Status RunPublisher::StoreVersion(
   }
   std::string score = d.date;  // YYYY-MM-DD -> YYYYMMDD
   score.erase(std::remove(score.begin(), score.end(), '-'), score.end());
-  if (absl::Status s =
-          redis_
-              .Command({"ZADD", keys::DigestIndex(d.profile),
-                        score.empty() ? "0" : score, d.date})
-              .status();
+  if (absl::Status s = redis_
+                           .Command({"ZADD", keys::DigestIndex(d.profile),
+                                     score.empty() ? "0" : score, d.date})
+                           .status();
       !s.ok()) {
     return s;
   }
@@ -191,9 +192,10 @@ absl::StatusOr<bool> RunPublisher::TryPublish(const std::string& run_id) {
       redis_.HGetAll(keys::RunScores(run_id));
   absl::StatusOr<std::map<std::string, std::string>> usage =
       redis_.HGetAll(keys::RunUsage(run_id));
-  absl::StatusOr<int64_t> versions = redis_.HLen(keys::DigestMeta(profile, date));
-  for (const absl::Status& st : {papers.status(), scores.status(),
-                                 usage.status(), versions.status()}) {
+  absl::StatusOr<int64_t> versions =
+      redis_.HLen(keys::DigestMeta(profile, date));
+  for (const absl::Status& st :
+       {papers.status(), scores.status(), usage.status(), versions.status()}) {
     if (!st.ok()) {
       unlock();
       return st;
@@ -211,11 +213,12 @@ absl::StatusOr<bool> RunPublisher::TryPublish(const std::string& run_id) {
                                  "score for a paper not in the run"))
                            : PaperFromJson(p->second);
     if (!score.ok() || !paper.ok()) {
-      LogError("skipping unreadable run data",
-               {{"run_id", run_id},
-                {"arxiv_id", arxiv_id},
-                {"error", std::string(!score.ok() ? score.status().message()
-                                                  : paper.status().message())}});
+      LogError(
+          "skipping unreadable run data",
+          {{"run_id", run_id},
+           {"arxiv_id", arxiv_id},
+           {"error", std::string(!score.ok() ? score.status().message()
+                                             : paper.status().message())}});
       continue;
     }
     if (score->prefiltered) {
@@ -237,6 +240,7 @@ absl::StatusOr<bool> RunPublisher::TryPublish(const std::string& run_id) {
   header.usage = total;
   header.total_papers = ToInt(*manifest, "total_papers");
   header.scanned_papers = ToInt(*manifest, "scanned_papers");
+  header.prices = &prices_;
 
   PublishedDigest digest;
   digest.run_id = run_id;
@@ -264,7 +268,7 @@ absl::StatusOr<bool> RunPublisher::TryPublish(const std::string& run_id) {
     unlock();
     return s;
   }
-  Cost cost = ComputeCost(header.model, total);
+  Cost cost = ComputeCost(prices_, header.model, total);
   done.emplace_back("cost_usd", absl::StrCat(cost.prompt + cost.completion));
   // The status flip comes last: "published" means everything is in place.
   if (absl::Status s = redis_.HSet(keys::Run(run_id), done); !s.ok()) {

@@ -15,27 +15,32 @@
 #include "lib/redis/redis_client.h"
 #include "services/publisher/adapters/digest_sink.h"
 #include "services/publisher/adapters/publisher_metrics.h"
+#include "services/publisher/logic/pricing.h"
 
 namespace arxiv_digest {
 
 class RunPublisher {
  public:
-  RunPublisher(RedisClient& redis, const std::map<std::string, Config>& profiles,
+  RunPublisher(RedisClient& redis,
+               const std::map<std::string, Config>& profiles,
                std::string output_path, PublisherMetrics& metrics,
-               std::vector<DigestSink*> sinks = {});
+               std::vector<DigestSink*> sinks = {},
+               const PriceTable& prices = DefaultPriceTable());
 
   // True when this call published the run.
   absl::StatusOr<bool> TryPublish(const std::string& run_id);
 
  private:
-  absl::Status StoreVersion(const PublishedDigest& digest,
-                            std::vector<std::pair<std::string, std::string>>& done);
+  absl::Status StoreVersion(
+      const PublishedDigest& digest,
+      std::vector<std::pair<std::string, std::string>>& done);
 
   RedisClient& redis_;
   const std::map<std::string, Config>& profiles_;
   std::string output_path_;
   PublisherMetrics& metrics_;
   std::vector<DigestSink*> sinks_;
+  const PriceTable& prices_;
 };
 
 // Writes text to path through a temporary file and rename, so readers never

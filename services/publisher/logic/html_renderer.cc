@@ -29,7 +29,8 @@ std::string AuthorList(const Paper& paper) {
 
 std::string UsageTable(const DigestHeader& header) {
   const TokenUsage& u = header.usage;
-  const Cost cost = ComputeCost(header.model, u);
+  const Cost cost = ComputeCost(
+      header.prices ? *header.prices : DefaultPriceTable(), header.model, u);
   auto dollars = [](double v) { return "$" + FormatPythonRound2(v); };
   return absl::StrCat(
       "<table class=\"usage\">\n<tr><th>", HtmlEscape(header.model),

@@ -72,7 +72,9 @@ std::string PaperSection(size_t index, const ScoredPaper& p) {
 
 std::string RenderHeadTable(const DigestHeader& header) {
   const TokenUsage& usage = header.usage;
-  const Cost cost = ComputeCost(header.model, usage);
+  const Cost cost =
+      ComputeCost(header.prices ? *header.prices : DefaultPriceTable(),
+                  header.model, usage);
   const Row headers = {absl::StrCat("*[", header.model, "]*"), "Prompt",
                        "Completion", "Total"};
   const std::array<Row, 2> rows = {{

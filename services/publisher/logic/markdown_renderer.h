@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lib/core/paper.h"
+#include "services/publisher/logic/pricing.h"
 #include "services/publisher/logic/ranking.h"
 
 namespace arxiv_digest {
@@ -15,8 +16,9 @@ struct DigestHeader {
   std::string date;   // YYYY-MM-DD
   std::string model;  // priced by ComputeCost
   TokenUsage usage;
-  int64_t total_papers = 0;    // "Total arXiv papers"
-  int64_t scanned_papers = 0;  // "Total scanned papers"
+  int64_t total_papers = 0;            // "Total arXiv papers"
+  int64_t scanned_papers = 0;          // "Total scanned papers"
+  const PriceTable* prices = nullptr;  // null: DefaultPriceTable()
 };
 
 // The token/cost table under the title (no trailing newline).

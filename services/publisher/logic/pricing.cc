@@ -7,25 +7,12 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "lib/config/config.h"
+
 namespace arxiv_digest {
 namespace {
-
-struct ModelPrice {
-  std::string_view model;
-  double prompt;      // per 1M prompt tokens that were not cached
-  double completion;  // per 1M completion tokens
-  double cached;      // per 1M cached prompt tokens
-};
-
-// The Python tool's price table (USD per 1M tokens).
-constexpr std::array<ModelPrice, 6> kPrices = {{
-    {"gpt-4o", 2.5, 10, 1.25},
-    {"gpt-4o-mini", 0.15, 0.6, 0.075},
-    {"gpt-4.1", 2, 8, 0.5},
-    {"gpt-4.1-mini", 0.4, 1.6, 0.1},
-    {"o3-mini", 1.1, 4.4, 0.55},
-    {"deepseek-chat", 0.27, 1.1, 0.07},
-}};
 
 // Python's float repr switches to exponent notation outside [1e-4, 1e16).
 std::string ScientificPythonStyle(double value) {
@@ -40,22 +27,73 @@ std::string ScientificPythonStyle(double value) {
 
 }  // namespace
 
-Cost ComputeCost(std::string_view model, const TokenUsage& usage) {
-  for (const ModelPrice& price : kPrices) {
-    if (price.model != model) continue;
-    const double cached = static_cast<double>(usage.cached_tokens);
-    const double uncached =
-        static_cast<double>(usage.prompt_tokens - usage.cached_tokens);
-    Cost cost;
-    // tokens * price / 1e6 rather than tokens * (price / 1e6): price / 1e6
-    // is inexact, and an extra rounding step can move a .xx5 total.
-    cost.prompt = cached * price.cached / 1e6 + uncached * price.prompt / 1e6;
-    cost.completion =
-        static_cast<double>(usage.completion_tokens) * price.completion / 1e6;
-    cost.known_model = true;
-    return cost;
+const PriceTable& DefaultPriceTable() {
+  // The Python tool's prices (USD per 1M tokens); configs/model_prices.ini
+  // overrides and extends them.
+  static const auto* table = new PriceTable{
+      {"gpt-4o", {2.5, 10, 1.25}},   {"gpt-4o-mini", {0.15, 0.6, 0.075}},
+      {"gpt-4.1", {2, 8, 0.5}},      {"gpt-4.1-mini", {0.4, 1.6, 0.1}},
+      {"o3-mini", {1.1, 4.4, 0.55}}, {"deepseek-chat", {0.27, 1.1, 0.07}},
+  };
+  return *table;
+}
+
+absl::StatusOr<PriceTable> ParsePriceTable(const std::string& ini_text,
+                                           const PriceTable& base) {
+  absl::StatusOr<IniFile> ini = ParseIni(ini_text);
+  if (!ini.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model_prices.ini: ", ini.status().message()));
   }
-  return Cost{};
+  PriceTable table = base;
+  for (const auto& [model, values] : *ini) {
+    ModelPrice price;
+    auto it = table.find(model);
+    if (it != table.end()) price = it->second;
+    for (const auto& [key, value] : values) {
+      double v = 0;
+      if (!absl::SimpleAtod(value, &v) || v < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("model_prices.ini [", model, "] ", key, ": '", value,
+                         "' is not a non-negative number"));
+      }
+      if (key == "prompt") {
+        price.prompt = v;
+      } else if (key == "completion") {
+        price.completion = v;
+      } else if (key == "cached") {
+        price.cached = v;
+      } else {
+        return absl::InvalidArgumentError(
+            absl::StrCat("model_prices.ini [", model, "] ", key,
+                         ": unknown key (prompt, completion, cached)"));
+      }
+    }
+    table[model] = price;
+  }
+  return table;
+}
+
+Cost ComputeCost(const PriceTable& prices, std::string_view model,
+                 const TokenUsage& usage) {
+  auto it = prices.find(model);
+  if (it == prices.end()) return Cost{};
+  const ModelPrice& price = it->second;
+  const double cached = static_cast<double>(usage.cached_tokens);
+  const double uncached =
+      static_cast<double>(usage.prompt_tokens - usage.cached_tokens);
+  Cost cost;
+  // tokens * price / 1e6 rather than tokens * (price / 1e6): price / 1e6
+  // is inexact, and an extra rounding step can move a .xx5 total.
+  cost.prompt = cached * price.cached / 1e6 + uncached * price.prompt / 1e6;
+  cost.completion =
+      static_cast<double>(usage.completion_tokens) * price.completion / 1e6;
+  cost.known_model = true;
+  return cost;
+}
+
+Cost ComputeCost(std::string_view model, const TokenUsage& usage) {
+  return ComputeCost(DefaultPriceTable(), model, usage);
 }
 
 std::string FormatPythonFloat(double value) {

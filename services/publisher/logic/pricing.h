@@ -1,9 +1,12 @@
 // Token prices of the supported models and the digest's cost formatting.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
+#include "absl/status/statusor.h"
 #include "lib/core/paper.h"
 
 namespace arxiv_digest {
@@ -15,8 +18,29 @@ struct Cost {
   bool known_model = false;  // false: no price for the model, costs are 0
 };
 
-// Prices per 1M tokens. Cached prompt tokens are billed at the cached price,
-// the rest of the prompt at the prompt price.
+// USD per 1M tokens.
+struct ModelPrice {
+  double prompt = 0;      // prompt tokens that were not cached
+  double completion = 0;  // completion tokens
+  double cached = 0;      // cached prompt tokens
+};
+using PriceTable = std::map<std::string, ModelPrice, std::less<>>;
+
+// Built in: gpt-4o, gpt-4o-mini, gpt-4.1, gpt-4.1-mini, o3-mini,
+// deepseek-chat.
+const PriceTable& DefaultPriceTable();
+
+// configs/model_prices.ini: one [model] section with prompt, completion and
+// cached prices each; sections override or extend `base`. Errors name the
+// model and key.
+absl::StatusOr<PriceTable> ParsePriceTable(const std::string& ini_text,
+                                           const PriceTable& base);
+
+// Cached prompt tokens are billed at the cached price, the rest of the
+// prompt at the prompt price. An unknown model costs 0 (known_model=false).
+Cost ComputeCost(const PriceTable& prices, std::string_view model,
+                 const TokenUsage& usage);
+// With DefaultPriceTable().
 Cost ComputeCost(std::string_view model, const TokenUsage& usage);
 
 // What Python prints for str(round(x, 2)): "0.13", "0.2", "0.0", "1.0".

@@ -26,9 +26,9 @@ OpenAiClient::OpenAiClient(HttpClient& http, OpenAiClientOptions options,
     : http_(http),
       options_(std::move(options)),
       observer_(std::move(observer)),
-      sleep_(sleeper ? std::move(sleeper) : [](std::chrono::milliseconds d) {
-        std::this_thread::sleep_for(d);
-      }),
+      sleep_(sleeper ? std::move(sleeper)
+                     : [](std::chrono::milliseconds
+                              d) { std::this_thread::sleep_for(d); }),
       on_retry_(std::move(on_retry)) {}
 
 absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
@@ -60,7 +60,8 @@ absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
     absl::StatusOr<HttpResponse> response = http_.Send(request);
     std::chrono::milliseconds wait = Jittered(backoff);
     if (!response.ok()) {
-      bool timeout = response.status().code() == absl::StatusCode::kDeadlineExceeded;
+      bool timeout =
+          response.status().code() == absl::StatusCode::kDeadlineExceeded;
       report(timeout ? "timeout" : "transport_error", start);
       last_error = response.status();
     } else if (response->status == 200) {
@@ -77,9 +78,9 @@ absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
           absl::StrCat("chat completion: ", parsed.status().message()));
     } else if (response->status == 401 || response->status == 403) {
       report("auth_error", start);
-      return absl::PermissionDeniedError(absl::StrCat(
-          "LLM provider rejected the API key (HTTP ", response->status,
-          "); check OPENAI_API_KEY"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("LLM provider rejected the API key (HTTP ",
+                       response->status, "); check OPENAI_API_KEY"));
     } else if (response->status == 429 || response->status >= 500) {
       report(response->status == 429 ? "rate_limited" : "server_error", start);
       last_error = absl::UnavailableError(

@@ -29,7 +29,8 @@ absl::Status RateLimitedLlmClient::WaitFor(RedisTokenBucket& bucket,
     if (!wait.ok()) return wait.status();
     if (wait->count() <= 0) return absl::OkStatus();
     if (ShutdownRequested()) {
-      return absl::CancelledError("shutting down while waiting for the rate limit");
+      return absl::CancelledError(
+          "shutting down while waiting for the rate limit");
     }
     // Short naps keep shutdown responsive during long waits.
     sleep_(std::min(*wait, std::chrono::milliseconds(1000)));

@@ -30,7 +30,8 @@ std::map<std::string, Score> RedisScoreCache::Lookup(
   for (const Paper& p : papers) args.push_back(FieldFor(p));
   absl::StatusOr<RedisReply> r = redis_.Command(args);
   if (!r.ok()) {
-    LogWarning("score cache lookup failed", {{"error", std::string(r.status().message())}});
+    LogWarning("score cache lookup failed",
+               {{"error", std::string(r.status().message())}});
     return hits;
   }
   for (size_t i = 0; i < r->elements.size() && i < papers.size(); ++i) {
@@ -54,10 +55,12 @@ void RedisScoreCache::Store(const std::vector<Paper>& papers,
   if (fields.empty()) return;
   absl::Status st = redis_.HSet(key_, fields);
   if (st.ok()) {
-    st = redis_.Command({"EXPIRE", key_, std::to_string(ttl_.count())}).status();
+    st =
+        redis_.Command({"EXPIRE", key_, std::to_string(ttl_.count())}).status();
   }
   if (!st.ok()) {
-    LogWarning("score cache store failed", {{"error", std::string(st.message())}});
+    LogWarning("score cache store failed",
+               {{"error", std::string(st.message())}});
   }
 }
 

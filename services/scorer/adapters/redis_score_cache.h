@@ -16,7 +16,8 @@ class RedisScoreCache : public ScoreCache {
   RedisScoreCache(RedisClient& redis, const std::string& model,
                   const std::string& prompt_fingerprint,
                   std::chrono::seconds ttl);
-  std::map<std::string, Score> Lookup(const std::vector<Paper>& papers) override;
+  std::map<std::string, Score> Lookup(
+      const std::vector<Paper>& papers) override;
   void Store(const std::vector<Paper>& papers,
              const std::vector<Score>& scores) override;
 

@@ -12,13 +12,14 @@ ScorerMetrics::ScorerMetrics(std::shared_ptr<prometheus::Registry> reg)
                        .Name("arxiv_scorer_llm_requests_total")
                        .Help("LLM chat-completion requests by outcome")
                        .Register(*reg)),
-      llm_duration(prometheus::BuildHistogram()
-                       .Name("arxiv_scorer_llm_request_duration_seconds")
-                       .Help("Duration of one LLM request")
-                       .Register(*reg)
-                       .Add({}, prometheus::Histogram::BucketBoundaries{
-                                    0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40,
-                                    80})),
+      llm_duration(
+          prometheus::BuildHistogram()
+              .Name("arxiv_scorer_llm_request_duration_seconds")
+              .Help("Duration of one LLM request")
+              .Register(*reg)
+              .Add({},
+                   prometheus::Histogram::BucketBoundaries{
+                       0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80})),
       llm_retries(prometheus::BuildCounter()
                       .Name("arxiv_scorer_llm_retries_total")
                       .Help("LLM request attempts that failed and were retried")

@@ -145,9 +145,8 @@ absl::Status ScorerWorker::ScoreRun(const std::string& run_id,
     filter.emplace(*context.lexical, *threshold);
     prefilter = [&filter](const Paper& p) { return filter->Apply(p); };
   }
-  absl::StatusOr<BatchOutcome> outcome =
-      ScorePapers(papers, context.config, *context.backend,
-                  context.cache.get(), prefilter);
+  absl::StatusOr<BatchOutcome> outcome = ScorePapers(
+      papers, context.config, *context.backend, context.cache.get(), prefilter);
   if (!outcome.ok()) {
     metrics_.batches.Add({{"outcome", "failed"}}).Increment();
     return outcome.status();
@@ -164,13 +163,13 @@ absl::Status ScorerWorker::ScoreRun(const std::string& run_id,
     metrics_.tokens.Add({{"kind", "completion"}})
         .Increment(u.completion_tokens);
     metrics_.tokens.Add({{"kind", "cached"}}).Increment(u.cached_tokens);
-    absl::StatusOr<std::string> id = redis_.XAdd(
-        keys::ScoresStream(),
-        {{"type", "usage"},
-         {"run_id", run_id},
-         {"call_id", absl::StrCat(work.front().entry_id, "#", i)},
-         {"model", context.backend->model()},
-         {"usage", UsageToJson(u)}});
+    absl::StatusOr<std::string> id =
+        redis_.XAdd(keys::ScoresStream(),
+                    {{"type", "usage"},
+                     {"run_id", run_id},
+                     {"call_id", absl::StrCat(work.front().entry_id, "#", i)},
+                     {"model", context.backend->model()},
+                     {"usage", UsageToJson(u)}});
     if (!id.ok()) return id.status();
   }
   for (const Score& s : outcome->scores) {
@@ -182,9 +181,9 @@ absl::Status ScorerWorker::ScoreRun(const std::string& run_id,
                                         : "unscored";
     metrics_.papers.Add({{"outcome", label}}).Increment();
     if (!s.scored && !s.prefiltered) {
-      LogWarning("paper left unscored", {{"run_id", run_id},
-                                         {"arxiv_id", s.arxiv_id},
-                                         {"error", s.error}});
+      LogWarning(
+          "paper left unscored",
+          {{"run_id", run_id}, {"arxiv_id", s.arxiv_id}, {"error", s.error}});
     }
   }
   std::vector<std::string> ids;

@@ -30,7 +30,8 @@ struct ScorerWorkerOptions {
 class ScorerWorker {
  public:
   // Each run is scored with its profile's context (see scoring_context.h).
-  ScorerWorker(RedisClient& redis, const std::map<std::string, Config>& profiles,
+  ScorerWorker(RedisClient& redis,
+               const std::map<std::string, Config>& profiles,
                ScoringContextFactory factory, ScorerMetrics& metrics,
                ScorerWorkerOptions options);
 

@@ -37,8 +37,8 @@ absl::StatusOr<ScoringContext*> ScoringContexts::ForRun(
   }
   auto p = profiles_.find(profile);
   if (p == profiles_.end()) {
-    return absl::NotFoundError(
-        absl::StrCat("run ", run_id, " asks for unknown profile '", profile, "'"));
+    return absl::NotFoundError(absl::StrCat(
+        "run ", run_id, " asks for unknown profile '", profile, "'"));
   }
   if (by_run_.size() >= kMaxRunsKept) by_run_.clear();
   auto& slot = by_run_[run_id];

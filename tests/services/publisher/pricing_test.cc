@@ -1,5 +1,8 @@
 #include "services/publisher/logic/pricing.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "gtest/gtest.h"
 
 namespace arxiv_digest {
@@ -71,6 +74,56 @@ TEST(ComputeCostTest, UnknownModelIsFreeAndFlagged) {
   EXPECT_FALSE(cost.known_model);
   EXPECT_EQ(cost.prompt, 0);
   EXPECT_EQ(cost.completion, 0);
+}
+
+}  // namespace
+}  // namespace arxiv_digest
+
+namespace arxiv_digest {
+namespace {
+
+TEST(PriceTableTest, ShippedFileMatchesTheBuiltInTable) {
+  std::ifstream in(std::string(ARXIV_DIGEST_SOURCE_DIR) +
+                   "/configs/model_prices.ini");
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<PriceTable> parsed = ParsePriceTable(text.str(), PriceTable{});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->size(), DefaultPriceTable().size());
+  for (const auto& [model, price] : DefaultPriceTable()) {
+    ASSERT_TRUE(parsed->count(model)) << model;
+    EXPECT_DOUBLE_EQ(parsed->at(model).prompt, price.prompt) << model;
+    EXPECT_DOUBLE_EQ(parsed->at(model).completion, price.completion) << model;
+    EXPECT_DOUBLE_EQ(parsed->at(model).cached, price.cached) << model;
+  }
+}
+
+TEST(PriceTableTest, FileOverridesAndExtends) {
+  absl::StatusOr<PriceTable> t = ParsePriceTable(
+      "[gpt-4o]\nprompt = 5\n[my-local-model]\nprompt = 0.1\ncompletion = "
+      "0.2\n",
+      DefaultPriceTable());
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_DOUBLE_EQ(t->at("gpt-4o").prompt, 5);
+  EXPECT_DOUBLE_EQ(t->at("gpt-4o").completion, 10);  // kept from the base
+  Cost c = ComputeCost(*t, "my-local-model", TokenUsage{1000000, 1000000, 0});
+  EXPECT_TRUE(c.known_model);
+  EXPECT_DOUBLE_EQ(c.prompt, 0.1);
+  EXPECT_DOUBLE_EQ(c.completion, 0.2);
+  EXPECT_FALSE(
+      ComputeCost(*t, "unknown-model", TokenUsage{10, 10, 0}).known_model);
+}
+
+TEST(PriceTableTest, BadValuesNameModelAndKey) {
+  absl::StatusOr<PriceTable> t =
+      ParsePriceTable("[gpt-4o]\nprompt = cheap\n", {});
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(std::string(t.status().message()).find("[gpt-4o] prompt"),
+            std::string::npos);
+  t = ParsePriceTable("[gpt-4o]\nprice = 1\n", {});
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(std::string(t.status().message()).find("unknown key"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -44,18 +44,21 @@ class RunPublisherTest : public ::testing::Test {
     out_ = ::testing::TempDir() + "/run_publisher_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(out_);
-    metrics_ = std::make_unique<PublisherMetrics>(std::make_shared<prometheus::Registry>());
+    metrics_ = std::make_unique<PublisherMetrics>(
+        std::make_shared<prometheus::Registry>());
   }
 
   void WriteRun(const std::string& run, int papers, const std::string& status,
                 const std::string& profile = "default") {
-    ASSERT_TRUE(redis_->HSet(keys::Run(run), {{"run_id", run},
-                                              {"profile", profile},
-                                              {"date", "2025-04-08"},
-                                              {"status", status},
-                                              {"total_papers", "900"},
-                                              {"scanned_papers", "500"},
-                                              {"papers_to_score", std::to_string(papers)}})
+    ASSERT_TRUE(redis_
+                    ->HSet(keys::Run(run),
+                           {{"run_id", run},
+                            {"profile", profile},
+                            {"date", "2025-04-08"},
+                            {"status", status},
+                            {"total_papers", "900"},
+                            {"scanned_papers", "500"},
+                            {"papers_to_score", std::to_string(papers)}})
                     .ok());
     for (int i = 0; i < papers; ++i) {
       Paper p;
@@ -64,7 +67,9 @@ class RunPublisherTest : public ::testing::Test {
       p.authors = {"A", "B"};
       p.abstract = "Abs";
       p.position = i;
-      ASSERT_TRUE(redis_->HSet(keys::RunPapers(run), {{p.arxiv_id, PaperToJson(p)}}).ok());
+      ASSERT_TRUE(
+          redis_->HSet(keys::RunPapers(run), {{p.arxiv_id, PaperToJson(p)}})
+              .ok());
     }
   }
   void WriteScore(const std::string& run, int i, int r, int n) {
@@ -73,7 +78,9 @@ class RunPublisherTest : public ::testing::Test {
     s.relevance = r;
     s.novelty = n;
     s.comment = "c";
-    ASSERT_TRUE(redis_->HSet(keys::RunScores(run), {{s.arxiv_id, ScoreToJson(s)}}).ok());
+    ASSERT_TRUE(
+        redis_->HSet(keys::RunScores(run), {{s.arxiv_id, ScoreToJson(s)}})
+            .ok());
   }
 
   std::unique_ptr<testing::RedisServer> server_;
@@ -106,11 +113,15 @@ TEST_F(RunPublisherTest, CompleteRunIsPublishedOnce) {
   unscored.arxiv_id = "2504.00003";
   unscored.scored = false;
   unscored.error = "missing";
-  ASSERT_TRUE(redis_->HSet(keys::RunScores("r1"), {{"2504.00003", ScoreToJson(unscored)}}).ok());
-  ASSERT_TRUE(redis_->HSet(keys::RunUsage("r1"),
-                           {{"a#0", UsageToJson({1000, 100, 0})},
-                            {"b#0", UsageToJson({2000, 200, 0})}})
-                  .ok());
+  ASSERT_TRUE(
+      redis_
+          ->HSet(keys::RunScores("r1"), {{"2504.00003", ScoreToJson(unscored)}})
+          .ok());
+  ASSERT_TRUE(
+      redis_
+          ->HSet(keys::RunUsage("r1"), {{"a#0", UsageToJson({1000, 100, 0})},
+                                        {"b#0", UsageToJson({2000, 200, 0})}})
+          .ok());
   ASSERT_TRUE(redis_->HSet(keys::Run("r1"), {{"model", "gpt-4o"}}).ok());
 
   RunPublisher publisher(*redis_, profiles_, out_, *metrics_);
@@ -196,21 +207,31 @@ TEST_F(RunPublisherTest, RepublishingMakesANewVersionAndKeepsTheOld) {
   WriteRun("r2", 2, "fetched");
   WriteScore("r2", 0, 9, 9);
   WriteScore("r2", 1, 1, 1);  // the rescore drops paper 1
-  ASSERT_TRUE(redis_->HSet(keys::Run("r2"), {{"topics_override", "## Relevant Topics\n\nOnly MoE"}}).ok());
+  ASSERT_TRUE(redis_
+                  ->HSet(keys::Run("r2"), {{"topics_override",
+                                            "## Relevant Topics\n\nOnly MoE"}})
+                  .ok());
   ASSERT_TRUE(*publisher.TryPublish("r2"));
 
   EXPECT_EQ(redis_->HGet(keys::Run("r1"), "digest_version")->value(), "1");
   EXPECT_EQ(redis_->HGet(keys::Run("r2"), "digest_version")->value(), "2");
-  std::string v1 = redis_->Get(keys::DigestVersion("default", "2025-04-08", 1, "md"))->value();
-  std::string v2 = redis_->Get(keys::DigestVersion("default", "2025-04-08", 2, "md"))->value();
+  std::string v1 =
+      redis_->Get(keys::DigestVersion("default", "2025-04-08", 1, "md"))
+          ->value();
+  std::string v2 =
+      redis_->Get(keys::DigestVersion("default", "2025-04-08", 2, "md"))
+          ->value();
   EXPECT_NE(v1.find("Total relevant papers: 2"), std::string::npos);
   EXPECT_NE(v2.find("Total relevant papers: 1"), std::string::npos);
-  EXPECT_NE(v2.find("Only MoE"), std::string::npos) << "override shown in the prompt";
-  EXPECT_EQ(redis_->Get(keys::Digest("default", "2025-04-08", "md"))->value(), v2);
+  EXPECT_NE(v2.find("Only MoE"), std::string::npos)
+      << "override shown in the prompt";
+  EXPECT_EQ(redis_->Get(keys::Digest("default", "2025-04-08", "md"))->value(),
+            v2);
   EXPECT_EQ(ReadFile(out_ + "/2025-04-08.md"), v1);
   EXPECT_EQ(ReadFile(out_ + "/2025-04-08.v2.md"), v2);
   EXPECT_EQ(*redis_->HLen(keys::DigestMeta("default", "2025-04-08")), 2);
-  auto index = redis_->Command({"ZRANGE", keys::DigestIndex("default"), "0", "-1"});
+  auto index =
+      redis_->Command({"ZRANGE", keys::DigestIndex("default"), "0", "-1"});
   ASSERT_EQ(index->elements.size(), 1u);
   EXPECT_EQ(index->elements[0].str, "2025-04-08");
   // Both sinks saw both versions; one failing never blocks the other.
@@ -227,14 +248,17 @@ TEST_F(RunPublisherTest, ProfilesUseTheirOwnCutoffsAndFolder) {
   ASSERT_TRUE(*publisher.TryPublish("r1"));
   std::string md = ReadFile(out_ + "/strict/2025-04-08.md");
   EXPECT_NE(md.find("Total relevant papers: 1"), std::string::npos);
-  EXPECT_TRUE(redis_->Get(keys::Digest("strict", "2025-04-08", "json"))->has_value());
-  EXPECT_FALSE(redis_->Get(keys::Digest("default", "2025-04-08", "json"))->has_value());
+  EXPECT_TRUE(
+      redis_->Get(keys::Digest("strict", "2025-04-08", "json"))->has_value());
+  EXPECT_FALSE(
+      redis_->Get(keys::Digest("default", "2025-04-08", "json"))->has_value());
 
   WriteRun("r9", 1, "fetched", "nobody");
   WriteScore("r9", 0, 9, 9);
   EXPECT_FALSE(*publisher.TryPublish("r9"));
   EXPECT_EQ(redis_->HGet(keys::Run("r9"), "status")->value(), "failed");
-  EXPECT_NE(redis_->HGet(keys::Run("r9"), "error")->value().find("nobody"), std::string::npos);
+  EXPECT_NE(redis_->HGet(keys::Run("r9"), "error")->value().find("nobody"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -29,7 +29,9 @@ class OpenAiClientTest : public ::testing::Test {
     o.initial_backoff = std::chrono::milliseconds(100);
     return OpenAiClient(
         http_, o,
-        [this](const std::string& outcome, double) { outcomes_.push_back(outcome); },
+        [this](const std::string& outcome, double) {
+          outcomes_.push_back(outcome);
+        },
         [this](std::chrono::milliseconds d) { waits_.push_back(d); });
   }
   const std::string prompt_ =
@@ -95,7 +97,8 @@ TEST_F(OpenAiClientTest, GarbageBodyIsRetriedAndThenAnError) {
   absl::StatusOr<ChatCompletion> c = client.Complete(prompt_);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(outcomes_, (std::vector<std::string>{"bad_response", "bad_response"}));
+  EXPECT_EQ(outcomes_,
+            (std::vector<std::string>{"bad_response", "bad_response"}));
 }
 
 TEST_F(OpenAiClientTest, DroppedConnectionIsRetried) {
@@ -115,7 +118,8 @@ TEST(OpenAiClientNoServerTest, UnreachableProviderIsUnavailable) {
   o.api_key = "k";
   o.max_attempts = 2;
   int sleeps = 0;
-  OpenAiClient client(http, o, {}, [&](std::chrono::milliseconds) { ++sleeps; });
+  OpenAiClient client(http, o, {},
+                      [&](std::chrono::milliseconds) { ++sleeps; });
   absl::StatusOr<ChatCompletion> c = client.Complete("x");
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable);

@@ -17,7 +17,8 @@ class FakeBackend : public ScoringBackend {
  public:
   absl::Status fail = absl::OkStatus();
   int calls = 0;
-  absl::StatusOr<BatchOutcome> ScoreBatch(const std::vector<Paper>& papers) override {
+  absl::StatusOr<BatchOutcome> ScoreBatch(
+      const std::vector<Paper>& papers) override {
     ++calls;
     if (!fail.ok()) return fail;
     BatchOutcome out;
@@ -40,7 +41,8 @@ class FakeBackend : public ScoringBackend {
 class ForwardingBackend : public ScoringBackend {
  public:
   explicit ForwardingBackend(ScoringBackend& inner) : inner_(inner) {}
-  absl::StatusOr<BatchOutcome> ScoreBatch(const std::vector<Paper>& p) override {
+  absl::StatusOr<BatchOutcome> ScoreBatch(
+      const std::vector<Paper>& p) override {
     return inner_.ScoreBatch(p);
   }
   std::string model() const override { return inner_.model(); }
@@ -63,7 +65,8 @@ class ScorerWorkerTest : public ::testing::Test {
     vision.profile = "vision";
     vision.prompts.topics = "vision topics";
     profiles_["vision"] = vision;
-    metrics_ = std::make_unique<ScorerMetrics>(std::make_shared<prometheus::Registry>());
+    metrics_ = std::make_unique<ScorerMetrics>(
+        std::make_shared<prometheus::Registry>());
   }
 
   std::string AddPaper(const std::string& run, int i) {
@@ -73,8 +76,9 @@ class ScorerWorkerTest : public ::testing::Test {
     p.authors = {"A"};
     p.abstract = "X";
     p.position = i;
-    return *redis_->XAdd(keys::PapersStream(),
-                         {{"run_id", run}, {"arxiv_id", p.arxiv_id}, {"paper", PaperToJson(p)}});
+    return *redis_->XAdd(
+        keys::PapersStream(),
+        {{"run_id", run}, {"arxiv_id", p.arxiv_id}, {"paper", PaperToJson(p)}});
   }
 
   std::unique_ptr<ScorerWorker> MakeWorker(const std::string& consumer,
@@ -116,7 +120,8 @@ class ScorerWorkerTest : public ::testing::Test {
     return out;
   }
   int64_t Pending() {
-    auto r = redis_->Command({"XPENDING", keys::PapersStream(), keys::kScorerGroup});
+    auto r =
+        redis_->Command({"XPENDING", keys::PapersStream(), keys::kScorerGroup});
     return r->elements.empty() ? 0 : r->elements[0].integer;
   }
 
@@ -132,7 +137,8 @@ TEST_F(ScorerWorkerTest, ScoresAreAppendedThenAcked) {
   auto worker = MakeWorker("c1", backend, std::chrono::minutes(1));
   for (int i = 0; i < 6; ++i) AddPaper("run-a", i);
   int handled = 0;
-  for (int step = 0; step < 5 && handled < 6; ++step) handled += *worker->Step();
+  for (int step = 0; step < 5 && handled < 6; ++step)
+    handled += *worker->Step();
   EXPECT_EQ(handled, 6);
   EXPECT_EQ(backend.calls, 2);  // batches of 4 and 2
   EXPECT_EQ(Pending(), 0);
@@ -158,9 +164,11 @@ TEST_F(ScorerWorkerTest, ScoresAreAppendedThenAcked) {
 // Entries a dead replica read but never acked are taken over once idle.
 TEST_F(ScorerWorkerTest, IdleEntriesOfADeadReplicaAreTakenOver) {
   for (int i = 0; i < 3; ++i) AddPaper("run-b", i);
-  ASSERT_TRUE(redis_->EnsureGroup(keys::PapersStream(), keys::kScorerGroup).ok());
+  ASSERT_TRUE(
+      redis_->EnsureGroup(keys::PapersStream(), keys::kScorerGroup).ok());
   auto stolen = redis_->XReadGroup(keys::kScorerGroup, "dead-replica",
-                                   keys::PapersStream(), 10, std::chrono::milliseconds(0));
+                                   keys::PapersStream(), 10,
+                                   std::chrono::milliseconds(0));
   ASSERT_EQ(stolen->size(), 3u);
   EXPECT_EQ(Pending(), 3);
 
@@ -204,8 +212,12 @@ TEST_F(ScorerWorkerTest, FailedBatchStaysPendingThenIsDeadLettered) {
 }
 
 TEST_F(ScorerWorkerTest, MalformedEntriesAreDeadLetteredAtOnce) {
-  ASSERT_TRUE(redis_->EnsureGroup(keys::PapersStream(), keys::kScorerGroup).ok());
-  ASSERT_TRUE(redis_->XAdd(keys::PapersStream(), {{"run_id", "r"}, {"paper", "{not json"}}).ok());
+  ASSERT_TRUE(
+      redis_->EnsureGroup(keys::PapersStream(), keys::kScorerGroup).ok());
+  ASSERT_TRUE(redis_
+                  ->XAdd(keys::PapersStream(),
+                         {{"run_id", "r"}, {"paper", "{not json"}})
+                  .ok());
   ASSERT_TRUE(redis_->XAdd(keys::PapersStream(), {{"paper", "{}"}}).ok());
   FakeBackend backend;
   auto worker = MakeWorker("c1", backend, std::chrono::minutes(1));
@@ -220,7 +232,8 @@ TEST_F(ScorerWorkerTest, MalformedEntriesAreDeadLetteredAtOnce) {
 // override; a run naming an unknown profile is dead-lettered at once.
 TEST_F(ScorerWorkerTest, RunsAreScoredWithTheirProfileAndTopics) {
   ASSERT_TRUE(redis_->HSet(keys::Run("run-v"), {{"profile", "vision"}}).ok());
-  ASSERT_TRUE(redis_->HSet(keys::Run("run-o"), {{"topics_override", "only MoE"}}).ok());
+  ASSERT_TRUE(
+      redis_->HSet(keys::Run("run-o"), {{"topics_override", "only MoE"}}).ok());
   ASSERT_TRUE(redis_->HSet(keys::Run("run-x"), {{"profile", "nobody"}}).ok());
   AddPaper("run-v", 1);
   AddPaper("run-o", 2);

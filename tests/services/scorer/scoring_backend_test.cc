@@ -1,13 +1,13 @@
 // The LLM backend's batch logic over a scripted LlmClient: re-asking for
 // papers missing from a reply, ignoring strangers, author matches.
 #include "services/scorer/logic/scoring_backend.h"
-#include "services/scorer/logic/prefilter.h"
 
 #include <gtest/gtest.h>
 
 #include <deque>
 
 #include "absl/strings/str_cat.h"
+#include "services/scorer/logic/prefilter.h"
 
 namespace arxiv_digest {
 namespace {
@@ -29,7 +29,8 @@ class ScriptedLlm : public LlmClient {
   }
 };
 
-Paper MakePaper(const std::string& id, std::vector<std::string> authors = {"A B"}) {
+Paper MakePaper(const std::string& id,
+                std::vector<std::string> authors = {"A B"}) {
   Paper p;
   p.arxiv_id = id;
   p.title = "Title " + id;
@@ -39,8 +40,9 @@ Paper MakePaper(const std::string& id, std::vector<std::string> authors = {"A B"
 }
 
 std::string Line(const std::string& id, int r, int n) {
-  return absl::StrCat(R"({"ARXIVID": ")", id, R"(", "COMMENT": "c", "RELEVANCE": )",
-                      r, R"(, "NOVELTY": )", n, "}\n");
+  return absl::StrCat(R"({"ARXIVID": ")", id,
+                      R"(", "COMMENT": "c", "RELEVANCE": )", r,
+                      R"(, "NOVELTY": )", n, "}\n");
 }
 
 PromptTexts Prompts() { return PromptTexts{"BASE", "INSTR", "CRIT", "TOPICS"}; }
@@ -48,11 +50,12 @@ PromptTexts Prompts() { return PromptTexts{"BASE", "INSTR", "CRIT", "TOPICS"}; }
 TEST(LlmScoringBackendTest, MissingPapersAreAskedAgainThenMarkedUnscored) {
   ScriptedLlm llm;
   // Call 1 scores p1 only (plus a stranger); call 2 scores p2; p3 never.
-  llm.replies = {Line("2504.00001", 9, 8) + Line("2504.99999", 1, 1), Line("2504.00002", 7, 6),
-                 std::string("no json here")};
+  llm.replies = {Line("2504.00001", 9, 8) + Line("2504.99999", 1, 1),
+                 Line("2504.00002", 7, 6), std::string("no json here")};
   LlmScoringBackend backend(Prompts(), "gpt-4o", /*retries=*/2, llm);
   absl::StatusOr<BatchOutcome> out =
-      backend.ScoreBatch({MakePaper("2504.00001"), MakePaper("2504.00002"), MakePaper("2504.00003")});
+      backend.ScoreBatch({MakePaper("2504.00001"), MakePaper("2504.00002"),
+                          MakePaper("2504.00003")});
   ASSERT_TRUE(out.ok()) << out.status();
   ASSERT_EQ(out->scores.size(), 3u);
   EXPECT_EQ(out->scores[0].arxiv_id, "2504.00001");
@@ -83,15 +86,18 @@ TEST(LlmScoringBackendTest, PromptHasTheReferenceLayout) {
   llm.replies = {Line("2504.00001", 5, 5)};
   LlmScoringBackend backend(Prompts(), "gpt-4o", 0, llm);
   ASSERT_TRUE(backend.ScoreBatch({MakePaper("2504.00001")}).ok());
-  EXPECT_EQ(llm.prompts[0],
-            "BASE\n\nINSTR\n\nCRIT\n\n## Papers\n\nArXiv ID: 2504.00001\nTitle: Title "
-            "2504.00001\nAuthors: A B\nAbstract: Abstract of 2504.00001\n\nTOPICS");
+  EXPECT_EQ(
+      llm.prompts[0],
+      "BASE\n\nINSTR\n\nCRIT\n\n## Papers\n\nArXiv ID: 2504.00001\nTitle: "
+      "Title "
+      "2504.00001\nAuthors: A B\nAbstract: Abstract of 2504.00001\n\nTOPICS");
 }
 
 TEST(LlmScoringBackendTest, CacheFriendlyPromptPutsStaticPartsFirst) {
   ScriptedLlm llm;
   llm.replies = {Line("2504.00001", 5, 5)};
-  LlmScoringBackend backend(Prompts(), "gpt-4o", 0, llm, /*cache_friendly=*/true);
+  LlmScoringBackend backend(Prompts(), "gpt-4o", 0, llm,
+                            /*cache_friendly=*/true);
   ASSERT_TRUE(backend.ScoreBatch({MakePaper("2504.00001")}).ok());
   EXPECT_EQ(llm.prompts[0],
             "BASE\n\nINSTR\n\nCRIT\n\nTOPICS\n\n## Papers\n\nArXiv ID: "
@@ -103,7 +109,8 @@ class MapCache : public ScoreCache {
  public:
   std::map<std::string, Score> entries;
   std::vector<std::string> stored;
-  std::map<std::string, Score> Lookup(const std::vector<Paper>& papers) override {
+  std::map<std::string, Score> Lookup(
+      const std::vector<Paper>& papers) override {
     std::map<std::string, Score> hits;
     for (const Paper& p : papers) {
       auto it = entries.find(p.arxiv_id);
@@ -111,7 +118,8 @@ class MapCache : public ScoreCache {
     }
     return hits;
   }
-  void Store(const std::vector<Paper>& papers, const std::vector<Score>& scores) override {
+  void Store(const std::vector<Paper>& papers,
+             const std::vector<Score>& scores) override {
     for (size_t i = 0; i < papers.size(); ++i) {
       stored.push_back(papers[i].arxiv_id);
       entries[papers[i].arxiv_id] = scores[i];
@@ -129,14 +137,17 @@ TEST(ScorePapersTest, ScoreCacheMakesRerunsFree) {
   MapCache cache;
   std::vector<Paper> papers = {MakePaper("2504.00001"), MakePaper("2504.00002"),
                                MakePaper("2504.00003")};
-  absl::StatusOr<BatchOutcome> first = ScorePapers(papers, config, backend, &cache);
+  absl::StatusOr<BatchOutcome> first =
+      ScorePapers(papers, config, backend, &cache);
   ASSERT_TRUE(first.ok());
   // 2504.00003 was never scored: it is not cached.
-  EXPECT_EQ(cache.stored, (std::vector<std::string>{"2504.00001", "2504.00002"}));
+  EXPECT_EQ(cache.stored,
+            (std::vector<std::string>{"2504.00001", "2504.00002"}));
   EXPECT_EQ(llm.prompts.size(), 1u);
 
   llm.replies = {Line("2504.00003", 6, 6)};
-  absl::StatusOr<BatchOutcome> second = ScorePapers(papers, config, backend, &cache);
+  absl::StatusOr<BatchOutcome> second =
+      ScorePapers(papers, config, backend, &cache);
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(llm.prompts.size(), 2u);
   EXPECT_EQ(llm.prompts[1].find("2504.00001"), std::string::npos);
@@ -149,7 +160,8 @@ TEST(ScorePapersTest, ScoreCacheMakesRerunsFree) {
   EXPECT_EQ(second->scores[2].relevance, 6);
 
   llm.replies = {};
-  absl::StatusOr<BatchOutcome> third = ScorePapers(papers, config, backend, &cache);
+  absl::StatusOr<BatchOutcome> third =
+      ScorePapers(papers, config, backend, &cache);
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(llm.prompts.size(), 2u) << "all cached: no call";
   EXPECT_TRUE(third->calls.empty());
@@ -159,7 +171,8 @@ TEST(LlmScoringBackendTest, ProviderErrorFailsTheWholeBatch) {
   ScriptedLlm llm;
   llm.replies = {absl::UnavailableError("HTTP 503")};
   LlmScoringBackend backend(Prompts(), "gpt-4o", 3, llm);
-  absl::StatusOr<BatchOutcome> out = backend.ScoreBatch({MakePaper("2504.00001")});
+  absl::StatusOr<BatchOutcome> out =
+      backend.ScoreBatch({MakePaper("2504.00001")});
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kUnavailable);
 }
@@ -172,9 +185,10 @@ TEST(ScorePapersTest, FollowedAuthorsSkipTheLlm) {
   config.selection.run_author_match = true;
   config.selection.author_match_score = 20;
   config.authors = {{"Yoshua Bengio", "1751762"}};
-  absl::StatusOr<BatchOutcome> out = ScorePapers(
-      {MakePaper("2504.00001", {"X Y", "Yoshua Bengio"}), MakePaper("2504.00002")}, config,
-      backend);
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers({MakePaper("2504.00001", {"X Y", "Yoshua Bengio"}),
+                   MakePaper("2504.00002")},
+                  config, backend);
   ASSERT_TRUE(out.ok());
   ASSERT_EQ(out->scores.size(), 2u);
   EXPECT_EQ(out->scores[0].arxiv_id, "2504.00001");
@@ -187,7 +201,8 @@ TEST(ScorePapersTest, FollowedAuthorsSkipTheLlm) {
   // With the switch off the same paper goes to the LLM.
   config.selection.run_author_match = false;
   llm.replies = {Line("2504.00001", 3, 3)};
-  out = ScorePapers({MakePaper("2504.00001", {"Yoshua Bengio"})}, config, backend);
+  out = ScorePapers({MakePaper("2504.00001", {"Yoshua Bengio"})}, config,
+                    backend);
   ASSERT_TRUE(out.ok());
   EXPECT_FALSE(out->scores[0].author_match);
   EXPECT_EQ(out->scores[0].relevance, 3);
@@ -199,8 +214,8 @@ TEST(ScorePapersTest, AllAuthorMatchesMakeNoCall) {
   Config config;
   config.selection.run_author_match = true;
   config.authors = {{"A B", ""}};
-  absl::StatusOr<BatchOutcome> out =
-      ScorePapers({MakePaper("2504.00001"), MakePaper("2504.00002")}, config, backend);
+  absl::StatusOr<BatchOutcome> out = ScorePapers(
+      {MakePaper("2504.00001"), MakePaper("2504.00002")}, config, backend);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->scores.size(), 2u);
   EXPECT_TRUE(llm.prompts.empty());
@@ -256,10 +271,10 @@ TEST(ScorePapersTest, PrefilteredPapersNeverReachTheLlmButAuthorsDo) {
     s.prefiltered = true;
     return s;
   };
-  absl::StatusOr<BatchOutcome> out = ScorePapers(
-      {MakePaper("2504.00001"), MakePaper("2504.00002"),
-       MakePaper("2504.00003", {"Famous Person"})},
-      config, backend, nullptr, drop_all_but_2);
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers({MakePaper("2504.00001"), MakePaper("2504.00002"),
+                   MakePaper("2504.00003", {"Famous Person"})},
+                  config, backend, nullptr, drop_all_but_2);
   ASSERT_TRUE(out.ok());
   ASSERT_EQ(out->scores.size(), 3u);
   EXPECT_TRUE(out->scores[0].prefiltered);

@@ -1,0 +1,65 @@
+// The score cache in a real redis-server: keyed by paper version, prompt
+// fingerprint and model; unscored results are never cached.
+#include "services/scorer/adapters/redis_score_cache.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/redis_server.h"
+
+namespace arxiv_digest {
+namespace {
+
+Paper P(const std::string& id, int version) {
+  Paper p;
+  p.arxiv_id = id;
+  p.version = version;
+  return p;
+}
+
+Score S(const std::string& id, int r) {
+  Score s;
+  s.arxiv_id = id;
+  s.relevance = r;
+  s.novelty = r;
+  return s;
+}
+
+TEST(RedisScoreCacheTest, HitsOnlyForTheSameVersionPromptAndModel) {
+  auto server = testing::RedisServer::Start();
+  ASSERT_TRUE(server.ok());
+  auto redis = *RedisClient::Connect((*server)->url());
+  RedisScoreCache cache(*redis, "gpt-4o", "fp1", std::chrono::hours(1));
+  cache.Store({P("2504.00001", 1), P("2504.00002", 1)},
+              {S("2504.00001", 9), S("2504.00002", 4)});
+
+  auto hits = cache.Lookup(
+      {P("2504.00001", 1), P("2504.00002", 2), P("2504.00003", 1)});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits.at("2504.00001").relevance, 9);
+
+  RedisScoreCache other_prompt(*redis, "gpt-4o", "fp2", std::chrono::hours(1));
+  EXPECT_TRUE(other_prompt.Lookup({P("2504.00001", 1)}).empty());
+  RedisScoreCache other_model(*redis, "gpt-4o-mini", "fp1",
+                              std::chrono::hours(1));
+  EXPECT_TRUE(other_model.Lookup({P("2504.00001", 1)}).empty());
+
+  auto ttl = redis->Command({"TTL", "arxiv:score-cache:gpt-4o:fp1"});
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_GT(ttl->integer, 3500);
+}
+
+TEST(RedisScoreCacheTest, CorruptEntriesAndDeadRedisAreMisses) {
+  auto server = testing::RedisServer::Start();
+  ASSERT_TRUE(server.ok());
+  auto redis = *RedisClient::Connect((*server)->url());
+  ASSERT_TRUE(
+      redis->HSet("arxiv:score-cache:m:f", {{"2504.00001v1", "{broken"}}).ok());
+  RedisScoreCache cache(*redis, "m", "f", std::chrono::hours(1));
+  EXPECT_TRUE(cache.Lookup({P("2504.00001", 1)}).empty());
+  (*server)->Kill();
+  EXPECT_TRUE(cache.Lookup({P("2504.00001", 1)}).empty());
+  cache.Store({P("2504.00001", 1)}, {S("2504.00001", 5)});  // must not crash
+}
+
+}  // namespace
+}  // namespace arxiv_digest
