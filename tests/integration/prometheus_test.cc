@@ -50,9 +50,6 @@ constexpr char kPromtool[] = "/usr/bin/promtool";
 // so this list cannot go stale: delete the entry when its wiring lands.
 const std::map<std::string, std::string>& AwaitingWiring() {
   static const auto* m = new std::map<std::string, std::string>{
-      {"arxiv_fetcher_feed_errors_total",
-       "labelled by category and only created on a first error; the fetcher "
-       "should pre-create {category} for each configured feed at 0"},
       {"arxiv_grpc_server_handled_total", "there is no gRPC server yet"},
       {"arxiv_grpc_server_handling_seconds_bucket",
        "there is no gRPC server yet"},
