@@ -1,7 +1,6 @@
 #include "tests/support/redis_server.h"
 
 #include <arpa/inet.h>
-#include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -16,43 +15,6 @@
 namespace arxiv_digest::testing {
 namespace {
 
-RedisReply Convert(const redisReply* r) {
-  RedisReply out;
-  switch (r->type) {
-    case REDIS_REPLY_STRING:
-      out.type = RedisReply::Type::kString;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_STATUS:
-      out.type = RedisReply::Type::kStatus;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_ERROR:
-      out.type = RedisReply::Type::kError;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_INTEGER:
-      out.type = RedisReply::Type::kInteger;
-      out.integer = r->integer;
-      break;
-    case REDIS_REPLY_ARRAY:
-      out.type = RedisReply::Type::kArray;
-      for (size_t i = 0; i < r->elements; ++i) {
-        out.elements.push_back(Convert(r->element[i]));
-      }
-      break;
-    default:
-      out.type = RedisReply::Type::kNil;
-  }
-  return out;
-}
-
-absl::Status ErrorReply(const RedisReply& r, std::string_view what) {
-  return absl::FailedPreconditionError(
-      absl::StrCat(std::string(what), ": ", r.str));
-}
-
-// True when the server answers PING with PONG (LOADING and friends: false).
 bool Pong(int port) {
   auto client = RedisClient::Connect(port, std::chrono::milliseconds(200));
   if (!client.ok()) return false;
@@ -184,82 +146,22 @@ std::string RedisServer::Log() const {
 
 absl::StatusOr<RedisClient> RedisClient::Connect(
     int port, std::chrono::milliseconds timeout) {
-  timeval tv{};
-  tv.tv_sec = timeout.count() / 1000;
-  tv.tv_usec = (timeout.count() % 1000) * 1000;
-  redisContext* ctx = redisConnectWithTimeout("127.0.0.1", port, tv);
-  if (ctx == nullptr) return absl::ResourceExhaustedError("redis: no memory");
-  if (ctx->err != 0) {
-    std::string msg = ctx->errstr;
-    redisFree(ctx);
-    return absl::UnavailableError(
-        absl::StrCat("redis connect 127.0.0.1:", port, ": ", msg));
-  }
+  ::arxiv_digest::RedisClient::Options options;
+  options.connect_timeout = timeout;
   // Commands must not hang a test forever either.
-  redisSetTimeout(ctx, timeval{5, 0});
-  return RedisClient(ctx);
-}
-
-RedisClient::RedisClient(RedisClient&& o) noexcept
-    : ctx_(std::exchange(o.ctx_, nullptr)) {}
-
-RedisClient& RedisClient::operator=(RedisClient&& o) noexcept {
-  if (this != &o) {
-    if (ctx_ != nullptr) redisFree(ctx_);
-    ctx_ = std::exchange(o.ctx_, nullptr);
-  }
-  return *this;
-}
-
-RedisClient::~RedisClient() {
-  if (ctx_ != nullptr) redisFree(ctx_);
-}
-
-absl::StatusOr<RedisReply> RedisClient::Command(
-    const std::vector<std::string>& args) {
-  if (ctx_ == nullptr) return absl::FailedPreconditionError("not connected");
-  std::vector<const char*> argv;
-  std::vector<size_t> lens;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  void* raw = redisCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(),
-                               lens.data());
-  if (raw == nullptr) {
-    return absl::UnavailableError(absl::StrCat("redis: ", ctx_->errstr));
-  }
-  auto* reply = static_cast<redisReply*>(raw);
-  RedisReply out = Convert(reply);
-  freeReplyObject(reply);
-  return out;
-}
-
-absl::StatusOr<std::optional<std::string>> RedisClient::HGet(
-    const std::string& key, const std::string& field) {
-  auto r = Command({"HGET", key, field});
-  if (!r.ok()) return r.status();
-  if (r->type == RedisReply::Type::kError) return ErrorReply(*r, "HGET");
-  if (r->is_nil()) return std::optional<std::string>();
-  return std::optional<std::string>(r->str);
-}
-
-absl::StatusOr<std::map<std::string, std::string>> RedisClient::HGetAll(
-    const std::string& key) {
-  auto r = Command({"HGETALL", key});
-  if (!r.ok()) return r.status();
-  if (r->type != RedisReply::Type::kArray) return ErrorReply(*r, "HGETALL");
-  std::map<std::string, std::string> out;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-    out[r->elements[i].str] = r->elements[i + 1].str;
-  }
-  return out;
+  options.command_timeout = std::chrono::seconds(5);
+  auto client = ::arxiv_digest::RedisClient::Connect(
+      absl::StrCat("redis://127.0.0.1:", port), options);
+  if (!client.ok()) return client.status();
+  return RedisClient(*std::move(client));
 }
 
 absl::StatusOr<long long> RedisClient::XLen(const std::string& stream) {
   auto r = Command({"XLEN", stream});
   if (!r.ok()) return r.status();
-  if (r->type != RedisReply::Type::kInteger) return ErrorReply(*r, "XLEN");
+  if (r->type != RedisReply::Type::kInteger) {
+    return absl::InternalError("XLEN: not an integer reply");
+  }
   return r->integer;
 }
 
@@ -270,7 +172,7 @@ absl::StatusOr<long long> RedisClient::XPendingCount(const std::string& stream,
   if (!r.ok()) return r.status();
   if (r->type != RedisReply::Type::kArray || r->elements.empty() ||
       r->elements[0].type != RedisReply::Type::kInteger) {
-    return ErrorReply(*r, "XPENDING");
+    return absl::InternalError("XPENDING: unexpected reply");
   }
   return r->elements[0].integer;
 }
@@ -279,7 +181,9 @@ absl::StatusOr<std::vector<std::string>> RedisClient::Keys(
     const std::string& pattern) {
   auto r = Command({"KEYS", pattern});
   if (!r.ok()) return r.status();
-  if (r->type != RedisReply::Type::kArray) return ErrorReply(*r, "KEYS");
+  if (r->type != RedisReply::Type::kArray) {
+    return absl::InternalError("KEYS: not an array reply");
+  }
   std::vector<std::string> out;
   for (const auto& e : r->elements) out.push_back(e.str);
   return out;

@@ -12,9 +12,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lib/redis/redis_client.h"
 #include "tests/support/subprocess.h"
-
-struct redisContext;
 
 namespace arxiv_digest::testing {
 
@@ -66,36 +65,28 @@ class RedisServer {
   int generation_ = 0;  // log file name per launch, so restarts keep logs
 };
 
-// A decoded hiredis reply (owned copy).
-struct RedisReply {
-  enum class Type { kNil, kString, kStatus, kInteger, kArray, kError };
-  Type type = Type::kNil;
-  std::string str;  // kString, kStatus, kError
-  long long integer = 0;
-  std::vector<RedisReply> elements;
+// The services' own client (lib/redis) underneath, so tests inspect Redis
+// exactly as the services see it; replies are lib's RedisReply.
+using RedisReply = ::arxiv_digest::RedisReply;
 
-  bool is_nil() const { return type == Type::kNil; }
-};
-
-// Synchronous hiredis connection for assertions and fixture setup.
+// Synchronous connection for assertions and fixture setup: lib's client
+// plus conveniences. Redis error replies are statuses (FailedPrecondition).
 class RedisClient {
  public:
   static absl::StatusOr<RedisClient> Connect(
       int port, std::chrono::milliseconds timeout = std::chrono::seconds(2));
 
-  RedisClient(RedisClient&&) noexcept;
-  RedisClient& operator=(RedisClient&&) noexcept;
-  ~RedisClient();
-
-  // Any command, binary-safe arguments. A Redis error reply is a value of
-  // Type::kError, not a failed status; I/O errors are statuses.
-  absl::StatusOr<RedisReply> Command(const std::vector<std::string>& args);
-
-  // Conveniences for the usual assertions; errors surface as statuses.
+  absl::StatusOr<RedisReply> Command(const std::vector<std::string>& args) {
+    return client_->Command(args);
+  }
   absl::StatusOr<std::optional<std::string>> HGet(const std::string& key,
-                                                  const std::string& field);
+                                                  const std::string& field) {
+    return client_->HGet(key, field);
+  }
   absl::StatusOr<std::map<std::string, std::string>> HGetAll(
-      const std::string& key);
+      const std::string& key) {
+    return client_->HGetAll(key);
+  }
   absl::StatusOr<long long> XLen(const std::string& stream);
   // Number of entries delivered to `group` and not yet XACKed.
   absl::StatusOr<long long> XPendingCount(const std::string& stream,
@@ -103,8 +94,9 @@ class RedisClient {
   absl::StatusOr<std::vector<std::string>> Keys(const std::string& pattern);
 
  private:
-  explicit RedisClient(redisContext* ctx) : ctx_(ctx) {}
-  redisContext* ctx_ = nullptr;
+  explicit RedisClient(std::unique_ptr<::arxiv_digest::RedisClient> client)
+      : client_(std::move(client)) {}
+  std::unique_ptr<::arxiv_digest::RedisClient> client_;
 };
 
 // One-shot: connect, run one command, disconnect.
