@@ -4,6 +4,9 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <chrono>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 
 namespace arxiv_digest {
@@ -41,6 +44,14 @@ absl::Status AdminServer::Start(const std::string& host, int port) {
         absl::StrCat("admin port: cannot bind ", host, ":", port));
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib 0.11 drops a stop() issued before the accept loop runs, and the
+  // join in Stop() would then wait forever (a --once run that ends within
+  // milliseconds, e.g. fetcher finding the lock taken). Wait for the loop.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!server_->is_running() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return absl::OkStatus();
 }
 

@@ -71,6 +71,17 @@ inline std::string TriggersStream() {
 }
 inline constexpr char kFetcherGroup[] = "fetchers";
 
+// The api's consumer group on arxiv:runs for the profile fan-out, and its
+// record of one daily run's child runs (profile -> run id, idempotent).
+inline constexpr char kProfilesGroup[] = "profiles";
+inline std::string RunProfileRuns(const std::string& run_id) {
+  return Run(run_id) + ":profile-runs";
+}
+// Rescore token bucket of one API client.
+inline std::string ApiLimit(const std::string& client) {
+  return std::string(kPrefix) + "api-limit:" + client;
+}
+
 inline std::string LatestRun() { return std::string(kPrefix) + "latest-run"; }
 
 // Fetcher memory across runs (see services/fetcher/README.md).

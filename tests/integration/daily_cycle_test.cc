@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -24,6 +25,7 @@
 #include "tests/support/openai_stub.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_configs.h"
 
 namespace arxiv_digest::testing {
 namespace {
@@ -47,35 +49,7 @@ std::string Binary(const std::string& service) {
                       service);
 }
 
-std::string CopyConfigs(const std::string& out_dir) {
-  const std::string dir = TempDir("e2e-configs-");
-  for (const auto& entry :
-       fs::directory_iterator(ARXIV_DIGEST_SOURCE_DIR "/configs")) {
-    if (entry.path().extension() == ".txt") {
-      fs::copy_file(entry.path(), fs::path(dir) / entry.path().filename());
-    }
-  }
-  std::ofstream(dir + "/config.ini")
-      << "[SELECTION]\n"
-         "model = gpt-4o\n"
-         "abstract_batch_size = 8\n"
-         "abstract_retry = 3\n"
-         "run_author_match = false\n"
-         "\n[FILTERING]\n"
-         "arxiv_category = cs.CL+cs.CV+cs.MM+cs.LG+cs.SI,cs.SD+eess.AS\n"
-         "announce_type = new,cross\n"
-         "force_primary = true\n"
-         "relevance_cutoff = "
-      << kRelevanceCutoff << "\nnovelty_cutoff = " << kNoveltyCutoff
-      << "\n\n[OUTPUT]\n"
-         "output_path = "
-      << out_dir
-      << "\n"
-         "dump_json = true\n"
-         "dump_md = true\n"
-         "push_to_slack = false\n";
-  return dir;
-}
+constexpr char kArxivctl[] = ARXIV_DIGEST_BINARY_DIR "/tools/arxivctl/arxivctl";
 
 // ------------------------------------------------------------------ fixture
 
@@ -95,7 +69,9 @@ class DailyCycleTest : public ::testing::Test {
     logs_ = work_ + "/logs";
     fs::create_directories(out_);
     fs::create_directories(logs_);
-    configs_ = CopyConfigs(out_);
+    configs_ = WriteTestConfigs({.output_path = out_,
+                                 .relevance_cutoff = kRelevanceCutoff,
+                                 .novelty_cutoff = kNoveltyCutoff});
 
     auto redis = RedisServer::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
@@ -410,6 +386,119 @@ TEST_F(DailyCycleTest, SameDigestWhenTheLlmMisbehaves) {
   }
   RunDayAndCheck();
   EXPECT_EQ(stub_->pending_failures(), 0u) << "the script was not played out";
+}
+
+// The gRPC API drives the pipeline: TriggerRun makes the fetcher (serving
+// triggers only) fetch the day into the run id the API returned; a Rescore
+// of that run with other topics (the stub scores differently when the
+// topics carry a "Stub salt") publishes digest version 2 through the real
+// scorer and publisher, and version 1 stays readable. arxivctl is the
+// client, as a user would run it.
+TEST_F(DailyCycleTest, TriggerAndRescoreThroughTheApi) {
+  const std::string tokens = work_ + "/tokens";
+  std::ofstream(tokens)
+      << "op-secret operator ops\nread-secret reader viewer\n";
+  Subprocess* api = StartService(
+      "api", "api",
+      {"--grpc-port", "0", "--grpc-host", "127.0.0.1", "--web-port", "0",
+       "--web-host", "127.0.0.1", "--tokens", tokens});
+  ASSERT_NE(api, nullptr);
+  std::string server;
+  for (auto deadline = std::chrono::steady_clock::now() + seconds(20);
+       server.empty() && std::chrono::steady_clock::now() < deadline;) {
+    for (absl::string_view line : absl::StrSplit(api->ReadStdout(), '\n')) {
+      if (absl::ConsumePrefix(&line, "grpc_port=")) {
+        server = absl::StrCat("127.0.0.1:", line);
+      }
+    }
+    ASSERT_TRUE(api->Running()) << api->Describe();
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_FALSE(server.empty()) << "api never printed grpc_port=";
+
+  Subprocess* publisher =
+      StartService("publisher", "publisher", {"--output-path", out_});
+  Subprocess* scorer = StartService("scorer", "scorer", {"--consumer", "s1"});
+  Subprocess* fetcher = StartService("fetcher", "fetcher", {"--triggers-only"});
+  ASSERT_TRUE(publisher && scorer && fetcher);
+  daemons_ = {api, publisher, scorer, fetcher};
+  WaitForStreamReaders(2, seconds(20));  // the scorer's slots, the fetcher
+
+  auto ctl = [&](std::vector<std::string> args, const std::string& token,
+                 std::string* out) {
+    std::vector<std::string> all = {"--server", server,      "--token",
+                                    token,      "--timeout", "20"};
+    all.insert(all.end(), args.begin(), args.end());
+    auto p = Subprocess::Start({.binary = kArxivctl,
+                                .args = all,
+                                .log_dir = logs_,
+                                .name = "arxivctl"});
+    EXPECT_TRUE(p.ok()) << p.status();
+    if (!p.ok()) return -1;
+    std::optional<int> code = (*p)->WaitFor(seconds(150));
+    if (out != nullptr) *out = (*p)->ReadStdout();
+    if (!code.has_value()) ADD_FAILURE() << (*p)->Describe();
+    return code.value_or(-1);
+  };
+
+  // A reader may not trigger (exit code 4 = auth), an operator may.
+  EXPECT_EQ(ctl({"trigger"}, "read-secret", nullptr), 4);
+  std::string out;
+  ASSERT_EQ(ctl({"trigger"}, "op-secret", &out), 0) << out;
+  const std::string run_id(absl::StripAsciiWhitespace(out));
+  ASSERT_FALSE(run_id.empty());
+  std::map<std::string, std::string> run = WaitForRun(run_id, seconds(120));
+  ASSERT_EQ(run["status"], "published");
+  EXPECT_EQ(run["date"], kDate);
+  EXPECT_EQ(run["digest_version"], "1");
+
+  const ExpectedRun expected =
+      ExpectedFromFeeds(kSampleDir, Feeds(), {"new", "cross"});
+  auto digest_order = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"digest", "get",      "--date",
+                                     kDate,    "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::string json;
+    EXPECT_EQ(ctl(args, "read-secret", &json), 0) << json;
+    std::vector<std::string> order;
+    for (const DigestEntry& e : ParseDigestJson(json)) order.push_back(e.key);
+    return order;
+  };
+  const std::vector<std::string> v1_expected =
+      ExpectedDigestOrder(expected, kRelevanceCutoff, kNoveltyCutoff);
+  std::vector<std::string> v1 = digest_order({});
+  EXPECT_TRUE(v1 == v1_expected) << DescribeOrderDiff(v1, v1_expected);
+
+  // Rescore the run with other interests.
+  const std::string topics = work_ + "/topics.txt";
+  std::ofstream(topics) << ReadFileOrEmpty(ARXIV_DIGEST_SOURCE_DIR
+                                           "/configs/paper_topics.txt")
+                        << "\nStub salt: rescore-1\n";
+  ASSERT_EQ(ctl({"rescore", "--run", run_id, "--topics-file", topics, "--watch",
+                 "--watch-timeout", "120"},
+                "op-secret", &out),
+            0)
+      << out;
+  const std::vector<std::string> v2_expected = ExpectedDigestOrder(
+      expected, kRelevanceCutoff, kNoveltyCutoff, "rescore-1");
+  ASSERT_NE(v2_expected, v1_expected) << "the salt must change the digest";
+  std::vector<std::string> v2 = digest_order({});
+  EXPECT_TRUE(v2 == v2_expected) << DescribeOrderDiff(v2, v2_expected);
+  std::vector<std::string> v2_explicit = digest_order({"--version", "2"});
+  EXPECT_EQ(v2_explicit, v2);
+  std::vector<std::string> v1_again = digest_order({"--version", "1"});
+  EXPECT_TRUE(v1_again == v1_expected)
+      << DescribeOrderDiff(v1_again, v1_expected);
+  EXPECT_TRUE(fs::exists(absl::StrCat(out_, "/", kDate, ".v2.md")));
+
+  // The new prompt was sent (cache miss on the new fingerprint): every kept
+  // paper was scored once per version.
+  for (const auto& [id, n] : stub_->score_counts()) {
+    EXPECT_EQ(n, 2) << id;
+  }
+  std::string list;
+  EXPECT_EQ(ctl({"digest", "list"}, "read-secret", &list), 0);
+  EXPECT_THAT(list, ::testing::HasSubstr(kDate));
 }
 
 }  // namespace

@@ -88,10 +88,11 @@ ExpectedRun ExpectedFromFeeds(const std::string& dir,
 // The digest order: relevance+novelty desc, relevance desc, feed order.
 std::vector<std::string> ExpectedDigestOrder(const ExpectedRun& run,
                                              int relevance_cutoff,
-                                             int novelty_cutoff) {
+                                             int novelty_cutoff,
+                                             std::string_view salt) {
   std::vector<std::tuple<int, int, int64_t, std::string>> keyed;
   for (const KeptPaper& p : run.kept) {
-    const StubScore s = StubScoreFor(p.id);
+    const StubScore s = StubScoreFor(p.id, salt);
     if (s.relevance < relevance_cutoff || s.novelty < novelty_cutoff) continue;
     keyed.emplace_back(-(s.relevance + s.novelty), -s.relevance, p.position,
                        p.id);

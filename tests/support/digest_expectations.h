@@ -37,7 +37,8 @@ ExpectedRun ExpectedFromFeeds(const std::string& dir,
 // order.
 std::vector<std::string> ExpectedDigestOrder(const ExpectedRun& run,
                                              int relevance_cutoff,
-                                             int novelty_cutoff);
+                                             int novelty_cutoff,
+                                             std::string_view salt = "");
 
 // One entry of the digest JSON ({id: {SCORE, ARXIVID, COMMENT, RELEVANCE,
 // NOVELTY, authors, title, abstract, arxiv_id}}); absent or mistyped fields

@@ -131,8 +131,11 @@ class InFlight {
 
 }  // namespace
 
-StubScore StubScoreFor(std::string_view arxiv_id) {
-  const uint64_t h = Fnv1a64(arxiv_id);
+StubScore StubScoreFor(std::string_view arxiv_id, std::string_view salt) {
+  const uint64_t h = salt.empty()
+                         ? Fnv1a64(arxiv_id)
+                         : Fnv1a64(absl::StrCat(std::string(salt), "/",
+                                                std::string(arxiv_id)));
   StubScore s;
   s.relevance = static_cast<int>(h % 10) + 1;
   s.novelty = static_cast<int>((h / 10) % 10) + 1;
@@ -174,10 +177,22 @@ std::vector<std::string> ExtractPromptArxivIds(std::string_view prompt) {
   return ids;
 }
 
-std::string StubReplyContent(const std::vector<std::string>& ids) {
+std::string StubSaltOf(std::string_view prompt) {
+  constexpr std::string_view kMarker = "Stub salt: ";
+  size_t at = prompt.find(kMarker);
+  if (at == std::string_view::npos) return "";
+  size_t start = at + kMarker.size();
+  size_t end = prompt.find('\n', start);
+  return std::string(prompt.substr(
+      start, end == std::string_view::npos ? std::string_view::npos
+                                           : end - start));
+}
+
+std::string StubReplyContent(const std::vector<std::string>& ids,
+                             std::string_view salt) {
   std::vector<std::string> lines;
   for (const std::string& id : ids) {
-    const StubScore s = StubScoreFor(id);
+    const StubScore s = StubScoreFor(id, salt);
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     w.StartObject();
@@ -383,6 +398,7 @@ void OpenAiStub::Handle(const std::string& client, const std::string& auth,
   }
 
   std::vector<std::string> ids = ExtractPromptArxivIds(prompt);
+  const std::string salt = StubSaltOf(prompt);
   std::string content;
   if (failure.has_value() && failure->kind == StubFailureKind::kNone) {
     failure.reset();
@@ -425,20 +441,20 @@ void OpenAiStub::Handle(const std::string& client, const std::string& auth,
         const size_t omit = std::min(
             ids.size(), static_cast<size_t>(std::max(0, failure->omit_count)));
         ids.resize(ids.size() - omit);
-        content = StubReplyContent(ids);
+        content = StubReplyContent(ids, salt);
         break;
       }
       case StubFailureKind::kNone:  // handled above
       case StubFailureKind::kFencedReply:
         content = absl::StrCat(
             "Here are the scores for the papers you listed:\n\n```jsonl\n",
-            StubReplyContent(ids),
+            StubReplyContent(ids, salt),
             "\n```\n\nLet me know if you would like more detail on any of "
             "them.");
         break;
     }
   } else {
-    content = StubReplyContent(ids);
+    content = StubReplyContent(ids, salt);
   }
 
   const StubUsage usage = StubUsageFor(prompt, content);

@@ -30,7 +30,11 @@ struct StubScore {
   int novelty = 0;    // 1..10
   std::string comment;
 };
-StubScore StubScoreFor(std::string_view arxiv_id);
+// With a salt (a "Stub salt: X" line anywhere in the prompt, e.g. in the
+// topics of a rescore), the scores are a different pure function: tests
+// see a different digest when the interests change.
+StubScore StubScoreFor(std::string_view arxiv_id, std::string_view salt = "");
+std::string StubSaltOf(std::string_view prompt);
 
 // Token usage the stub reports for a prompt (all message contents joined)
 // and a reply content: prompt_tokens = ceil(bytes/4), completion likewise,
@@ -48,7 +52,8 @@ StubUsage StubUsageFor(std::string_view prompt, std::string_view completion);
 std::vector<std::string> ExtractPromptArxivIds(std::string_view prompt);
 
 // The JSONL reply content the stub sends for these ids (one line each).
-std::string StubReplyContent(const std::vector<std::string>& ids);
+std::string StubReplyContent(const std::vector<std::string>& ids,
+                             std::string_view salt = "");
 
 enum class StubFailureKind {
   kRateLimited,     // 429, Retry-After: retry_after_seconds, OpenAI error body

@@ -10,7 +10,9 @@ FetcherMetrics::FetcherMetrics(std::shared_ptr<prometheus::Registry> reg)
                          .Register(*reg)),
       feed_errors(prometheus::BuildCounter()
                       .Name("arxiv_fetcher_feed_errors_total")
-                      .Help("Feeds that could not be fetched or parsed")
+                      .Help("Feed problems by category and kind (fetch, "
+                            "html_page, malformed_xml, invalid_item, "
+                            "invalid_utf8, ...)")
                       .Register(*reg)),
       runs(prometheus::BuildCounter()
                .Name("arxiv_fetcher_runs_total")
@@ -20,7 +22,32 @@ FetcherMetrics::FetcherMetrics(std::shared_ptr<prometheus::Registry> reg)
                          .Name("arxiv_fetcher_cycle_duration_seconds")
                          .Help("Duration of one fetch cycle")
                          .Register(*reg)
-                         .Add({}, prometheus::Histogram::BucketBoundaries{
-                                      0.1, 0.5, 1, 2, 5, 10, 30, 60, 120})) {}
+                         .Add({},
+                              prometheus::Histogram::BucketBoundaries{
+                                  0.1, 0.5, 1, 2, 5, 10, 30, 60, 120})),
+      http_requests(prometheus::BuildCounter()
+                        .Name("arxiv_fetcher_http_requests_total")
+                        .Help("HTTP attempts to arXiv by outcome")
+                        .Register(*reg)),
+      feed_fetch_duration(
+          prometheus::BuildHistogram()
+              .Name("arxiv_fetcher_feed_fetch_duration_seconds")
+              .Help("Duration of one HTTP attempt to arXiv")
+              .Register(*reg)
+              .Add({},
+                   prometheus::Histogram::BucketBoundaries{
+                       0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60})),
+      papers_skipped_seen(
+          prometheus::BuildCounter()
+              .Name("arxiv_fetcher_papers_skipped_seen_total")
+              .Help("Selected papers skipped: delivered by an earlier run")
+              .Register(*reg)
+              .Add({})),
+      rate_limit_wait(
+          prometheus::BuildCounter()
+              .Name("arxiv_fetcher_rate_limit_wait_seconds_total")
+              .Help("Time spent waiting for the shared arXiv request slot")
+              .Register(*reg)
+              .Add({})) {}
 
 }  // namespace arxiv_digest

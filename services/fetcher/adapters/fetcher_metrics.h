@@ -13,12 +13,27 @@ struct FetcherMetrics {
   explicit FetcherMetrics(std::shared_ptr<prometheus::Registry> registry);
 
   std::shared_ptr<prometheus::Registry> registry;
-  // Labels: category (configured feed entry), announce_type.
+  // arxiv_fetcher_papers_fetched_total{category, announce_type}
   prometheus::Family<prometheus::Counter>& papers_fetched;
-  // Labels: category.
+  // arxiv_fetcher_feed_errors_total{category, kind}; kind: fetch, html_page,
+  // unsupported_format, malformed_xml, invalid_item, invalid_utf8 (counts
+  // replaced sequences), large_feed, api_error, not_found.
   prometheus::Family<prometheus::Counter>& feed_errors;
-  prometheus::Family<prometheus::Counter>& runs;  // label: status
+  // arxiv_fetcher_runs_total{status}: fetched, no_announcements, locked,
+  // failed.
+  prometheus::Family<prometheus::Counter>& runs;
   prometheus::Histogram& cycle_duration;
+  // arxiv_fetcher_http_requests_total{outcome}: one per attempt, see
+  // ClassifyOutcome (ok, not_modified, rate_limited, unavailable, ...).
+  prometheus::Family<prometheus::Counter>& http_requests;
+  // arxiv_fetcher_feed_fetch_duration_seconds: one HTTP attempt to arXiv.
+  prometheus::Histogram& feed_fetch_duration;
+  // arxiv_fetcher_papers_skipped_seen_total: selected papers not delivered
+  // again because an earlier run did.
+  prometheus::Counter& papers_skipped_seen;
+  // arxiv_fetcher_rate_limit_wait_seconds_total: time spent waiting for the
+  // shared arXiv request slot.
+  prometheus::Counter& rate_limit_wait;
 };
 
 }  // namespace arxiv_digest

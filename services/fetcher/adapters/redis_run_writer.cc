@@ -15,7 +15,9 @@ std::vector<std::pair<std::string, std::string>> ManifestFields(
           {"status", m.status},
           {"total_papers", std::to_string(m.total_papers)},
           {"scanned_papers", std::to_string(m.scanned_papers)},
-          {"papers_to_score", std::to_string(m.papers_to_score)}};
+          {"papers_to_score", std::to_string(m.papers_to_score)},
+          {"skipped_seen", std::to_string(m.skipped_seen)},
+          {"reason", m.reason}};
 }
 
 std::string NowSeconds() {
@@ -40,8 +42,8 @@ absl::Status RedisRunWriter::AppendPaper(const std::string& run_id,
   // The hash is what the publisher renders from; the stream is the work
   // queue of the scorers. Both writes are idempotent per (run, paper) for
   // readers: the hash field is overwritten, scores are keyed the same way.
-  if (absl::Status s = redis_.HSet(keys::RunPapers(run_id),
-                                   {{paper.arxiv_id, json}});
+  if (absl::Status s =
+          redis_.HSet(keys::RunPapers(run_id), {{paper.arxiv_id, json}});
       !s.ok()) {
     return s;
   }

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "lib/redis/redis_client.h"
-#include "services/fetcher/logic/fetch_cycle.h"
+#include "services/fetcher/logic/fetch_ports.h"
 
 namespace arxiv_digest {
 

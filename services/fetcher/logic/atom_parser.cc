@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "pugixml.hpp"
 #include "services/fetcher/logic/rss_parser.h"
+#include "services/fetcher/logic/utf8_sanitizer.h"
 
 namespace arxiv_digest {
 namespace {
@@ -121,8 +122,10 @@ absl::StatusOr<AtomResponse> ParseArxivAtom(std::string_view xml) {
   }
   pugi::xml_node root = doc.document_element();
   if (LocalName(root) != "feed") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unsupported feed format: root element <", root.name(), ">"));
+    std::string name = root.name();
+    SanitizeUtf8(name);
+    return absl::InvalidArgumentError(
+        absl::StrCat("unsupported feed format: root element <", name, ">"));
   }
   AtomResponse response;
   int index = 0;
@@ -141,16 +144,21 @@ absl::StatusOr<AtomResponse> ParseArxivAtom(std::string_view xml) {
       // .../api/errors#...; that is a failed request, not a paper.
       std::string id = ElementText(child.child("id"));
       if (id.find("/api/errors") != std::string::npos) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "arXiv API error: ",
-            CollapseWhitespace(ElementText(child.child("summary")))));
+        std::string summary =
+            CollapseWhitespace(ElementText(child.child("summary")));
+        SanitizeUtf8(summary);
+        return absl::InvalidArgumentError(
+            absl::StrCat("arXiv API error: ", summary));
       }
       absl::StatusOr<Paper> paper = ParseEntry(child);
       if (paper.ok()) {
+        response.invalid_utf8 += SanitizePaperText(*paper);
         response.papers.push_back(*std::move(paper));
       } else {
+        std::string message(paper.status().message());
+        response.invalid_utf8 += SanitizeUtf8(message);
         response.entry_errors.push_back(
-            absl::StrCat("entry ", index, ": ", paper.status().message()));
+            absl::StrCat("entry ", index, ": ", message));
       }
     }
   }

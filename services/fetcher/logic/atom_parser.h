@@ -21,6 +21,7 @@ struct AtomResponse {
   // categories start with arxiv:primary_category.
   std::vector<Paper> papers;
   std::vector<std::string> entry_errors;  // entries skipped (no id/title)
+  int64_t invalid_utf8 = 0;  // invalid UTF-8 sequences replaced by U+FFFD
 };
 
 // Errors (InvalidArgument): malformed XML ("malformed feed XML: ... at

@@ -1,81 +1,196 @@
 #include "services/fetcher/logic/fetch_cycle.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lib/log/log.h"
+#include "services/fetcher/logic/empty_day.h"
 #include "services/fetcher/logic/paper_selection.h"
 #include "services/fetcher/logic/rss_parser.h"
+#include "services/fetcher/logic/run_recorder.h"
+#include "services/fetcher/logic/seen_filter.h"
 
 namespace arxiv_digest {
+namespace {
+
+// One configured feed after fetching and parsing.
+struct FeedState {
+  std::string category;
+  bool updated = true;    // false: 304 or same channel date as last run
+  bool complete = true;   // false: items recovered from malformed XML
+  std::string last_date;  // recorded by the previous run, may be empty
+  Feed feed;
+};
+
+}  // namespace
 
 FetchCycle::FetchCycle(const Config& config, FeedSource& source,
-                       RunWriter& writer, IdGenerator make_run_id,
-                       FetchObserver observer)
+                       RunWriter& writer, SeenStore& seen, FeedDateStore& dates,
+                       IdGenerator make_run_id, FetchObserver observer)
     : config_(config),
       source_(source),
       writer_(writer),
+      seen_(seen),
+      dates_(dates),
       make_run_id_(std::move(make_run_id)),
       observer_(std::move(observer)) {}
 
-absl::StatusOr<RunManifest> FetchCycle::RunOnce() {
-  std::vector<FetchedFeed> feeds;
-  for (const std::string& category : config_.filtering.arxiv_categories) {
-    absl::StatusOr<std::string> body = source_.FetchFeed(category);
-    if (!body.ok()) {
-      if (observer_.on_feed_error) {
-        observer_.on_feed_error(category, std::string(body.status().message()));
-      }
-      return absl::Status(
-          body.status().code(),
-          absl::StrCat("feed ", category, ": ", body.status().message()));
+std::string FeedErrorKind(const absl::Status& parse_error) {
+  std::string m(parse_error.message());
+  if (m.find("root element <html>") != std::string::npos) {
+    return "html_page";
+  }
+  if (m.find("unsupported feed format") != std::string::npos) {
+    return "unsupported_format";
+  }
+  return "malformed_xml";
+}
+
+absl::StatusOr<RunManifest> FetchCycle::RunOnce(bool force) {
+  auto report = [&](const std::string& category, const std::string& kind,
+                    int64_t count) {
+    if (observer_.on_feed_error && count > 0) {
+      observer_.on_feed_error(category, kind, count);
     }
-    absl::StatusOr<Feed> feed = ParseRssFeed(*body);
+  };
+  std::vector<FeedState> states;
+  for (const std::string& category : config_.filtering.arxiv_categories) {
+    FeedState state;
+    state.category = category;
+    if (!force) {
+      absl::StatusOr<std::optional<std::string>> last =
+          dates_.LastFeedDate(category);
+      if (!last.ok()) return last.status();
+      state.last_date = last->value_or("");
+    }
+    absl::StatusOr<FeedFetch> fetched = source_.FetchFeed(category, !force);
+    if (!fetched.ok()) {
+      report(category, "fetch", 1);
+      LogError("feed fetch failed",
+               {{"category", category},
+                {"error", std::string(fetched.status().message())}});
+      return absl::Status(
+          fetched.status().code(),
+          absl::StrCat("feed ", category, ": ", fetched.status().message()));
+    }
+    if (fetched->not_modified) {
+      state.updated = false;
+      LogInfo("feed not modified (HTTP 304)", {{"category", category}});
+      states.push_back(std::move(state));
+      continue;
+    }
+    if (fetched->body.size() > kLargeFeedBytes) {
+      report(category, "large_feed", 1);
+      LogWarning("unusually large feed",
+                 {{"category", category},
+                  {"bytes", std::to_string(fetched->body.size())}});
+    }
+    absl::StatusOr<Feed> feed = ParseRssFeed(fetched->body);
+    fetched->body.clear();
+    fetched->body.shrink_to_fit();
     if (!feed.ok()) {
-      if (observer_.on_feed_error) {
-        observer_.on_feed_error(category, std::string(feed.status().message()));
-      }
+      report(category, FeedErrorKind(feed.status()), 1);
+      LogError("feed unusable",
+               {{"category", category},
+                {"error", std::string(feed.status().message())}});
       return absl::Status(
           feed.status().code(),
           absl::StrCat("feed ", category, ": ", feed.status().message()));
     }
+    if (!feed->xml_error.empty()) {
+      state.complete = false;
+      report(category, "malformed_xml", 1);
+      LogError(
+          "malformed feed: readable items kept, feed fetched again next "
+          "cycle",
+          {{"category", category},
+           {"error", feed->xml_error},
+           {"items_recovered", std::to_string(feed->items.size())}});
+    }
+    report(category, "invalid_item",
+           static_cast<int64_t>(feed->item_errors.size()));
     for (const std::string& error : feed->item_errors) {
       LogWarning("feed item skipped",
                  {{"category", category}, {"error", error}});
     }
-    LogInfo("feed fetched", {{"category", category},
-                             {"items", std::to_string(feed->items.size())},
-                             {"date", feed->date}});
-    feeds.push_back(FetchedFeed{category, *std::move(feed)});
-  }
-
-  Selection selection = SelectPapers(feeds, config_.filtering);
-  RunManifest manifest;
-  manifest.date = selection.date.empty() ? "unknown-date" : selection.date;
-  manifest.run_id = make_run_id_(manifest.date);
-  manifest.total_papers = selection.total_items;
-  manifest.scanned_papers = selection.scanned_papers;
-  manifest.papers_to_score = static_cast<int64_t>(selection.papers.size());
-
-  if (selection.total_items == 0 || selection.papers.empty()) {
-    // Weekends and holidays: an explicit status instead of an empty digest.
-    manifest.status = run_status::kNoAnnouncements;
-    if (absl::Status s = writer_.BeginRun(manifest); !s.ok()) return s;
-    if (absl::Status s = writer_.FinishRun(manifest); !s.ok()) return s;
-    return manifest;
-  }
-
-  manifest.status = run_status::kFetching;
-  if (absl::Status s = writer_.BeginRun(manifest); !s.ok()) return s;
-  for (const Paper& paper : selection.papers) {
-    if (absl::Status s = writer_.AppendPaper(manifest.run_id, paper); !s.ok()) {
-      return s;
+    if (feed->invalid_utf8 > 0) {
+      report(category, "invalid_utf8", feed->invalid_utf8);
+      LogWarning("invalid UTF-8 replaced by U+FFFD",
+                 {{"category", category},
+                  {"replacements", std::to_string(feed->invalid_utf8)}});
     }
-    if (observer_.on_paper) observer_.on_paper(paper.feed, paper);
+    if (!force && !feed->date.empty() && feed->date == state.last_date) {
+      state.updated = false;
+      LogInfo("feed not updated since the last run",
+              {{"category", category}, {"date", feed->date}});
+    } else {
+      LogInfo("feed fetched", {{"category", category},
+                               {"items", std::to_string(feed->items.size())},
+                               {"date", feed->date}});
+    }
+    state.feed = *std::move(feed);
+    states.push_back(std::move(state));
   }
-  manifest.status = run_status::kFetched;
-  if (absl::Status s = writer_.FinishRun(manifest); !s.ok()) return s;
+
+  std::vector<FetchedFeed> fresh;
+  std::string stale_date;
+  for (FeedState& s : states) {
+    if (s.updated) {
+      fresh.push_back(FetchedFeed{s.category, std::move(s.feed)});
+    } else if (stale_date.empty()) {
+      stale_date = !s.feed.date.empty() ? s.feed.date : s.last_date;
+    }
+  }
+
+  RunRecorder recorder(writer_, seen_, make_run_id_, observer_);
+  RunPlan plan;
+  plan.skip_delivered = !force;
+  plan.rescore_new_versions = RescoresNewVersions(config_.filtering);
+  if (fresh.empty()) {
+    plan.date = stale_date;
+    plan.empty_reason = kReasonNotUpdated;
+    // Nothing new was used: no dates or validators to commit.
+    return recorder.Record(std::move(plan));
+  }
+  Selection selection = SelectPapers(fresh, config_.filtering);
+  plan.date = selection.date;
+  plan.total_papers = selection.total_items;
+  plan.scanned_papers = selection.scanned_papers;
+  plan.papers = std::move(selection.papers);
+  if (selection.total_items == 0) {
+    plan.empty_reason = EmptyFeedsReason(fresh);
+  } else if (plan.papers.empty()) {
+    plan.empty_reason =
+        NothingSelectedReason(selection.total_items, config_.filtering);
+  }
+  absl::StatusOr<RunManifest> manifest = recorder.Record(std::move(plan));
+  if (!manifest.ok()) return manifest;
+
+  // The run is recorded: remember what it covered. Failures here only risk
+  // a repeated (de-duplicated) fetch, so they are logged, not returned.
+  std::vector<std::string> done;
+  for (const FeedState& s : states) {
+    if (!s.updated || !s.complete) continue;
+    done.push_back(s.category);
+  }
+  for (const FetchedFeed& f : fresh) {
+    bool complete =
+        std::find(done.begin(), done.end(), f.category) != done.end();
+    if (!complete || f.feed.date.empty()) continue;
+    if (absl::Status s = dates_.SetLastFeedDate(f.category, f.feed.date);
+        !s.ok()) {
+      LogError("could not record the feed date",
+               {{"category", f.category}, {"error", std::string(s.message())}});
+    }
+  }
+  if (absl::Status s = source_.CommitFeeds(done); !s.ok()) {
+    LogError("could not record HTTP validators",
+             {{"categories", absl::StrJoin(done, ",")},
+              {"error", std::string(s.message())}});
+  }
   return manifest;
 }
 

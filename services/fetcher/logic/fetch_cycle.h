@@ -1,6 +1,7 @@
-// One daily fetch: every configured feed, selection, then the run written
-// through a RunWriter. I/O only through the two interfaces below, so the
-// cycle is tested with fakes and wired to HTTP + Redis in main.cc.
+// One daily fetch: every configured feed, freshness and empty-day checks,
+// selection, then the run recorded (see RunRecorder). I/O only through the
+// interfaces of fetch_ports.h, so the cycle is tested with fakes and wired
+// to HTTP + Redis in main.cc.
 #pragma once
 
 #include <functional>
@@ -10,57 +11,53 @@
 #include "absl/status/statusor.h"
 #include "lib/config/config.h"
 #include "lib/core/paper.h"
+#include "services/fetcher/logic/fetch_ports.h"
 
 namespace arxiv_digest {
 
-// Where feeds come from (rss.arxiv.org, a file:// folder, a test server).
-class FeedSource {
- public:
-  virtual ~FeedSource() = default;
-  virtual absl::StatusOr<std::string> FetchFeed(
-      const std::string& category) = 0;
-};
-
-// Where a run goes (Redis streams in production). Calls come in this order:
-// BeginRun, AppendPaper for each paper, FinishRun (the manifest last, so a
-// consumer that sees the manifest knows every paper was already appended).
-class RunWriter {
- public:
-  virtual ~RunWriter() = default;
-  virtual absl::Status BeginRun(const RunManifest& manifest) = 0;
-  virtual absl::Status AppendPaper(const std::string& run_id,
-                                   const Paper& paper) = 0;
-  virtual absl::Status FinishRun(const RunManifest& manifest) = 0;
-};
-
-// Counters the cycle reports (metrics live in the adapter layer).
-struct FetchObserver {
-  std::function<void(const std::string& category, const Paper&)> on_paper;
-  std::function<void(const std::string& category, const std::string& error)>
-      on_feed_error;
-};
+// Feeds larger than this are still parsed but logged and counted
+// (feed_errors{kind="large_feed"}): a live arXiv feed is ~1-3 MB.
+inline constexpr size_t kLargeFeedBytes = 20u << 20;
 
 class FetchCycle {
  public:
   using IdGenerator = std::function<std::string(const std::string& date)>;
 
   FetchCycle(const Config& config, FeedSource& source, RunWriter& writer,
-             IdGenerator make_run_id, FetchObserver observer = {});
+             SeenStore& seen, FeedDateStore& dates, IdGenerator make_run_id,
+             FetchObserver observer = {});
 
-  // Fetches every configured category. A feed that cannot be fetched or
-  // parsed fails the whole cycle before anything is written, so a run never
-  // silently misses a category. No items at all → status no_announcements.
-  absl::StatusOr<RunManifest> RunOnce();
+  // Fetches every configured category.
+  // - A feed that cannot be fetched, or is not an RSS feed at all (HTML
+  //   error page, garbage), fails the whole cycle before anything is
+  //   written, so a run never silently misses a category.
+  // - A feed answered 304, or whose channel date equals the one recorded by
+  //   the last run, is "not updated": if every feed is, the run is
+  //   no_announcements with reason kReasonNotUpdated.
+  // - Empty feeds (weekend, holiday), nothing selected, or everything
+  //   already delivered: no_announcements with a reason (empty_day.h).
+  // - A malformed feed whose items could be recovered is used, logged and
+  //   counted, and not marked as done (no date, no validators), so the next
+  //   cycle fetches it again and delivers the papers it lacked.
+  // `force` (manual re-run) skips the freshness check, conditional GET and
+  // de-duplication.
+  absl::StatusOr<RunManifest> RunOnce(bool force = false);
 
  private:
   const Config& config_;
   FeedSource& source_;
   RunWriter& writer_;
+  SeenStore& seen_;
+  FeedDateStore& dates_;
   IdGenerator make_run_id_;
   FetchObserver observer_;
 };
 
 // Default run ids: "<date>-<8 random hex digits>".
 std::string RandomRunId(const std::string& date);
+
+// feed_errors{kind} of a ParseRssFeed error: html_page, unsupported_format
+// or malformed_xml.
+std::string FeedErrorKind(const absl::Status& parse_error);
 
 }  // namespace arxiv_digest

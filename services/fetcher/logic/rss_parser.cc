@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "pugixml.hpp"
+#include "services/fetcher/logic/utf8_sanitizer.h"
 
 namespace arxiv_digest {
 namespace {
@@ -423,22 +424,123 @@ std::string DateFromRfc822(std::string_view text) {
   return absl::StrFormat("%s-%02d-%02d", std::string(year), month_index + 1, d);
 }
 
+namespace {
+
+// Reads the <channel> header fields and items of a parsed document.
+void ReadChannel(const pugi::xml_node& channel, Feed& feed) {
+  feed.title = CleanFeedText(ElementText(channel.child("title")));
+  feed.pub_date_raw = std::string(Trim(ElementText(channel.child("pubDate"))));
+  feed.date = DateFromRfc822(feed.pub_date_raw);
+  for (pugi::xml_node day : channel.child("skipDays").children("day")) {
+    feed.skip_days.emplace_back(Trim(ElementText(day)));
+  }
+  SanitizeUtf8(feed.title);
+  SanitizeUtf8(feed.pub_date_raw);
+  for (std::string& day : feed.skip_days) SanitizeUtf8(day);
+}
+
+void AddItem(const pugi::xml_node& item, int index, Feed& feed) {
+  absl::StatusOr<Paper> paper = ParseItem(item);
+  if (paper.ok()) {
+    feed.invalid_utf8 += SanitizePaperText(*paper);
+    feed.items.push_back(*std::move(paper));
+  } else {
+    std::string message(paper.status().message());
+    feed.invalid_utf8 += SanitizeUtf8(message);
+    feed.item_errors.push_back(absl::StrCat("item ", index, ": ", message));
+  }
+}
+
+// Start of the next "<item>" / "<item ...>" tag at or after `from`.
+size_t FindItemStart(std::string_view xml, size_t from) {
+  for (size_t at = xml.find("<item", from); at != std::string_view::npos;
+       at = xml.find("<item", at + 1)) {
+    size_t after = at + 5;
+    if (after < xml.size() &&
+        (xml[after] == '>' || absl::ascii_isspace(xml[after]))) {
+      return at;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// A malformed RSS document, read the way a human would: the channel header
+// before the first <item>, then each <item>...</item> as its own document.
+// One broken item (or a transfer cut in the middle of one) then costs that
+// item only. Returns false when not even the header can be read.
+bool RecoverRssItems(std::string_view xml, Feed& feed) {
+  size_t first = FindItemStart(xml, 0);
+  std::string header(xml.substr(0, first));
+  if (first == std::string_view::npos) {
+    // No item at all: only a cut inside the header lands here; an empty
+    // channel would have parsed. Nothing trustworthy to return.
+    return false;
+  }
+  header += "</channel></rss>";
+  pugi::xml_document head;
+  if (!head.load_buffer(header.data(), header.size())) return false;
+  pugi::xml_node channel = head.document_element().child("channel");
+  if (std::string_view(head.document_element().name()) != "rss" || !channel) {
+    return false;
+  }
+  ReadChannel(channel, feed);
+  int index = 0;
+  for (size_t at = first; at != std::string_view::npos;) {
+    ++index;
+    size_t close = xml.find("</item>", at);
+    size_t next = FindItemStart(xml, at + 1);
+    if (close == std::string_view::npos ||
+        (next != std::string_view::npos && next < close)) {
+      feed.item_errors.push_back(
+          absl::StrCat("item ", index, ": no closing </item> (truncated)"));
+      at = next;
+      continue;
+    }
+    std::string_view chunk = xml.substr(at, close + 7 - at);
+    pugi::xml_document doc;
+    pugi::xml_parse_result result = doc.load_buffer(chunk.data(), chunk.size());
+    if (result) {
+      AddItem(doc.document_element(), index, feed);
+    } else {
+      feed.item_errors.push_back(absl::StrFormat(
+          "item %d: malformed XML: %s at offset %d", index,
+          result.description(), static_cast<int64_t>(at + result.offset)));
+    }
+    at = next;
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<Feed> ParseRssFeed(std::string_view xml) {
   pugi::xml_document doc;
   pugi::xml_parse_result result = doc.load_buffer(xml.data(), xml.size());
   if (!result) {
     std::string root = SniffRootName(xml);
+    std::string error = absl::StrFormat("malformed feed XML: %s at offset %d",
+                                        result.description(), result.offset);
     if (EqualsIgnoreCase(root, "html")) {
       return absl::InvalidArgumentError(
           "unsupported feed format: root element <html>");
     }
-    return absl::InvalidArgumentError(
-        absl::StrFormat("malformed feed XML: %s at offset %d",
-                        result.description(), result.offset));
+    if (root == "rss") {
+      Feed feed;
+      if (RecoverRssItems(xml, feed) && !feed.items.empty()) {
+        feed.xml_error = std::move(error);
+        return feed;
+      }
+    }
+    SanitizeUtf8(error);
+    return absl::InvalidArgumentError(error);
   }
   pugi::xml_node root = doc.document_element();
   std::string_view root_name = root.name();
-  if (root_name != "rss") return UnsupportedRoot(root_name);
+  if (root_name != "rss") {
+    std::string name(root_name);
+    SanitizeUtf8(name);
+    return UnsupportedRoot(name);
+  }
   pugi::xml_node channel = root.child("channel");
   if (!channel) {
     return absl::InvalidArgumentError(
@@ -446,22 +548,10 @@ absl::StatusOr<Feed> ParseRssFeed(std::string_view xml) {
   }
 
   Feed feed;
-  feed.title = CleanFeedText(ElementText(channel.child("title")));
-  feed.pub_date_raw = std::string(Trim(ElementText(channel.child("pubDate"))));
-  feed.date = DateFromRfc822(feed.pub_date_raw);
-  for (pugi::xml_node day : channel.child("skipDays").children("day")) {
-    feed.skip_days.emplace_back(Trim(ElementText(day)));
-  }
+  ReadChannel(channel, feed);
   int index = 0;
   for (pugi::xml_node item : channel.children("item")) {
-    ++index;
-    absl::StatusOr<Paper> paper = ParseItem(item);
-    if (paper.ok()) {
-      feed.items.push_back(*std::move(paper));
-    } else {
-      feed.item_errors.push_back(
-          absl::StrCat("item ", index, ": ", paper.status().message()));
-    }
+    AddItem(item, ++index, feed);
   }
   return feed;
 }

@@ -23,16 +23,25 @@ struct Feed {
   std::vector<std::string> skip_days;  // <skipDays><day>
   // In feed order. Paper.feed and Paper.position are left for the selection.
   std::vector<Paper> items;
-  // One message per item that could not be used (no id, no title); the
-  // other items are still returned.
+  // One message per item that could not be used (no id, no title, broken
+  // XML inside the item); the other items are still returned.
   std::vector<std::string> item_errors;
+  // Invalid UTF-8 sequences replaced by U+FFFD in the items' text.
+  int64_t invalid_utf8 = 0;
+  // Set when the document as a whole was not well-formed XML (e.g. cut off
+  // in transfer) and the items were recovered one by one: the pugixml error.
+  // The feed is then known to be incomplete.
+  std::string xml_error;
 };
 
 // Parses a whole feed document. Errors (all InvalidArgument):
-//   "malformed feed XML: <pugixml description> at offset N"
+//   "malformed feed XML: <pugixml description> at offset N" (nothing usable)
 //   "unsupported feed format: RDF/RSS 1.0 (root element <rdf:RDF>)"
 //   "unsupported feed format: root element <html>" (e.g. an error page)
-// A channel without items (weekend, holiday) is not an error.
+// A channel without items (weekend, holiday) is not an error. A malformed
+// RSS document whose channel header and at least one item can be read is
+// returned with Feed::xml_error set and every readable item (see
+// RecoverRssItems in rss_parser.cc). Never throws, never crashes on input.
 absl::StatusOr<Feed> ParseRssFeed(std::string_view xml);
 
 // "Tue, 08 Apr 2025 00:00:00 -0400" -> "2025-04-08" (weekday optional);

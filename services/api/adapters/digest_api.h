@@ -1,0 +1,73 @@
+// The DigestService's behaviour, one method per RPC, independent of gRPC:
+// validation, Redis reads and writes, the Rescore rate limit. The gRPC
+// layer (digest_service.h) adds authentication, metrics and status codes.
+// Thread-safe: every call borrows its own Redis connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "arxiv_digest.pb.h"
+#include "services/api/adapters/profile_catalog.h"
+#include "services/api/adapters/redis_pool.h"
+#include "services/api/logic/auth.h"
+
+namespace arxiv_digest::api {
+
+class ApiMetrics;
+
+struct DigestApiOptions {
+  // Rescore token bucket per client: `rescore_burst` jobs, refilled at
+  // rescore_burst per rescore_period. 0 disables the limit.
+  int rescore_burst = 5;
+  std::chrono::milliseconds rescore_period{std::chrono::minutes(10)};
+  int max_range_days = 31;  // Rescore date ranges
+  int max_ids = 1000;       // Rescore id lists
+  size_t max_topics_bytes = 64 * 1024;
+  int max_list = 1000;  // ListDigests entries
+};
+
+// Clock and randomness, injectable for tests.
+struct DigestApiEnv {
+  std::function<std::string()> today;  // YYYY-MM-DD, UTC
+  std::function<std::string()> now;    // RFC 3339, UTC
+  std::function<uint32_t()> random;    // run id suffixes
+};
+DigestApiEnv RealDigestApiEnv();
+
+class DigestApi {
+ public:
+  DigestApi(RedisPool& pool, const ProfileCatalog& profiles,
+            ApiMetrics& metrics, DigestApiEnv env,
+            DigestApiOptions options = {});
+
+  absl::StatusOr<v1::TriggerRunResponse> TriggerRun(
+      const ApiClient& client, const v1::TriggerRunRequest& req);
+  absl::StatusOr<v1::Run> GetRun(const v1::GetRunRequest& req);
+  absl::StatusOr<v1::RescoreResponse> Rescore(const ApiClient& client,
+                                              const v1::RescoreRequest& req);
+  absl::StatusOr<v1::Digest> GetDigest(const v1::GetDigestRequest& req);
+  absl::StatusOr<v1::ListDigestsResponse> ListDigests(
+      const v1::ListDigestsRequest& req);
+  absl::StatusOr<v1::ListProfilesResponse> ListProfiles();
+
+  // One WatchJob poll: the job's progress; INVALID_ARGUMENT for a bad id,
+  // NOT_FOUND when the run does not exist.
+  absl::StatusOr<v1::JobProgress> Progress(const std::string& job_id);
+
+ private:
+  // "default" for empty; INVALID_ARGUMENT / NOT_FOUND otherwise.
+  absl::StatusOr<std::string> ResolveProfile(const std::string& profile,
+                                             bool allow_redis_only);
+
+  RedisPool& pool_;
+  const ProfileCatalog& profiles_;
+  ApiMetrics& metrics_;
+  DigestApiEnv env_;
+  DigestApiOptions options_;
+};
+
+}  // namespace arxiv_digest::api

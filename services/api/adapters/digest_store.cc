@@ -1,0 +1,95 @@
+#include "services/api/adapters/digest_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "lib/json/json_util.h"
+#include "lib/redis/keys.h"
+#include "services/api/logic/validation.h"
+
+namespace arxiv_digest::api {
+namespace {
+
+// A field that the publisher may write as a number or a string.
+std::optional<int64_t> IntField(const rapidjson::Value& obj, const char* key) {
+  if (std::optional<int64_t> v = GetInt(obj, key)) return v;
+  if (std::optional<std::string> s = GetString(obj, key)) {
+    int64_t v = 0;
+    if (absl::SimpleAtoi(*s, &v)) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> DigestStore::ProfilesWithDigests() {
+  absl::StatusOr<RedisReply> r = redis_.Command({"SMEMBERS", keys::Profiles()});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> out;
+  for (const RedisReply& e : r->elements) out.push_back(e.str);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<std::vector<VersionMeta>> DigestStore::Versions(
+    const std::string& profile, const std::string& date) {
+  absl::StatusOr<std::map<std::string, std::string>> meta =
+      redis_.HGetAll(keys::DigestMeta(profile, date));
+  if (!meta.ok()) return meta.status();
+  std::vector<VersionMeta> out;
+  for (const auto& [field, json] : *meta) {
+    VersionMeta v;
+    if (field.size() < 2 || field[0] != 'v' ||
+        !absl::SimpleAtoi(field.substr(1), &v.version) || v.version <= 0) {
+      continue;
+    }
+    if (absl::StatusOr<rapidjson::Document> doc = ParseJson(json);
+        doc.ok() && doc->IsObject()) {
+      v.run_id = GetString(*doc, "run_id").value_or("");
+      v.relevant_papers =
+          static_cast<int>(IntField(*doc, "relevant_papers").value_or(0));
+      v.published_at = GetString(*doc, "published_at").value_or("");
+    }
+    out.push_back(std::move(v));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const VersionMeta& a, const VersionMeta& b) {
+              return a.version < b.version;
+            });
+  if (out.empty()) {
+    absl::StatusOr<RedisReply> legacy =
+        redis_.Command({"EXISTS", keys::Digest(profile, date, "md"),
+                        keys::Digest(profile, date, "html")});
+    if (!legacy.ok()) return legacy.status();
+    if (legacy->integer > 0) out.push_back(VersionMeta{1, "", 0, ""});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> DigestStore::Dates(
+    const std::string& profile, const std::string& from, const std::string& to,
+    int limit) {
+  std::string max = to.empty() ? "+inf" : std::to_string(DateScore(to));
+  std::string min = from.empty() ? "-inf" : std::to_string(DateScore(from));
+  std::vector<std::string> args = {"ZREVRANGEBYSCORE",
+                                   keys::DigestIndex(profile), max, min};
+  if (limit > 0) {
+    args.insert(args.end(), {"LIMIT", "0", std::to_string(limit)});
+  }
+  absl::StatusOr<RedisReply> r = redis_.Command(args);
+  if (!r.ok()) return r.status();
+  std::vector<std::string> out;
+  for (const RedisReply& e : r->elements) out.push_back(e.str);
+  return out;
+}
+
+absl::StatusOr<std::optional<std::string>> DigestStore::Text(
+    const std::string& profile, const std::string& date, int version,
+    bool is_latest, const std::string& ext) {
+  absl::StatusOr<std::optional<std::string>> text =
+      redis_.Get(keys::DigestVersion(profile, date, version, ext));
+  if (!text.ok() || text->has_value() || !is_latest) return text;
+  return redis_.Get(keys::Digest(profile, date, ext));
+}
+
+}  // namespace arxiv_digest::api

@@ -1,0 +1,73 @@
+#include "services/fetcher/adapters/trigger_runner.h"
+
+#include "absl/strings/str_join.h"
+#include "lib/log/log.h"
+
+namespace arxiv_digest {
+
+TriggerRunner::TriggerRunner(const Config& config, FeedSource& feeds,
+                             BackfillSource& backfill, RunWriter& writer,
+                             SeenStore& seen, FeedDateStore& dates,
+                             FetchLock& lock, std::chrono::seconds lock_ttl,
+                             FetchObserver observer, TriggerListener& triggers,
+                             FetcherMetrics& metrics)
+    : config_(config),
+      feeds_(feeds),
+      backfill_(backfill),
+      writer_(writer),
+      seen_(seen),
+      dates_(dates),
+      lock_(lock),
+      lock_ttl_(lock_ttl),
+      observer_(std::move(observer)),
+      triggers_(triggers),
+      metrics_(metrics) {}
+
+void TriggerRunner::Handle(const FetchTrigger& trigger) {
+  LogInfo("trigger received",
+          {{"run_id", trigger.run_id},
+           {"date", trigger.date},
+           {"categories", absl::StrJoin(trigger.categories, ",")}});
+  Config config = config_;
+  if (!trigger.categories.empty()) {
+    config.filtering.arxiv_categories = trigger.categories;
+  }
+  const std::string run_id = trigger.run_id;
+  auto same_id = [run_id](const std::string&) { return run_id; };
+  FetchCycle cycle(config, feeds_, writer_, seen_, dates_, same_id, observer_);
+  BackfillCycle backfill(config, backfill_, writer_, seen_, same_id, observer_);
+  std::function<absl::StatusOr<RunManifest>()> body = [&] {
+    return trigger.date.empty()
+               ? cycle.RunOnce(/*force=*/true)
+               : backfill.RunDates(trigger.date, trigger.date, /*force=*/true);
+  };
+  std::string lock_name = trigger.date.empty() ? "today" : trigger.date;
+  absl::StatusOr<RunManifest> run =
+      RunExclusive(lock_, lock_name, lock_ttl_, body);
+  if (run.ok() && run->status == kStatusLocked) {
+    // Nothing was written: say so on the requested run instead of leaving
+    // it "requested" forever.
+    run = absl::UnavailableError(
+        "another fetch of the same day is running; trigger again later");
+  }
+  if (run.ok()) {
+    metrics_.runs.Add({{"status", run->status}}).Increment();
+    LogInfo("triggered run written",
+            {{"run_id", run->run_id},
+             {"status", run->status},
+             {"papers_to_score", std::to_string(run->papers_to_score)}});
+  } else {
+    std::string error(run.status().message());
+    metrics_.runs.Add({{"status", "failed"}}).Increment();
+    LogError("triggered run failed", {{"run_id", run_id}, {"error", error}});
+    if (absl::Status s = triggers_.MarkFailed(trigger, error); !s.ok()) {
+      LogError("cannot mark the run failed",
+               {{"run_id", run_id}, {"error", std::string(s.message())}});
+    }
+  }
+  if (absl::Status s = triggers_.Ack(trigger); !s.ok()) {
+    LogError("cannot ack trigger", {{"error", std::string(s.message())}});
+  }
+}
+
+}  // namespace arxiv_digest

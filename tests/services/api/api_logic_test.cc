@@ -1,0 +1,179 @@
+// The api's pure logic: input validation, the token table and the
+// authorisation decision, manifest views, job planning, web pages and the
+// Atom feed (parsed back as XML).
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include "services/api/logic/auth.h"
+#include "services/api/logic/rescore_plan.h"
+#include "services/api/logic/run_view.h"
+#include "services/api/logic/validation.h"
+#include "services/api/logic/web_pages.h"
+
+namespace arxiv_digest::api {
+namespace {
+
+TEST(ValidationTest, Dates) {
+  EXPECT_TRUE(IsValidDate("2024-02-29"));
+  EXPECT_FALSE(IsValidDate("2025-02-29"));
+  EXPECT_FALSE(IsValidDate("2025-4-8"));
+  EXPECT_FALSE(IsValidDate("2025-04-08 "));
+  EXPECT_FALSE(IsValidDate("abcd-ef-gh"));
+  EXPECT_TRUE(ValidatePastDate("d", "2025-04-10", "2025-04-10").ok());
+  EXPECT_EQ(ValidatePastDate("d", "2025-04-11", "2025-04-10").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DaysBetween("2025-03-30", "2025-04-02"), 3);
+  EXPECT_EQ(DateScore("2025-04-08"), 20250408);
+}
+
+TEST(ValidationTest, Categories) {
+  for (const char* ok : {"cs.LG", "cs.CL+cs.LG", "math-ph", "hep-th",
+                         "cond-mat.mes-hall", "q-bio.NC", "econ", "stat.ML"}) {
+    EXPECT_TRUE(IsValidCategory(ok)) << ok;
+  }
+  for (const char* bad : {"", "cs.", ".LG", "cs LG", "CS.LG", "cs.LG+",
+                          "+cs.LG", "cs..LG", "cs.LG;rm", "cs/LG"}) {
+    EXPECT_FALSE(IsValidCategory(bad)) << bad;
+  }
+}
+
+TEST(ValidationTest, ArxivIdsRunIdsProfiles) {
+  for (const char* ok : {"2504.14960", "2504.14960v2", "0704.0001",
+                         "hep-th/9901001", "math.GT/0309136v1"}) {
+    EXPECT_TRUE(IsValidArxivId(ok)) << ok;
+  }
+  for (const char* bad : {"", "2504.149", "2504.149601", "2504.14960v",
+                          "abcd.12345", "hep-th/99", "2504.14960 "}) {
+    EXPECT_FALSE(IsValidArxivId(bad)) << bad;
+  }
+  EXPECT_EQ(StripArxivVersion("2504.14960v12"), "2504.14960");
+  EXPECT_EQ(StripArxivVersion("2504.14960"), "2504.14960");
+  EXPECT_TRUE(IsValidRunId("2025-04-08-r0a1b2c3d"));
+  EXPECT_FALSE(IsValidRunId("a:b"));
+  EXPECT_FALSE(IsValidRunId(std::string(101, 'a')));
+  EXPECT_TRUE(IsValidProfileName("alice_2"));
+  EXPECT_FALSE(IsValidProfileName("../x"));
+  EXPECT_FALSE(IsValidProfileName("a:b"));
+}
+
+TEST(AuthLogicTest, ParseAndDecide) {
+  auto table = TokenTable::Parse(
+      "# comment\n\n  tok-operator-1 operator ci  \ntok-reader-22\treader "
+      "web\n");
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->size(), 2u);
+  EXPECT_EQ(table->Find("tok-reader-22")->name, "web");
+  EXPECT_FALSE(table->Find("tok-reader-2").has_value());
+  EXPECT_FALSE(table->Find("tok-reader-222").has_value());
+
+  auto op = Authorize(&*table, "Bearer tok-operator-1", Access::kMutate, "M");
+  ASSERT_TRUE(op.ok());
+  EXPECT_EQ(op->name, "ci");
+  EXPECT_EQ(Authorize(&*table, "Bearer tok-reader-22", Access::kMutate, "M")
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Authorize(&*table, std::nullopt, Access::kRead, "M").status().code(),
+      absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Authorize(nullptr, std::nullopt, Access::kRead, "M")->name,
+            kAnonymousClient);
+  EXPECT_EQ(
+      Authorize(nullptr, std::nullopt, Access::kMutate, "M").status().code(),
+      absl::StatusCode::kPermissionDenied);
+}
+
+TEST(AuthLogicTest, BadFilesNameTheLineNotTheToken) {
+  auto bad_role =
+      TokenTable::Parse("ok-token-1 operator a\nsecret-xyz-1 admin b\n");
+  ASSERT_FALSE(bad_role.ok());
+  EXPECT_NE(bad_role.status().message().find("line 2"), std::string::npos);
+  EXPECT_EQ(bad_role.status().message().find("secret-xyz-1"),
+            std::string::npos);
+  EXPECT_FALSE(TokenTable::Parse("short operator a\n").ok());
+  EXPECT_FALSE(TokenTable::Parse("only-two-fields operator\n").ok());
+  EXPECT_FALSE(
+      TokenTable::Parse("same-token-1 reader a\nsame-token-1 operator b\n")
+          .ok());
+}
+
+TEST(RunViewTest, StatesFromManifest) {
+  Manifest m = {{"status", "requested"}, {"papers_to_score", "0"}};
+  EXPECT_EQ(ProgressFromManifest("j", m, 0).state(), "queued");
+  m["status"] = "fetched";
+  m["papers_to_score"] = "4";
+  v1::JobProgress p = ProgressFromManifest("j", m, 1);
+  EXPECT_EQ(p.state(), "running");
+  EXPECT_DOUBLE_EQ(p.fraction(), 0.25);
+  m["status"] = "published";
+  EXPECT_EQ(ProgressFromManifest("j", m, 4).state(), "done");
+  m["status"] = "no_announcements";
+  EXPECT_EQ(ProgressFromManifest("j", m, 0).state(), "done");
+  m["status"] = "failed";
+  EXPECT_EQ(ProgressFromManifest("j", m, 0).state(), "failed");
+  EXPECT_EQ(MakeRunId("2025-04-08", 'r', 0xabc), "2025-04-08-r00000abc");
+  EXPECT_EQ(MakeRunId("", 't', 1), "pending-t00000001");
+}
+
+TEST(RescorePlanTest, GroupsByDateDedupsAndRenumbers) {
+  auto paper = [](const char* id, int pos) {
+    Paper p;
+    p.arxiv_id = id;
+    p.position = pos;
+    return p;
+  };
+  std::vector<SourcePaper> in = {{"r2", "2025-04-08", paper("b", 7)},
+                                 {"r1", "2025-04-07", paper("a", 3)},
+                                 {"r2", "2025-04-08", paper("c", 9)},
+                                 {"r3", "2025-04-08", paper("b", 1)}};
+  std::vector<PlannedJob> jobs = PlanJobs(in);
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_EQ(jobs[0].date, "2025-04-07");
+  EXPECT_EQ(jobs[1].parent_run, "r2");
+  ASSERT_EQ(jobs[1].papers.size(), 2u);
+  EXPECT_EQ(jobs[1].papers[0].arxiv_id, "b");
+  EXPECT_EQ(jobs[1].papers[0].position, 0);
+  EXPECT_EQ(jobs[1].papers[1].arxiv_id, "c");
+  EXPECT_EQ(jobs[1].papers[1].position, 1);
+  EXPECT_EQ(EstimatePromptTokens(4003), 1000);
+}
+
+TEST(WebPagesTest, AtomFeedIsValidEscapedXml) {
+  std::vector<DigestListing> list = {
+      {"2025-04-08", 2, 5, "2025-04-08T07:00:00Z", "r"},
+      {"2025-04-07", 1, 3, "", "r"}};
+  std::string feed =
+      RenderAtomFeed("a<b&c", "http://h:1", list, "2025-04-10T00:00:00Z");
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(feed.c_str())) << feed;
+  pugi::xml_node root = doc.child("feed");
+  EXPECT_STREQ(root.attribute("xmlns").value(), "http://www.w3.org/2005/Atom");
+  EXPECT_STREQ(root.child_value("title"), "arXiv digest: a<b&c");
+  EXPECT_STREQ(root.child_value("updated"), "2025-04-08T07:00:00Z");
+  int entries = 0;
+  for (pugi::xml_node e : root.children("entry")) {
+    ++entries;
+    EXPECT_NE(std::string(e.child("link").attribute("href").value())
+                  .find("http://h:1/p/a<b&c/2025-04-0"),
+              std::string::npos);
+  }
+  EXPECT_EQ(entries, 2);
+  EXPECT_NE(feed.find("<updated>2025-04-07T00:00:00Z</updated>"),
+            std::string::npos);
+}
+
+TEST(WebPagesTest, PagesEscapeAndLinkVersions) {
+  std::string page = RenderDatesPage(
+      "alice", {{"2025-04-08", 3, 5, "", ""}, {"2025-04-07", 1, 2, "", ""}});
+  EXPECT_NE(page.find("href=\"/p/alice/2025-04-08?v=2\""), std::string::npos);
+  EXPECT_NE(page.find("href=\"/p/alice/2025-04-08.json\""), std::string::npos);
+  EXPECT_EQ(page.find("2025-04-07?v=1"), std::string::npos);
+  EXPECT_LT(page.find("2025-04-08"), page.find("2025-04-07"));
+  std::string index = RenderProfilesPage({"default", "<script>"});
+  EXPECT_EQ(index.find("<script>"), std::string::npos);
+  EXPECT_NE(index.find("&lt;script&gt;"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace arxiv_digest::api

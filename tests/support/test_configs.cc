@@ -1,0 +1,33 @@
+#include "tests/support/test_configs.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/subprocess.h"
+
+namespace arxiv_digest::testing {
+
+std::string WriteTestConfigs(const TestConfigOptions& o) {
+  namespace fs = std::filesystem;
+  const std::string dir = TempDir("configs-");
+  for (const auto& entry :
+       fs::directory_iterator(ARXIV_DIGEST_SOURCE_DIR "/configs")) {
+    if (entry.path().extension() == ".txt" ||
+        entry.path().filename() == "model_prices.ini") {
+      fs::copy_file(entry.path(), fs::path(dir) / entry.path().filename());
+    }
+  }
+  std::ofstream(dir + "/config.ini")
+      << "[SELECTION]\nmodel = gpt-4o\nabstract_batch_size = " << o.batch_size
+      << "\nabstract_retry = 3\nrun_author_match = false\nmax_in_flight = "
+      << o.max_in_flight << "\n"
+      << o.extra_selection << "\n[FILTERING]\narxiv_category = " << kSampleFeeds
+      << "\nannounce_type = new,cross\nforce_primary = true\n"
+         "relevance_cutoff = "
+      << o.relevance_cutoff << "\nnovelty_cutoff = " << o.novelty_cutoff
+      << "\n\n[OUTPUT]\noutput_path = " << o.output_path
+      << "\ndump_json = true\ndump_md = true\npush_to_slack = false\n";
+  return dir;
+}
+
+}  // namespace arxiv_digest::testing
