@@ -262,6 +262,26 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
     }
   }
 
+  SectionReader delivery(ini, "DELIVERY");
+  DIGEST_RETURN_IF_ERROR(
+      delivery.String("slack_webhook_env", config.delivery.slack_webhook_env));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.Int("slack_top_papers", config.delivery.slack_top_papers, 1));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.String("smtp_host", config.delivery.smtp_host));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.Int("smtp_port", config.delivery.smtp_port, 1));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.String("smtp_from", config.delivery.smtp_from));
+  DIGEST_RETURN_IF_ERROR(delivery.List("smtp_to", config.delivery.smtp_to));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.String("digest_base_url", config.delivery.digest_base_url));
+  if (!config.delivery.smtp_host.empty() &&
+      (config.delivery.smtp_from.empty() || config.delivery.smtp_to.empty())) {
+    return absl::InvalidArgumentError(
+        "[DELIVERY] smtp_from and smtp_to are required with smtp_host");
+  }
+
   SectionReader output(ini, "OUTPUT");
   DIGEST_RETURN_IF_ERROR(
       output.String("output_path", config.output.output_path));

@@ -66,6 +66,19 @@ struct OutputConfig {
   bool push_to_slack = false;
 };
 
+// Where published digests go besides files and Redis (per profile).
+struct DeliveryConfig {
+  // Name of the environment variable holding the Slack incoming-webhook URL
+  // (a secret, so never in config.ini); unset or empty = no Slack post.
+  std::string slack_webhook_env = "SLACK_WEBHOOK_URL";
+  int slack_top_papers = 10;
+  std::string smtp_host;  // empty = no e-mail
+  int smtp_port = 25;
+  std::string smtp_from;
+  std::vector<std::string> smtp_to;
+  std::string digest_base_url;  // links in messages: <base>/p/<profile>/<date>
+};
+
 // The prompt pieces, verbatim file contents without the final newline.
 struct PromptTexts {
   std::string base;            // base_prompt.txt
@@ -94,6 +107,7 @@ struct Config {
   FilteringConfig filtering;
   FetcherConfig fetcher;
   OutputConfig output;
+  DeliveryConfig delivery;
   PromptTexts prompts;
   std::vector<FollowedAuthor> authors;
   EnvironmentConfig env;

@@ -1,5 +1,6 @@
 #include "lib/config/profiles.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -68,7 +69,7 @@ absl::StatusOr<Config> LoadProfile(const Config& base, const IniFile& base_ini,
 
 }  // namespace
 
-bool IsValidProfileName(const std::string& name) {
+bool IsValidProfileName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -76,6 +77,23 @@ bool IsValidProfileName(const std::string& name) {
     if (!ok) return false;
   }
   return true;
+}
+
+std::vector<std::string> ListProfileNames(const std::string& config_dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::path(config_dir) / "profiles";
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (it->is_directory(ec) && IsValidProfileName(name) &&
+        name != kDefaultProfile) {
+      names.push_back(name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.insert(names.begin(), kDefaultProfile);
+  return names;
 }
 
 absl::StatusOr<std::map<std::string, Config>> LoadProfiles(

@@ -8,6 +8,8 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/config/config.h"
@@ -17,7 +19,12 @@ namespace arxiv_digest {
 inline constexpr char kDefaultProfile[] = "default";
 
 // Profile names: [a-z0-9_-]{1,64}, so they are safe in keys, paths and URLs.
-bool IsValidProfileName(const std::string& name);
+bool IsValidProfileName(std::string_view name);
+
+// "default" first, then the valid folder names under <config_dir>/profiles/
+// sorted; folders with invalid names are left out (LoadProfiles rejects
+// them). Cheap: reads only the directory.
+std::vector<std::string> ListProfileNames(const std::string& config_dir);
 
 // "default" plus every valid folder under <config_dir>/profiles/. Errors
 // name the profile and the setting or file.

@@ -9,11 +9,13 @@
 #include "lib/config/profiles.h"
 #include "lib/core/flags.h"
 #include "lib/core/shutdown.h"
+#include "lib/http/http_client.h"
 #include "lib/log/log.h"
 #include "lib/metrics/admin_server.h"
 #include "lib/metrics/stream_metrics.h"
 #include "lib/redis/keys.h"
 #include "lib/redis/redis_client.h"
+#include "services/publisher/adapters/delivery_sinks.h"
 #include "services/publisher/adapters/publisher_metrics.h"
 #include "services/publisher/adapters/publisher_worker.h"
 #include "services/publisher/adapters/render_command.h"
@@ -100,7 +102,18 @@ int Main(int argc, char** argv) {
     LogWarning("no price for the configured model; its cost shows as 0",
                {{"model", config->selection.model}});
   }
-  RunPublisher publisher(**redis, *profiles, output_path, metrics, {}, prices);
+  // Slack/e-mail per profile ([DELIVERY]); webhook calls time out quickly so
+  // a slow Slack never holds the publisher for long.
+  HttplibClient webhook_http(
+      HttpClientOptions{std::chrono::seconds(5), std::chrono::seconds(15)});
+  ProfileDeliveryRouter delivery(*profiles, webhook_http, &GetEnvOrEmpty);
+  for (const std::string& line : delivery.Describe()) {
+    LogInfo("delivery", {{"sinks", line}});
+  }
+  RunPublisher publisher(
+      **redis, *profiles, output_path, metrics,
+      [&delivery](const std::string& p) { return delivery.SinksFor(p); },
+      prices);
   PublisherWorkerOptions options;
   options.consumer = flags->Get("--consumer", "publisher-1");
   PublisherWorker worker(**redis, publisher, metrics, options);

@@ -88,3 +88,23 @@ TEST(WithTopicsOverrideTest, ReplacesOnlyTheTopics) {
 
 }  // namespace
 }  // namespace arxiv_digest
+
+namespace arxiv_digest {
+namespace {
+
+TEST(ListProfileNamesTest, DefaultFirstThenSortedValidFolders) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(::testing::TempDir()) / "list_profiles";
+  fs::remove_all(dir);
+  for (const char* name : {"zeta", "alpha", "Bad Name", "default"}) {
+    fs::create_directories(dir / "profiles" / name);
+  }
+  std::ofstream(dir / "profiles" / "not-a-folder") << "x";
+  EXPECT_EQ(ListProfileNames(dir.string()),
+            (std::vector<std::string>{"default", "alpha", "zeta"}));
+  EXPECT_EQ(ListProfileNames((dir / "missing").string()),
+            std::vector<std::string>{"default"});
+}
+
+}  // namespace
+}  // namespace arxiv_digest

@@ -152,15 +152,4 @@ bool IsValidRunId(std::string_view run_id) {
   return true;
 }
 
-bool IsValidProfileName(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-          c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace arxiv_digest::api

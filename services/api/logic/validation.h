@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "lib/config/profiles.h"
 
 namespace arxiv_digest::api {
 
@@ -41,8 +42,8 @@ std::string StripArxivVersion(std::string_view id);
 // most 100 characters (they become parts of Redis keys).
 bool IsValidRunId(std::string_view run_id);
 
-// Profile names: [A-Za-z0-9_-], 1..64 characters (folder names and parts
-// of Redis keys, so no ':' or '/').
-bool IsValidProfileName(std::string_view name);
+// Profile names: lib/config/profiles.h's rule, [a-z0-9_-]{1,64} (folder
+// names and parts of Redis keys, so no ':' or '/').
+using ::arxiv_digest::IsValidProfileName;
 
 }  // namespace arxiv_digest::api

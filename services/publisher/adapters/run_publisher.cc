@@ -65,8 +65,7 @@ absl::Status WriteFileAtomically(const std::string& path,
 RunPublisher::RunPublisher(RedisClient& redis,
                            const std::map<std::string, Config>& profiles,
                            std::string output_path, PublisherMetrics& metrics,
-                           std::vector<DigestSink*> sinks,
-                           const PriceTable& prices)
+                           SinksForProfile sinks, const PriceTable& prices)
     : redis_(redis),
       profiles_(profiles),
       output_path_(std::move(output_path)),
@@ -295,7 +294,9 @@ absl::StatusOr<bool> RunPublisher::TryPublish(const std::string& run_id) {
            {"unscored_papers", std::to_string(unscored)}});
   // Delivery after the fact: a failing Slack or mail server never holds
   // back the digest itself, and one sink's failure does not stop another.
-  for (DigestSink* sink : sinks_) {
+  std::vector<DigestSink*> sinks;
+  if (sinks_) sinks = sinks_(profile);
+  for (DigestSink* sink : sinks) {
     if (absl::Status s = sink->Deliver(digest); !s.ok()) {
       metrics_.delivery_errors.Add({{"sink", sink->name()}}).Increment();
       LogError("delivery failed", {{"run_id", run_id},

@@ -7,6 +7,7 @@
 // left alone, and locks keep publisher replicas from racing.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,12 +20,16 @@
 
 namespace arxiv_digest {
 
+// The delivery sinks of a profile (Slack, e-mail, ...); may be empty.
+using SinksForProfile =
+    std::function<std::vector<DigestSink*>(const std::string& profile)>;
+
 class RunPublisher {
  public:
   RunPublisher(RedisClient& redis,
                const std::map<std::string, Config>& profiles,
                std::string output_path, PublisherMetrics& metrics,
-               std::vector<DigestSink*> sinks = {},
+               SinksForProfile sinks = {},
                const PriceTable& prices = DefaultPriceTable());
 
   // True when this call published the run.
@@ -39,7 +44,7 @@ class RunPublisher {
   const std::map<std::string, Config>& profiles_;
   std::string output_path_;
   PublisherMetrics& metrics_;
-  std::vector<DigestSink*> sinks_;
+  SinksForProfile sinks_;
   const PriceTable& prices_;
 };
 

@@ -199,7 +199,11 @@ class RecordingSink : public DigestSink {
 TEST_F(RunPublisherTest, RepublishingMakesANewVersionAndKeepsTheOld) {
   RecordingSink failing(absl::UnavailableError("slack down"));
   RecordingSink ok(absl::OkStatus());
-  RunPublisher publisher(*redis_, profiles_, out_, *metrics_, {&failing, &ok});
+  RunPublisher publisher(*redis_, profiles_, out_, *metrics_,
+                         [&](const std::string& profile) {
+                           EXPECT_EQ(profile, "default");
+                           return std::vector<DigestSink*>{&failing, &ok};
+                         });
   WriteRun("r1", 2, "fetched");
   WriteScore("r1", 0, 9, 9);
   WriteScore("r1", 1, 9, 9);
