@@ -41,7 +41,11 @@ constexpr double kExtraMentionFactor = 0.25;
 // Relevance = 2 + 8 * (1 - exp(-raw / kRelevanceScale)): saturating, so a
 // few strong hits reach 7-8 and only many reach 10.
 constexpr double kRelevanceScale = 8.0;
-constexpr double kNoveltyBase = 4.0;
+// Novelty of a paper without cues: 6, the top of the rubric's "Borderline"
+// band, where an ordinary foundational arXiv paper sits (GPT-4o gave the
+// papers it selected on the reference days 7-8; a lower base left the
+// lexical demo digest nearly empty at the default cutoffs). Cues move it.
+constexpr double kNoveltyBase = 5.5;
 
 // Words that carry no topic on their own; they end or split a phrase taken
 // from the topic descriptions ("Insights into how deep networks ...").
