@@ -8,13 +8,19 @@
 #      every rendered object passes schema validation (kubernetes-models,
 #      KEDA CRDs), has no unknown field and follows the workload rules
 #      (non-root, read-only root fs, requests/limits, probes).
-#   4. Containers: each Dockerfile builds the CMake target of its service,
-#      copies the binary from where CMake puts it, exposes the admin port
-#      main.cc defaults to, and (with --build-dir) installs a Debian package
-#      for every shared library the built binary links.
+#   4. Containers: each Dockerfile builds the CMake targets of its image
+#      (api: api + arxivctl), copies the binaries from where CMake puts
+#      them, exposes the ports main.cc defaults to (admin; api: also gRPC
+#      and web) as do the Kubernetes base and compose, copies every source
+#      folder the top-level CMakeLists.txt needs (configured for real from
+#      exactly the copied folders and the Dockerfile's -D flags), turns off
+#      every ARXIV_DIGEST_BUILD_* option, and (with --build-dir) installs a
+#      Debian package for every shared library the built binaries link.
 # Usage: deploy/validate.sh [--build-dir DIR]
 # Needs: promtool (Debian: prometheus), kubectl >= 1.27 (its built-in
-# kustomize v5: components), node + npm (deploy/tools/install.sh).
+# kustomize v5: components), node + npm (deploy/tools/install.sh); cmake,
+# ninja and the build packages for the build-context check (skipped
+# without cmake/ninja).
 set -euo pipefail
 DEPLOY="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(dirname "$DEPLOY")"
@@ -22,7 +28,7 @@ BUILD_DIR=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build-dir) BUILD_DIR="$(cd "$2" && pwd)"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^#/p}' "$0"; exit 0 ;;
     *) echo "validate.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -88,34 +94,99 @@ step "containers: Dockerfiles vs CMake targets, main.cc and the built binaries"
 packages_of() {  # the value of ARG $2 in Dockerfile $1
   sed -n "s/^ARG $2=\"\(.*\)\"$/\1/p" "$1"
 }
+default_port() {  # the default of flag $2 in main.cc $1
+  sed -n "s/.*GetInt(\"$2\", \([0-9]*\)).*/\1/p" "$1"
+}
 install_deps="$(sed -n '/^PACKAGES=(/,/^)/p' "$REPO/scripts/install_deps.sh")"
-for svc in fetcher scorer publisher; do
+# Folders the top-level CMakeLists.txt adds unconditionally (not indented,
+# so not inside an if()) and the options that build extras.
+cmake_dirs="$(sed -n 's|^add_subdirectory(\([^/)]*\).*|\1|p' "$REPO/CMakeLists.txt" | sort -u)"
+cmake_extras="$(sed -n 's/^option(\(ARXIV_DIGEST_BUILD_[A-Z_]*\) .*/\1/p' "$REPO/CMakeLists.txt")"
+# image: "source dir of main.cc" then "target=binary path under build/" ...
+declare -A IMAGES=(
+  [fetcher]="services/fetcher fetcher=services/fetcher/fetcher"
+  [scorer]="services/scorer scorer=services/scorer/scorer"
+  [publisher]="services/publisher publisher=services/publisher/publisher"
+  [api]="services/api api=services/api/api arxivctl=tools/arxivctl/arxivctl"
+)
+declare -A CONFIGURED=()  # build-stage COPY set + flags already configured
+for svc in fetcher scorer publisher api; do
   df="$DEPLOY/docker/$svc.Dockerfile"
   [ -f "$df" ] || { fail "$df missing"; continue; }
-  grep -q "add_executable($svc " "$REPO/services/$svc/CMakeLists.txt" \
-    || fail "$svc: no add_executable($svc ...) in services/$svc/CMakeLists.txt"
-  grep -q -- "--target $svc " "$df" || fail "$df: does not build target $svc"
-  grep -q "COPY --from=build /src/build/services/$svc/$svc " "$df" || fail "$df: binary path"
-  port="$(sed -n 's/.*GetInt("--admin-port", \([0-9]*\)).*/\1/p' "$REPO/services/$svc/main.cc")"
+  read -r src_dir targets <<<"${IMAGES[$svc]}"
+  build_stage="$(sed '/^FROM .*slim/,$d' "$df")"
+  for entry in $targets; do
+    target="${entry%%=*}"; path="${entry#*=}"
+    grep -q "add_executable($target " "$REPO/$(dirname "$path")/CMakeLists.txt" \
+      || fail "$svc: no add_executable($target ...) in $(dirname "$path")/CMakeLists.txt"
+    grep -Eq -- "--target ([a-z]+ )*$target( |$)" "$df" || fail "$df: does not build target $target"
+    grep -q "COPY --from=build /src/build/$path " "$df" || fail "$df: binary path of $target"
+  done
+  main="$REPO/$src_dir/main.cc"
+  port="$(default_port "$main" --admin-port)"
   [ -n "$port" ] || fail "$svc: no --admin-port default in main.cc"
   grep -q "^EXPOSE $port$" "$df" || fail "$df: EXPOSE is not main.cc's admin port $port"
   grep -q "containerPort: $port$" "$DEPLOY/k8s/base/$svc.yaml" || fail "k8s/base/$svc.yaml: port is not $port"
   grep -q "\"--admin-port\", \"$port\"" "$DEPLOY/docker/compose.yaml" || fail "compose.yaml: $svc admin port is not $port"
+  for flag in --grpc-port --web-port; do
+    p="$(default_port "$main" "$flag")"
+    [ -n "$p" ] || continue
+    grep -Eq "^EXPOSE( [0-9]+)* $p( |$)" "$df" || fail "$df: does not EXPOSE main.cc's $flag $p"
+    grep -q "containerPort: $p$" "$DEPLOY/k8s/base/$svc.yaml" || fail "k8s/base/$svc.yaml: $flag is not $p"
+    grep -q "\"$flag\", \"$p\"" "$DEPLOY/docker/compose.yaml" || fail "compose.yaml: $svc $flag is not $p"
+  done
   grep -q "^USER 10001:10001$" "$df" || fail "$df: not the numeric non-root user"
   for p in $(packages_of "$df" BUILD_PACKAGES); do
     grep -qw -- "$p" <<<"$install_deps" || fail "$df: build package $p is not in scripts/install_deps.sh"
   done
-  bin="$BUILD_DIR/services/$svc/$svc"
-  if [ -n "$BUILD_DIR" ] && [ -x "$bin" ]; then
-    runtime=" $(packages_of "$df" RUNTIME_PACKAGES) "
+  # The build context: what the build stage copies must configure on its
+  # own (a folder the top-level CMakeLists.txt adds but the image lacks
+  # fails `docker build` only at its cmake step).
+  copies="$(sed -n 's|^COPY \([^-][^ ]*\) \([^ ]*\)$|\1 \2|p' <<<"$build_stage")"
+  for d in $cmake_dirs; do
+    grep -q "^$d " <<<"$copies" || fail "$df: CMakeLists.txt adds $d/ but the build stage does not COPY it"
+  done
+  flags="$(grep -o -- '-D[A-Za-z_]*=[A-Za-z0-9_]*' <<<"$build_stage" | sort | tr '\n' ' ')"
+  for o in $cmake_extras; do
+    [[ " $flags" == *" -D$o=OFF "* ]] || fail "$df: $o is not turned off (-D$o=OFF)"
+  done
+  key="$(sort <<<"$copies" | tr '\n' ' ')$flags"
+  if command -v cmake >/dev/null && command -v ninja >/dev/null && [ -z "${CONFIGURED[$key]:-}" ]; then
+    ctx="$WORK/context-$svc"
+    mkdir -p "$ctx"
+    while read -r src dst; do
+      [ -n "$src" ] || continue
+      mkdir -p "$ctx/$(dirname "$dst")"
+      cp -r "$REPO/$src" "$ctx/${dst%/}"
+    done <<<"$copies"
+    # shellcheck disable=SC2086
+    if cmake -S "$ctx" -B "$ctx/build" -G Ninja $flags >"$ctx/configure.log" 2>&1; then
+      CONFIGURED[$key]="$ctx/build"
+    else
+      tail -5 "$ctx/configure.log" >&2
+      fail "$df: the build stage's sources do not configure"
+    fi
+  fi
+  if [ -n "${CONFIGURED[$key]:-}" ]; then
+    help="$(cmake --build "${CONFIGURED[$key]}" --target help 2>/dev/null)"
+    for entry in $targets; do
+      grep -q "^${entry%%=*}:" <<<"$help" || fail "$df: target ${entry%%=*} missing from its build context"
+    done
+  fi
+  [ -n "$BUILD_DIR" ] || continue
+  runtime=" $(packages_of "$df" RUNTIME_PACKAGES) "
+  for entry in $targets; do
+    bin="$BUILD_DIR/${entry#*=}"
+    if [ ! -x "$bin" ]; then
+      echo "  note: $bin not built; runtime packages not checked against ldd"
+      continue
+    fi
     for lib in $(ldd "$bin" | awk '/=> \//{print $3}'); do
       pkg="$( (dpkg -S "$lib" 2>/dev/null || dpkg -S "/usr$lib" 2>/dev/null) | head -1 | cut -d: -f1)"
       [ -n "$pkg" ] || { fail "$svc: no Debian package owns $lib"; continue; }
-      [[ "$runtime" == *" $pkg "* ]] || fail "$df: $svc links $lib but RUNTIME_PACKAGES lacks $pkg"
+      [[ "$runtime" == *" $pkg "* ]] || fail "$df: ${entry%%=*} links $lib but RUNTIME_PACKAGES lacks $pkg"
     done
-  elif [ -n "$BUILD_DIR" ]; then
-    echo "  note: $bin not built; runtime packages not checked against ldd"
-  fi
+  done
 done
 node --input-type=module - "$DEPLOY/docker/compose.yaml" <<'JS' || fail "compose.yaml"
 import { readFileSync, existsSync } from "node:fs";
@@ -136,6 +207,17 @@ for (const [name, svc] of Object.entries(compose.services)) {
     if (src.startsWith(".") && !existsSync(path.resolve(path.dirname(file), src))) {
       console.error(`compose ${name}: volume source ${src} missing`); bad++;
     }
+  }
+  for (const s of svc.secrets ?? []) {
+    const id = typeof s === "string" ? s : s.source;
+    if (!compose.secrets?.[id]) { console.error(`compose ${name}: secret ${id} not defined`); bad++; }
+  }
+}
+// Secret files: ${VAR:-default} is checked with its default.
+for (const [id, sec] of Object.entries(compose.secrets ?? {})) {
+  const f = (sec.file ?? "").replace(/^\$\{[A-Z_]+:-(.*)\}$/, "$1");
+  if (f && !existsSync(path.resolve(path.dirname(file), f))) {
+    console.error(`compose secret ${id}: file ${f} missing`); bad++;
   }
 }
 console.log(`  compose: ${Object.keys(compose.services).length} services`);

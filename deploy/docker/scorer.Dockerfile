@@ -18,8 +18,9 @@ COPY CMakeLists.txt ./
 COPY proto proto
 COPY lib lib
 COPY services services
+COPY tools tools
 RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DARXIV_DIGEST_BUILD_TESTS=OFF \
+      -DARXIV_DIGEST_BUILD_TESTS=OFF -DARXIV_DIGEST_BUILD_BENCH=OFF \
  && cmake --build build --target scorer \
  && strip build/services/scorer/scorer
 

@@ -1,15 +1,18 @@
-// The operators' view, checked against a real Prometheus: the three real
+// The operators' view, checked against a real Prometheus: the four real
 // service binaries run one real announcement day (redis-server, the bundled
-// RSS files over HTTP, the OpenAI-compatible stub) while /usr/bin/prometheus
-// scrapes their admin ports every second and evaluates deploy/prometheus's
-// rules. Then every PromQL expression of the Grafana dashboard and of the
-// rules is sent to Prometheus' HTTP API: each must parse, and each must
-// return data, so a renamed metric or a typo in a panel fails here rather
-// than as an empty graph in production.
+// RSS files over HTTP, the OpenAI-compatible stub, a Slack webhook stub)
+// while /usr/bin/prometheus scrapes their admin ports every second and
+// evaluates deploy/prometheus's rules; arxivctl then reads the run through
+// the api and re-scores it, so the api's gRPC series, the score cache and
+// a failed delivery exist too. Then every PromQL expression of the Grafana
+// dashboard and of the rules is sent to Prometheus' HTTP API: each must
+// parse, and each must return data, so a renamed metric or a typo in a
+// panel fails here rather than as an empty graph in production.
 #include <httplib.h>
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +29,7 @@
 #include "gtest/gtest.h"
 #include "lib/json/json_util.h"
 #include "tests/support/feed_server.h"
+#include "tests/support/http_server_util.h"
 #include "tests/support/openai_stub.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/subprocess.h"
@@ -43,19 +47,47 @@ constexpr char kDashboard[] =
 constexpr char kRulesDir[] = ARXIV_DIGEST_SOURCE_DIR "/deploy/prometheus/rules";
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
 constexpr char kPromtool[] = "/usr/bin/promtool";
+constexpr char kArxivctl[] = ARXIV_DIGEST_BINARY_DIR "/tools/arxivctl/arxivctl";
+// The api's operator token (tokens are at least 8 characters).
+constexpr char kToken[] = "prom-test-operator";
 
 // Metrics the dashboard or the rules use that no service exports yet. An
 // expression using one is still sent to Prometheus (it must parse) but is
 // not required to return data. The test fails once such a metric shows up,
 // so this list cannot go stale: delete the entry when its wiring lands.
 const std::map<std::string, std::string>& AwaitingWiring() {
-  static const auto* m = new std::map<std::string, std::string>{
-      {"arxiv_grpc_server_handled_total", "there is no gRPC server yet"},
-      {"arxiv_grpc_server_handling_seconds_bucket",
-       "there is no gRPC server yet"},
-  };
+  static const auto* m = new std::map<std::string, std::string>{};
   return *m;
 }
+
+// A Slack incoming webhook: the first digest is accepted, every later one
+// refused with Slack's 400 (a permanent error the sink does not retry), so
+// both arxiv_publisher_deliveries_total and ..._delivery_errors_total exist.
+class SlackWebhookStub {
+ public:
+  ~SlackWebhookStub() { StopHttpServer(&server_, thread_); }
+
+  absl::StatusOr<std::string> Start() {
+    server_.Post("/services/T0/B0/x",
+                 [this](const httplib::Request&, httplib::Response& res) {
+                   if (posts_++ == 0) {
+                     res.set_content("ok", "text/plain");
+                   } else {
+                     res.status = 400;
+                     res.set_content("invalid_payload", "text/plain");
+                   }
+                 });
+    absl::StatusOr<int> port = StartHttpServer(server_, thread_);
+    if (!port.ok()) return port.status();
+    return absl::StrCat("http://127.0.0.1:", *port, "/services/T0/B0/x");
+  }
+  int posts() const { return posts_; }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  std::atomic<int> posts_{0};
+};
 
 // What Grafana substitutes before a query reaches Prometheus.
 std::string SubstituteGrafanaVariables(std::string expr) {
@@ -169,10 +201,11 @@ std::string CopyConfigs() {
 class PrometheusTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* service : {"fetcher", "scorer", "publisher"}) {
+    for (const char* service : {"fetcher", "scorer", "publisher", "api"}) {
       ASSERT_TRUE(fs::exists(Binary(service)))
           << Binary(service) << " is not built";
     }
+    ASSERT_TRUE(fs::exists(kArxivctl)) << kArxivctl << " is not built";
     // scripts/install_deps.sh installs Debian's prometheus package: missing
     // it is a broken machine, not a reason to skip.
     ASSERT_TRUE(fs::exists(kPrometheus))
@@ -193,6 +226,9 @@ class PrometheusTest : public ::testing::Test {
     auto stub = OpenAiStub::Start({.latency = milliseconds(20)});
     ASSERT_TRUE(stub.ok()) << stub.status();
     stub_ = std::move(*stub);
+    absl::StatusOr<std::string> webhook = slack_.Start();
+    ASSERT_TRUE(webhook.ok()) << webhook.status();
+    slack_url_ = *webhook;
   }
 
   void TearDown() override {
@@ -242,6 +278,7 @@ class PrometheusTest : public ::testing::Test {
                            {"OPENAI_API_KEY", stub_->api_key()},
                            {"OPENAI_BASE_URL", stub_->base_url(name)},
                            {"ARXIV_RSS_URL", feeds_->base_url()},
+                           {"SLACK_WEBHOOK_URL", slack_url_},
                            {"LOG_FORMAT", "json"}});
     // Every service here is long-running (the fetcher in its own loop).
     if (p != nullptr) daemons_.push_back(p);
@@ -356,7 +393,39 @@ class PrometheusTest : public ::testing::Test {
     return "";
   }
 
+  // The value of `key=` on the process' stdout once it printed it, or "".
+  static std::string WaitForStdoutValue(Subprocess* p, const std::string& key,
+                                        milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline && p->Running()) {
+      for (absl::string_view line : absl::StrSplit(p->ReadStdout(), '\n')) {
+        if (absl::ConsumePrefix(&line, key) &&
+            absl::ConsumePrefix(&line, "=")) {
+          return std::string(line);
+        }
+      }
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    return "";
+  }
+
+  // arxivctl against the api, as an operator would run it; its exit code.
+  int Arxivctl(const std::string& grpc_address, std::vector<std::string> args) {
+    std::vector<std::string> all = {"--server", grpc_address, "--token",
+                                    kToken,     "--timeout",  "20"};
+    all.insert(all.end(), args.begin(), args.end());
+    Subprocess* p = Start(kArxivctl, absl::StrCat("arxivctl-", ++ctl_calls_),
+                          std::move(all));
+    if (p == nullptr) return -1;
+    std::optional<int> code = p->WaitFor(seconds(60));
+    if (!code.has_value()) ADD_FAILURE() << p->Describe();
+    return code.value_or(-1);
+  }
+
   std::string work_, logs_, configs_;
+  SlackWebhookStub slack_;
+  std::string slack_url_;
+  int ctl_calls_ = 0;
   std::vector<std::string> rule_files_;
   int prometheus_port_ = 0;
   std::vector<Subprocess*> daemons_;  // must run until the test ends
@@ -369,7 +438,7 @@ class PrometheusTest : public ::testing::Test {
 TEST_F(PrometheusTest, DashboardAndRulesReturnDataDuringARealDay) {
   std::map<std::string, int> ports;
   for (const char* name :
-       {"fetcher", "scorer-a", "scorer-b", "publisher", "prometheus"}) {
+       {"fetcher", "scorer-a", "scorer-b", "publisher", "api", "prometheus"}) {
     absl::StatusOr<int> port = PickFreeLoopbackPort();
     ASSERT_TRUE(port.ok()) << port.status();
     ports[name] = *port;
@@ -380,7 +449,8 @@ TEST_F(PrometheusTest, DashboardAndRulesReturnDataDuringARealDay) {
   const std::string config = WritePrometheusConfig(
       {{"arxiv-fetcher", {ports["fetcher"]}},
        {"arxiv-scorer", {ports["scorer-a"], ports["scorer-b"]}},
-       {"arxiv-publisher", {ports["publisher"]}}});
+       {"arxiv-publisher", {ports["publisher"]}},
+       {"arxiv-api", {ports["api"]}}});
   if (fs::exists(kPromtool)) {
     Subprocess* check =
         Start(kPromtool, "promtool-config", {"check", "config", config});
@@ -414,6 +484,20 @@ TEST_F(PrometheusTest, DashboardAndRulesReturnDataDuringARealDay) {
         StartService("scorer", scorer, ports[scorer], {"--consumer", scorer}),
         nullptr);
   }
+  // The api: gRPC and web on ports it picks (it prints them), admin on ours.
+  const std::string tokens = work_ + "/tokens";
+  std::ofstream(tokens) << kToken << " operator ops\n";
+  Subprocess* api = StartService(
+      "api", "api", ports["api"],
+      {"--grpc-port", "0", "--grpc-host", "127.0.0.1", "--web-port", "0",
+       "--web-host", "127.0.0.1", "--tokens", tokens});
+  ASSERT_NE(api, nullptr);
+  const std::string grpc_port =
+      WaitForStdoutValue(api, "grpc_port", seconds(20));
+  ASSERT_FALSE(grpc_port.empty()) << api->Describe();
+  const std::string grpc_address = absl::StrCat("127.0.0.1:", grpc_port);
+  const std::string web_port = WaitForStdoutValue(api, "web_port", seconds(5));
+  ASSERT_FALSE(web_port.empty()) << api->Describe();
   WaitForStreamReaders(2, seconds(20));
   // Not --once: the fetcher's loop runs a cycle at once and then keeps its
   // admin port up, so Prometheus scrapes its counters after the cycle. (On
@@ -424,6 +508,28 @@ TEST_F(PrometheusTest, DashboardAndRulesReturnDataDuringARealDay) {
 
   const std::string run_key = WaitForPublishedRun(seconds(180));
   ASSERT_FALSE(run_key.empty()) << "no run was published";
+  const std::string run_id(absl::StripPrefix(run_key, "arxiv:run:"));
+
+  // The api's series: reads (OK), a run that does not exist (NOT_FOUND), a
+  // web page, and a rescore of the day followed to its end (WatchJob). The
+  // rescore's papers come from the score cache and its digest (version 2)
+  // is the one the webhook stub refuses.
+  EXPECT_EQ(Arxivctl(grpc_address, {"status", run_id}), 0);
+  EXPECT_EQ(Arxivctl(grpc_address, {"digest", "list"}), 0);
+  EXPECT_EQ(Arxivctl(grpc_address, {"status", "2025-04-08-00000000"}), 3);
+  {
+    httplib::Client web("127.0.0.1", std::stoi(web_port));
+    auto res = web.Get("/");
+    ASSERT_TRUE(res) << "web page: HTTP error "
+                     << static_cast<int>(res.error());
+    EXPECT_EQ(res->status, 200);
+  }
+  EXPECT_EQ(Arxivctl(grpc_address, {"rescore", "--run", run_id, "--watch",
+                                    "--watch-timeout", "60"}),
+            0);
+  ASSERT_TRUE(WaitForData("arxiv_publisher_delivery_errors_total", seconds(30)))
+      << "the second digest was not delivered (webhook posts: "
+      << slack_.posts() << ")";
 
   // Prometheus has the end state once the publisher's counter shows the
   // digest; a few more evaluations let the recording rules catch up.
@@ -438,7 +544,7 @@ TEST_F(PrometheusTest, DashboardAndRulesReturnDataDuringARealDay) {
   QueryResult down = Query("up == 0");
   ASSERT_TRUE(down.ok) << down.error;
   EXPECT_EQ(down.series, 0u) << "a target is down";
-  EXPECT_EQ(Query(R"(up{job=~"arxiv-.*"})").series, 4u);
+  EXPECT_EQ(Query(R"(up{job=~"arxiv-.*"})").series, 5u);
 
   // The expressions: dashboard targets, then Prometheus' own view of the
   // rules it loaded (so a rule file it rejected shows up as missing).
