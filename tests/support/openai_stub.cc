@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rapidjson/document.h"
@@ -183,9 +184,9 @@ std::string StubSaltOf(std::string_view prompt) {
   if (at == std::string_view::npos) return "";
   size_t start = at + kMarker.size();
   size_t end = prompt.find('\n', start);
-  return std::string(prompt.substr(
-      start, end == std::string_view::npos ? std::string_view::npos
-                                           : end - start));
+  return std::string(prompt.substr(start, end == std::string_view::npos
+                                              ? std::string_view::npos
+                                              : end - start));
 }
 
 std::string StubReplyContent(const std::vector<std::string>& ids,
@@ -231,6 +232,9 @@ absl::StatusOr<std::unique_ptr<OpenAiStub>> OpenAiStub::Start(
         std::map<std::string, std::string> headers;
         bool drop = false;
         const std::string client = req.matches[1];
+        self->RecordRequest(
+            req.body, std::map<std::string, std::string>(req.headers.begin(),
+                                                         req.headers.end()));
         self->Handle(client, req.get_header_value("Authorization"), req.body,
                      status, body, content_type, headers, drop);
         res.status = status;
@@ -315,6 +319,26 @@ StubUsage OpenAiStub::total_usage() const {
 std::vector<std::string> OpenAiStub::models_requested() const {
   std::lock_guard<std::mutex> lock(mu_);
   return models_;
+}
+
+void OpenAiStub::RecordRequest(std::string body,
+                               std::map<std::string, std::string> headers) {
+  std::lock_guard<std::mutex> lock(mu_);
+  last_request_body_ = std::move(body);
+  last_request_headers_ = std::move(headers);
+}
+
+std::string OpenAiStub::last_request_body() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_request_body_;
+}
+
+std::string OpenAiStub::last_request_header(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [k, v] : last_request_headers_) {
+    if (absl::EqualsIgnoreCase(k, name)) return v;
+  }
+  return "";
 }
 
 std::string OpenAiStub::last_prompt() const {

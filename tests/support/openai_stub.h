@@ -117,11 +117,18 @@ class OpenAiStub {
   std::map<std::string, int64_t> scored_replies_by_client() const;
   std::vector<std::string> models_requested() const;
   std::string last_prompt() const;
+  // The raw JSON body and a header (case-insensitive name) of the latest
+  // request, to check provider options (max_tokens, json_mode, extra
+  // headers, temperature left out).
+  std::string last_request_body() const;
+  std::string last_request_header(const std::string& name) const;
 
   void Stop();
 
  private:
   OpenAiStub() = default;
+  void RecordRequest(std::string body,
+                     std::map<std::string, std::string> headers);
   void Handle(const std::string& client, const std::string& auth,
               const std::string& body, int& status, std::string& response_body,
               std::string& content_type,
@@ -144,6 +151,8 @@ class OpenAiStub {
   std::vector<std::string> models_;
   std::map<std::string, int64_t> scored_by_client_;
   std::string last_prompt_;
+  std::string last_request_body_;
+  std::map<std::string, std::string> last_request_headers_;
   StubUsage total_usage_;
   int64_t next_completion_id_ = 1;
 };

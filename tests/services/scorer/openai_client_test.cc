@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lib/json/json_util.h"
 #include "tests/support/openai_stub.h"
 
 namespace arxiv_digest {
@@ -124,6 +125,56 @@ TEST(OpenAiClientNoServerTest, UnreachableProviderIsUnavailable) {
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(sleeps, 1);
+}
+
+}  // namespace
+}  // namespace arxiv_digest
+
+namespace arxiv_digest {
+namespace {
+
+// Provider options reach the wire: another model, max_tokens, JSON mode,
+// no temperature (reasoning models reject it) and extra headers.
+TEST(OpenAiClientOptionsTest, OptionsAreSentToTheProvider) {
+  auto stub = testing::OpenAiStub::Start();
+  ASSERT_TRUE(stub.ok());
+  HttplibClient http;
+  OpenAiClientOptions o;
+  o.base_url = (*stub)->base_url() + "/";  // a trailing slash is tolerated
+  o.api_key = (*stub)->api_key();
+  o.request.model = "o3-mini";
+  o.request.max_tokens = 2048;
+  o.request.json_mode = true;
+  o.request.send_temperature = false;
+  o.extra_headers = {{"HTTP-Referer", "https://digest.example.org"},
+                     {"X-Title", "arxiv-digest"}};
+  OpenAiClient client(http, o);
+  ASSERT_TRUE(client.Complete("ArXiv ID: 2504.00001\nTitle: T").ok());
+  absl::StatusOr<rapidjson::Document> body =
+      ParseJson((*stub)->last_request_body());
+  ASSERT_TRUE(body.ok()) << body.status();
+  EXPECT_EQ(GetString(*body, "model"), "o3-mini");
+  EXPECT_EQ(GetInt(*body, "max_tokens"), 2048);
+  EXPECT_FALSE(body->HasMember("temperature"));
+  auto format = body->FindMember("response_format");
+  ASSERT_NE(format, body->MemberEnd());
+  EXPECT_EQ(GetString(format->value, "type"), "json_object");
+  EXPECT_EQ((*stub)->last_request_header("HTTP-Referer"),
+            "https://digest.example.org");
+  EXPECT_EQ((*stub)->last_request_header("x-title"), "arxiv-digest");
+
+  // Defaults: temperature 0 is sent, no max_tokens, no response_format.
+  OpenAiClientOptions d;
+  d.base_url = (*stub)->base_url();
+  d.api_key = (*stub)->api_key();
+  d.request.model = "gpt-4o";
+  OpenAiClient plain(http, d);
+  ASSERT_TRUE(plain.Complete("ArXiv ID: 2504.00001").ok());
+  body = ParseJson((*stub)->last_request_body());
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(GetDouble(*body, "temperature"), 0.0);
+  EXPECT_FALSE(body->HasMember("max_tokens"));
+  EXPECT_FALSE(body->HasMember("response_format"));
 }
 
 }  // namespace
