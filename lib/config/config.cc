@@ -1,5 +1,6 @@
 #include "lib/config/config.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -69,10 +70,14 @@ class SectionReader {
   absl::Status Double(const std::string& key, double& out) const {
     const std::string* v = Find(key);
     if (v == nullptr) return absl::OkStatus();
-    if (!absl::SimpleAtod(*v, &out)) {
+    double parsed = 0;
+    // SimpleAtod accepts "nan", "inf" and overflows to inf; none is a
+    // usable setting, and NaN would slip through every range check.
+    if (!absl::SimpleAtod(*v, &parsed) || !std::isfinite(parsed)) {
       return absl::InvalidArgumentError(
-          absl::StrCat(Name(key), ": '", *v, "' is not a number"));
+          absl::StrCat(Name(key), ": '", *v, "' is not a finite number"));
     }
+    out = parsed;
     return absl::OkStatus();
   }
 

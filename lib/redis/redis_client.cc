@@ -231,7 +231,8 @@ absl::Status RedisClient::EnsureGroup(const std::string& stream,
 
 absl::StatusOr<std::vector<StreamEntry>> RedisClient::XReadGroup(
     const std::string& group, const std::string& consumer,
-    const std::string& stream, int count, std::chrono::milliseconds block) {
+    const std::string& stream, int count, std::chrono::milliseconds block,
+    const std::string& id) {
   std::vector<std::string> args = {
       "XREADGROUP", "GROUP", group, consumer, "COUNT", std::to_string(count)};
   // BLOCK 0 would wait forever; a zero block means "do not wait".
@@ -239,7 +240,7 @@ absl::StatusOr<std::vector<StreamEntry>> RedisClient::XReadGroup(
     args.push_back("BLOCK");
     args.push_back(std::to_string(block.count()));
   }
-  args.insert(args.end(), {"STREAMS", stream, ">"});
+  args.insert(args.end(), {"STREAMS", stream, id});
   absl::StatusOr<RedisReply> r = Command(args);
   if (!r.ok()) return r.status();
   std::vector<StreamEntry> out;

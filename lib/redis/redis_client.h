@@ -75,10 +75,13 @@ class RedisClient {
   // XGROUP CREATE ... MKSTREAM; an existing group is fine.
   absl::Status EnsureGroup(const std::string& stream, const std::string& group,
                            const std::string& start_id = "0");
-  // XREADGROUP ... STREAMS stream >; empty on timeout. block <= 0: no wait.
+  // XREADGROUP ... STREAMS stream <id>; empty on timeout. block <= 0: no
+  // wait. id ">" reads new entries; "0" re-reads this consumer's own
+  // pending entries (its history), e.g. after a restart under the same name.
   absl::StatusOr<std::vector<StreamEntry>> XReadGroup(
       const std::string& group, const std::string& consumer,
-      const std::string& stream, int count, std::chrono::milliseconds block);
+      const std::string& stream, int count, std::chrono::milliseconds block,
+      const std::string& id = ">");
   absl::Status XAck(const std::string& stream, const std::string& group,
                     const std::vector<std::string>& ids);
   // XAUTOCLAIM stream group consumer min-idle start COUNT n. Returns the

@@ -31,6 +31,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: scorer [--configs DIR] [--consumer NAME] [--admin-port N]\n"
     "              [--claim-idle-ms N] [--max-deliveries N]\n"
+    "              [--batch-fill-ms N]  (wait to fill a partial batch; 300)\n"
     "Environment: REDIS_URL, OPENAI_API_KEY, OPENAI_BASE_URL,\n"
     "  OPENAI_EXTRA_HEADERS, SCORER_BACKEND=openai (default) | lexical\n"
     "  (built-in local scorer, no API key or network needed)\n";
@@ -132,7 +133,7 @@ int Main(int argc, char** argv) {
   absl::StatusOr<ParsedFlags> flags =
       ParseFlags(argc, argv, 1,
                  {"--configs", "--consumer", "--admin-port", "--admin-host",
-                  "--claim-idle-ms", "--max-deliveries"},
+                  "--claim-idle-ms", "--max-deliveries", "--batch-fill-ms"},
                  {"--help"});
   if (!flags.ok()) {
     std::cerr << "scorer: " << flags.status().message() << "\n" << kUsage;
@@ -147,8 +148,9 @@ int Main(int argc, char** argv) {
   absl::StatusOr<int> admin_port = flags->GetInt("--admin-port", 9102);
   absl::StatusOr<int> claim_idle = flags->GetInt("--claim-idle-ms", 60000);
   absl::StatusOr<int> max_deliveries = flags->GetInt("--max-deliveries", 5);
+  absl::StatusOr<int> batch_fill = flags->GetInt("--batch-fill-ms", 300);
   for (const absl::StatusOr<int>* v :
-       {&admin_port, &claim_idle, &max_deliveries}) {
+       {&admin_port, &claim_idle, &max_deliveries, &batch_fill}) {
     if (!v->ok()) {
       std::cerr << "scorer: " << v->status().message() << "\n";
       return 2;
@@ -156,6 +158,7 @@ int Main(int argc, char** argv) {
   }
   options.claim_idle = std::chrono::milliseconds(*claim_idle);
   options.max_deliveries = *max_deliveries;
+  options.batch_fill = std::chrono::milliseconds(*batch_fill);
 
   absl::StatusOr<std::map<std::string, Config>> profiles =
       LoadProfiles(flags->Get("--configs", "configs"));

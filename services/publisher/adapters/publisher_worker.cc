@@ -91,12 +91,25 @@ absl::Status PublisherWorker::Sweep(std::set<std::string>& touched) {
 absl::StatusOr<int> PublisherWorker::Step() {
   std::set<std::string> touched;
   int handled = 0;
-  // Results left pending by a publisher that died before XACK.
-  absl::StatusOr<RedisClient::AutoClaimResult> claimed = redis_.XAutoClaim(
-      keys::ScoresStream(), keys::kPublisherGroup, options_.consumer,
-      options_.claim_idle, "0-0", options_.batch);
-  if (!claimed.ok()) return claimed.status();
-  std::vector<StreamEntry> results = std::move(claimed->entries);
+  std::vector<StreamEntry> results;
+  if (own_pending_) {
+    // Our own results read but not acked (a restart under the same
+    // consumer name, or an XACK lost to a Redis outage).
+    absl::StatusOr<std::vector<StreamEntry>> own = redis_.XReadGroup(
+        keys::kPublisherGroup, options_.consumer, keys::ScoresStream(),
+        options_.batch, std::chrono::milliseconds(0), "0");
+    if (!own.ok()) return own.status();
+    results = *std::move(own);
+    if (results.empty()) own_pending_ = false;
+  }
+  if (results.empty()) {
+    // Results left pending by another publisher that died before XACK.
+    absl::StatusOr<RedisClient::AutoClaimResult> claimed = redis_.XAutoClaim(
+        keys::ScoresStream(), keys::kPublisherGroup, options_.consumer,
+        options_.claim_idle, "0-0", options_.batch);
+    if (!claimed.ok()) return claimed.status();
+    results = std::move(claimed->entries);
+  }
   if (results.empty()) {
     absl::StatusOr<std::vector<StreamEntry>> fresh =
         redis_.XReadGroup(keys::kPublisherGroup, options_.consumer,
@@ -162,6 +175,7 @@ void PublisherWorker::Run() {
       handled = Init().ok() ? absl::StatusOr<int>(0) : handled;
     }
     if (!handled.ok()) {
+      own_pending_ = true;  // what we read may not have been acked
       LogError("publisher step failed",
                {{"error", std::string(handled.status().message())}});
       std::this_thread::sleep_for(std::chrono::milliseconds(500));

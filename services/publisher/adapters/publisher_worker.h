@@ -41,6 +41,10 @@ class PublisherWorker {
   PublisherMetrics& metrics_;
   PublisherWorkerOptions options_;
   std::chrono::steady_clock::time_point next_sweep_{};
+  // Set at start and after a failed step: this consumer's own unacked
+  // entries are re-read at once (XREADGROUP ... 0) rather than after
+  // claim_idle, so a restart or a Redis outage costs no minute-long stall.
+  bool own_pending_ = true;
 };
 
 }  // namespace arxiv_digest

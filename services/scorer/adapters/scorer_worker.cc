@@ -77,8 +77,25 @@ absl::StatusOr<std::vector<StreamEntry>> ScorerWorker::NextEntries() {
              {"count", std::to_string(claimed->entries.size())}});
     return claimed->entries;
   }
-  return redis_.XReadGroup(keys::kScorerGroup, options_.consumer,
-                           keys::PapersStream(), count, options_.block);
+  absl::StatusOr<std::vector<StreamEntry>> read =
+      redis_.XReadGroup(keys::kScorerGroup, options_.consumer,
+                        keys::PapersStream(), count, options_.block);
+  if (!read.ok() || read->empty()) return read;
+  // Top up a partial batch for a short while; what was read is already
+  // ours (pending), so an error here just sends the batch as it is.
+  const auto deadline = std::chrono::steady_clock::now() + options_.batch_fill;
+  while (static_cast<int>(read->size()) < count &&
+         std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    absl::StatusOr<std::vector<StreamEntry>> more = redis_.XReadGroup(
+        keys::kScorerGroup, options_.consumer, keys::PapersStream(),
+        count - static_cast<int>(read->size()), left);
+    if (!more.ok() || more->empty()) break;
+    read->insert(read->end(), more->begin(), more->end());
+  }
+  return read;
 }
 
 absl::Status ScorerWorker::DeadLetter(const StreamEntry& entry,

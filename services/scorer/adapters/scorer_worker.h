@@ -23,6 +23,10 @@ struct ScorerWorkerOptions {
   // Pending entries idle this long belong to a dead or stuck replica.
   std::chrono::milliseconds claim_idle{60000};
   int max_deliveries = 5;
+  // After a read returned fewer papers than a batch, wait up to this long
+  // for more (the fetcher appends one paper at a time): fewer, fuller LLM
+  // calls, each paying the static prompt once. 0 = send partial batches.
+  std::chrono::milliseconds batch_fill{300};
   // Pause after the provider rejected the key, instead of hammering it.
   std::chrono::milliseconds auth_error_pause{30000};
 };

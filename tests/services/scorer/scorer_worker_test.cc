@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "lib/json/json_util.h"
 #include "lib/redis/keys.h"
@@ -88,6 +90,7 @@ class ScorerWorkerTest : public ::testing::Test {
     ScorerWorkerOptions o;
     o.consumer = consumer;
     o.block = std::chrono::milliseconds(50);
+    o.batch_fill = batch_fill_;
     o.claim_idle = claim_idle;
     o.max_deliveries = max_deliveries;
     o.auth_error_pause = std::chrono::milliseconds(0);
@@ -127,6 +130,7 @@ class ScorerWorkerTest : public ::testing::Test {
 
   std::unique_ptr<testing::RedisServer> server_;
   std::unique_ptr<RedisClient> redis_;
+  std::chrono::milliseconds batch_fill_{50};
   std::map<std::string, Config> profiles_;
   std::vector<Config> contexts_made_;
   std::unique_ptr<ScorerMetrics> metrics_;
@@ -159,6 +163,37 @@ TEST_F(ScorerWorkerTest, ScoresAreAppendedThenAcked) {
   }
   EXPECT_EQ(score_entries, 6);
   EXPECT_EQ(usage_entries, 2);
+}
+
+// Papers trickling in one by one (as the fetcher appends them) are topped
+// up into one full batch instead of one LLM call each.
+TEST_F(ScorerWorkerTest, PartialBatchesAreToppedUpWhilePapersArrive) {
+  FakeBackend backend;
+  batch_fill_ = std::chrono::milliseconds(3000);
+  auto worker = MakeWorker("c1", backend, std::chrono::minutes(1));
+  AddPaper("run-f", 0);
+  std::thread trickle([this] {
+    auto redis = RedisClient::Connect(server_->url());
+    for (int i = 1; i < 4; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      Paper p;
+      p.arxiv_id = absl::StrCat("2504.", 10000 + i);
+      p.title = "T";
+      p.authors = {"A"};
+      p.abstract = "X";
+      ASSERT_TRUE((*redis)
+                      ->XAdd(keys::PapersStream(), {{"run_id", "run-f"},
+                                                    {"arxiv_id", p.arxiv_id},
+                                                    {"paper", PaperToJson(p)}})
+                      .ok());
+    }
+  });
+  absl::StatusOr<int> handled = worker->Step();
+  trickle.join();
+  ASSERT_TRUE(handled.ok());
+  EXPECT_EQ(*handled, 4);
+  EXPECT_EQ(backend.calls, 1) << "one call for the whole batch";
+  EXPECT_EQ(Pending(), 0);
 }
 
 // Entries a dead replica read but never acked are taken over once idle.
