@@ -27,38 +27,6 @@ std::string ProfilePath(std::string_view profile) {
 
 }  // namespace
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // Control characters other than tab/newline are not allowed in XML.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' &&
-            c != '\r') {
-          continue;
-        }
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string RenderProfilesPage(const std::vector<std::string>& profiles) {
   std::string body = "<h1>arXiv digests</h1>\n<ul class=\"profiles\">\n";
   for (const std::string& p : profiles) {

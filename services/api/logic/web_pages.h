@@ -7,10 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/text/markup_escape.h"  // XmlEscape, used by callers too
+
 namespace arxiv_digest::api {
 
 // &, <, >, " and ' escaped: safe in XML/HTML content and quoted attributes.
-std::string XmlEscape(std::string_view text);
 
 // One date of a profile's index.
 struct DigestListing {

@@ -13,28 +13,10 @@
 #include "pugixml.hpp"
 #include "services/fetcher/logic/rss_parser.h"
 #include "services/fetcher/logic/utf8_sanitizer.h"
+#include "services/fetcher/logic/xml_text.h"
 
 namespace arxiv_digest {
 namespace {
-
-// The API binds the Atom namespace as default and arxiv:/opensearch: with
-// prefixes that vary between API generations (the 2020 responses declare
-// them per element), so elements are matched by local name.
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  size_t colon = name.rfind(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-std::string ElementText(const pugi::xml_node& node) {
-  std::string out;
-  for (pugi::xml_node child : node.children()) {
-    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-      out += child.value();
-    }
-  }
-  return out;
-}
 
 // The API hard-wraps titles and abstracts at ~80 columns ("probe
 // technique\n  at high bias"), unlike the RSS feed, so every whitespace run
@@ -76,16 +58,16 @@ absl::StatusOr<Paper> ParseEntry(const pugi::xml_node& entry) {
   std::vector<std::string> categories;
   for (pugi::xml_node child : entry.children()) {
     if (child.type() != pugi::node_element) continue;
-    std::string_view name = LocalName(child);
+    std::string_view name = XmlLocalName(child);
     if (name == "id") {
-      id_text = ElementText(child);
+      id_text = XmlElementText(child);
     } else if (name == "title") {
-      paper.title = CollapseWhitespace(ElementText(child));
+      paper.title = CollapseWhitespace(XmlElementText(child));
     } else if (name == "summary") {
-      paper.abstract = CollapseWhitespace(ElementText(child));
+      paper.abstract = CollapseWhitespace(XmlElementText(child));
     } else if (name == "author") {
-      std::string author = CollapseWhitespace(ElementText(child.find_child(
-          [](const pugi::xml_node& n) { return LocalName(n) == "name"; })));
+      std::string author = CollapseWhitespace(XmlElementText(child.find_child(
+          [](const pugi::xml_node& n) { return XmlLocalName(n) == "name"; })));
       if (!author.empty()) paper.authors.push_back(std::move(author));
     } else if (name == "primary_category") {
       primary = child.attribute("term").value();
@@ -121,7 +103,7 @@ absl::StatusOr<AtomResponse> ParseArxivAtom(std::string_view xml) {
                         result.description(), result.offset));
   }
   pugi::xml_node root = doc.document_element();
-  if (LocalName(root) != "feed") {
+  if (XmlLocalName(root) != "feed") {
     std::string name = root.name();
     SanitizeUtf8(name);
     return absl::InvalidArgumentError(
@@ -131,21 +113,21 @@ absl::StatusOr<AtomResponse> ParseArxivAtom(std::string_view xml) {
   int index = 0;
   for (pugi::xml_node child : root.children()) {
     if (child.type() != pugi::node_element) continue;
-    std::string_view name = LocalName(child);
+    std::string_view name = XmlLocalName(child);
     if (name == "totalResults") {
-      response.total_results = ToInt(ElementText(child), -1);
+      response.total_results = ToInt(XmlElementText(child), -1);
     } else if (name == "startIndex") {
-      response.start_index = ToInt(ElementText(child), 0);
+      response.start_index = ToInt(XmlElementText(child), 0);
     } else if (name == "itemsPerPage") {
-      response.items_per_page = ToInt(ElementText(child), 0);
+      response.items_per_page = ToInt(XmlElementText(child), 0);
     } else if (name == "entry") {
       ++index;
       // The API reports bad queries as a single entry whose id points at
       // .../api/errors#...; that is a failed request, not a paper.
-      std::string id = ElementText(child.child("id"));
+      std::string id = XmlElementText(child.child("id"));
       if (id.find("/api/errors") != std::string::npos) {
         std::string summary =
-            CollapseWhitespace(ElementText(child.child("summary")));
+            CollapseWhitespace(XmlElementText(child.child("summary")));
         SanitizeUtf8(summary);
         return absl::InvalidArgumentError(
             absl::StrCat("arXiv API error: ", summary));

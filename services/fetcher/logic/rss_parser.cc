@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "pugixml.hpp"
 #include "services/fetcher/logic/utf8_sanitizer.h"
+#include "services/fetcher/logic/xml_text.h"
 
 namespace arxiv_digest {
 namespace {
@@ -54,27 +55,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (absl::ascii_tolower(a[i]) != absl::ascii_tolower(b[i])) return false;
   }
   return true;
-}
-
-// Local name of an element: "arxiv:announce_type" -> "announce_type". The
-// feeds bind fixed prefixes, but matching the local name keeps us working if
-// arXiv ever renames a prefix.
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  size_t colon = name.rfind(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-// All character data of an element; pugixml's child_value() would return
-// only the first chunk when text and CDATA sections are mixed.
-std::string ElementText(const pugi::xml_node& node) {
-  std::string out;
-  for (pugi::xml_node child : node.children()) {
-    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-      out += child.value();
-    }
-  }
-  return out;
 }
 
 // Length of a new-style id number "2504.03650" at the start of s, else 0.
@@ -246,22 +226,22 @@ absl::StatusOr<Paper> ParseItem(const pugi::xml_node& item) {
   std::vector<std::string> creators;
   for (pugi::xml_node child : item.children()) {
     if (child.type() != pugi::node_element) continue;
-    std::string_view name = LocalName(child);
+    std::string_view name = XmlLocalName(child);
     if (name == "title") {
-      paper.title = CleanFeedText(ElementText(child));
+      paper.title = CleanFeedText(XmlElementText(child));
     } else if (name == "description") {
-      description = ElementText(child);
+      description = XmlElementText(child);
     } else if (name == "guid") {
-      guid = ElementText(child);
+      guid = XmlElementText(child);
     } else if (name == "link") {
-      link = ElementText(child);
+      link = XmlElementText(child);
     } else if (name == "category") {
-      std::string category(Trim(ElementText(child)));
+      std::string category(Trim(XmlElementText(child)));
       if (!category.empty()) paper.categories.push_back(std::move(category));
     } else if (name == "announce_type") {
-      paper.announce_type = std::string(Trim(ElementText(child)));
+      paper.announce_type = std::string(Trim(XmlElementText(child)));
     } else if (name == "creator") {
-      creators.push_back(ElementText(child));
+      creators.push_back(XmlElementText(child));
     }
   }
 
@@ -428,11 +408,12 @@ namespace {
 
 // Reads the <channel> header fields and items of a parsed document.
 void ReadChannel(const pugi::xml_node& channel, Feed& feed) {
-  feed.title = CleanFeedText(ElementText(channel.child("title")));
-  feed.pub_date_raw = std::string(Trim(ElementText(channel.child("pubDate"))));
+  feed.title = CleanFeedText(XmlElementText(channel.child("title")));
+  feed.pub_date_raw =
+      std::string(Trim(XmlElementText(channel.child("pubDate"))));
   feed.date = DateFromRfc822(feed.pub_date_raw);
   for (pugi::xml_node day : channel.child("skipDays").children("day")) {
-    feed.skip_days.emplace_back(Trim(ElementText(day)));
+    feed.skip_days.emplace_back(Trim(XmlElementText(day)));
   }
   SanitizeUtf8(feed.title);
   SanitizeUtf8(feed.pub_date_raw);

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/text/markup_escape.h"  // HtmlEscape, used by callers too
 #include "services/publisher/logic/markdown_renderer.h"
 #include "services/publisher/logic/ranking.h"
 
@@ -12,7 +13,6 @@ namespace arxiv_digest {
 
 // Escapes &, <, >, " and ' so text is safe in element content and in
 // quoted attribute values.
-std::string HtmlEscape(std::string_view text);
 
 // UTF-8 page with inline CSS: title, token/cost table, totals, a table of
 // contents linking to #linkN anchors, then every paper with its arXiv link,

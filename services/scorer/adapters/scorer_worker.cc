@@ -82,10 +82,19 @@ absl::StatusOr<std::vector<StreamEntry>> ScorerWorker::NextEntries() {
                         keys::PapersStream(), count, options_.block);
   if (!read.ok() || read->empty()) return read;
   // Top up a partial batch for a short while; what was read is already
-  // ours (pending), so an error here just sends the batch as it is.
+  // ours (pending), so an error here just sends the batch as it is. Once the
+  // run's manifest says "fetched" no more of its papers can arrive, so the
+  // tail of a run does not wait.
+  const std::string run_id = read->front().Field("run_id").value_or("");
+  auto run_still_fetching = [&] {
+    absl::StatusOr<std::optional<std::string>> status =
+        redis_.HGet(keys::Run(run_id), "status");
+    return status.ok() && status->has_value() &&
+           **status == run_status::kFetching;
+  };
   const auto deadline = std::chrono::steady_clock::now() + options_.batch_fill;
   while (static_cast<int>(read->size()) < count &&
-         std::chrono::steady_clock::now() < deadline) {
+         std::chrono::steady_clock::now() < deadline && run_still_fetching()) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;

@@ -171,6 +171,8 @@ TEST_F(ScorerWorkerTest, PartialBatchesAreToppedUpWhilePapersArrive) {
   FakeBackend backend;
   batch_fill_ = std::chrono::milliseconds(3000);
   auto worker = MakeWorker("c1", backend, std::chrono::minutes(1));
+  // Only while the fetcher is still appending is there anything to wait for.
+  ASSERT_TRUE(redis_->HSet(keys::Run("run-f"), {{"status", "fetching"}}).ok());
   AddPaper("run-f", 0);
   std::thread trickle([this] {
     auto redis = RedisClient::Connect(server_->url());
@@ -194,6 +196,15 @@ TEST_F(ScorerWorkerTest, PartialBatchesAreToppedUpWhilePapersArrive) {
   EXPECT_EQ(*handled, 4);
   EXPECT_EQ(backend.calls, 1) << "one call for the whole batch";
   EXPECT_EQ(Pending(), 0);
+
+  // A run whose manifest is complete ("fetched") is not waited for: its
+  // last partial batch goes out at once.
+  ASSERT_TRUE(redis_->HSet(keys::Run("run-g"), {{"status", "fetched"}}).ok());
+  AddPaper("run-g", 7);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(*worker->Step(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(backend.calls, 2);
 }
 
 // Entries a dead replica read but never acked are taken over once idle.
