@@ -40,12 +40,7 @@ int Main(int argc, char** argv) {
   rapidjson::StringBuffer buffer;
   JsonWriter json(buffer);
   json.StartObject();
-  json.Key("benchmark");
-  json.String("e2e");
-  json.Key("utc");
-  json.String(UtcNow().c_str());
-  json.Key("machine");
-  json.String(MachineDescription().c_str());
+  WriteBenchmarkHeader(json, "e2e");
   json.Key("day");
   json.String(day.c_str());
   json.Key("abstract_batch_size");

@@ -64,12 +64,7 @@ int Main(int argc, char** argv) {
   rapidjson::StringBuffer buffer;
   JsonWriter json(buffer);
   json.StartObject();
-  json.Key("benchmark");
-  json.String("feed_parse");
-  json.Key("utc");
-  json.String(UtcNow().c_str());
-  json.Key("machine");
-  json.String(MachineDescription().c_str());
+  WriteBenchmarkHeader(json, "feed_parse");
   json.Key("feeds");
   json.StartArray();
   Table table(

@@ -116,12 +116,7 @@ int Main(int argc, char** argv) {
   rapidjson::StringBuffer buffer;
   JsonWriter json(buffer);
   json.StartObject();
-  json.Key("benchmark");
-  json.String("overhead");
-  json.Key("utc");
-  json.String(UtcNow().c_str());
-  json.Key("machine");
-  json.String(MachineDescription().c_str());
+  WriteBenchmarkHeader(json, "overhead");
   json.Key("day");
   json.String(day.c_str());
   json.Key("raw");
@@ -169,24 +164,11 @@ int Main(int argc, char** argv) {
                      Fixed(raw8.hop() > 0 ? pps / raw8.hop() : 0, 3),
                      Fixed(r.e2e_seconds, 2)});
     json.StartObject();
-    json.Key("replicas");
-    json.Int(n);
-    json.Key("max_in_flight");
-    json.Int(slots);
-    json.Key("papers_to_score");
-    json.Int64(r.papers_to_score);
-    json.Key("scoring_seconds");
-    json.Double(r.scoring_seconds);
-    json.Key("papers_per_second");
-    json.Double(pps);
+    WriteRunBasics(json, n, slots, r);
     json.Key("ratio_to_raw_hop_1_client");
     json.Double(raw1.hop() > 0 ? pps / raw1.hop() : 0);
     json.Key("ratio_to_raw_hop_8_clients");
     json.Double(raw8.hop() > 0 ? pps / raw8.hop() : 0);
-    json.Key("e2e_seconds");
-    json.Double(r.e2e_seconds);
-    json.Key("llm_calls");
-    json.Int64(r.llm_calls);
     json.EndObject();
   }
   json.EndArray();

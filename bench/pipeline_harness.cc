@@ -354,4 +354,22 @@ PipelineResult RunPipelineMedian(const PipelineOptions& options, int repeats,
   return runs[runs.size() / 2];
 }
 
+void WriteRunBasics(JsonWriter& json, int replicas, int slots,
+                    const PipelineResult& r) {
+  json.Key("replicas");
+  json.Int(replicas);
+  json.Key("max_in_flight");
+  json.Int(slots);
+  json.Key("papers_to_score");
+  json.Int64(r.papers_to_score);
+  json.Key("scoring_seconds");
+  json.Double(r.scoring_seconds);
+  json.Key("papers_per_second");
+  json.Double(r.papers_per_second());
+  json.Key("e2e_seconds");
+  json.Double(r.e2e_seconds);
+  json.Key("llm_calls");
+  json.Int64(r.llm_calls);
+}
+
 }  // namespace arxiv_digest::bench

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/report.h"
+
 namespace arxiv_digest::bench {
 
 struct PipelineOptions {
@@ -66,5 +68,11 @@ PipelineResult RunPipelineMedian(const PipelineOptions& options, int repeats,
 
 // "<source>/data/sample/<day>", the feeds of the bundled day.
 std::string SampleDayDir(const std::string& day);
+
+// The keys every per-run result object shares: replicas, max_in_flight,
+// papers_to_score, scoring_seconds, papers_per_second, e2e_seconds,
+// llm_calls.
+void WriteRunBasics(JsonWriter& json, int replicas, int slots,
+                    const PipelineResult& r);
 
 }  // namespace arxiv_digest::bench

@@ -170,10 +170,7 @@ int Main(int argc, char** argv) {
   rapidjson::StringBuffer buffer;
   JsonWriter json(buffer);
   json.StartObject();
-  json.Key("benchmark");
-  json.String("prefilter");
-  json.Key("utc");
-  json.String(UtcNow().c_str());
+  WriteBenchmarkHeader(json, "prefilter");
   json.Key("days");
   json.StartArray();
   Table table({"day", "keep share", "threshold", "papers to LLM", "LLM calls",

@@ -121,4 +121,13 @@ std::string MachineDescription() {
                       u.release);
 }
 
+void WriteBenchmarkHeader(JsonWriter& json, const std::string& name) {
+  json.Key("benchmark");
+  json.String(name.c_str());
+  json.Key("utc");
+  json.String(UtcNow().c_str());
+  json.Key("machine");
+  json.String(MachineDescription().c_str());
+}
+
 }  // namespace arxiv_digest::bench

@@ -47,4 +47,7 @@ std::string MachineDescription();
 // ISO-8601 UTC time of the run, for the JSON files.
 std::string UtcNow();
 
+// The keys every result file starts with: benchmark, utc, machine.
+void WriteBenchmarkHeader(JsonWriter& json, const std::string& name);
+
 }  // namespace arxiv_digest::bench
