@@ -94,8 +94,17 @@ step "containers: Dockerfiles vs CMake targets, main.cc and the built binaries"
 packages_of() {  # the value of ARG $2 in Dockerfile $1
   sed -n "s/^ARG $2=\"\(.*\)\"$/\1/p" "$1"
 }
-default_port() {  # the default of flag $2 in main.cc $1
-  sed -n "s/.*GetInt(\"$2\", \([0-9]*\)).*/\1/p" "$1"
+default_port() {  # the default of flag $2 in the sources of service folder $1
+  # Written as GetInt("--x-port", N), `default_x_port = N` (lib/app's
+  # ServiceSpec) or `int x_port = N;` (a flags struct); several different
+  # values print nothing, so the caller fails (0 is a placeholder, never a
+  # default port).
+  local var="${2#--}"
+  var="${var//-/_}"
+  local found
+  found="$(grep -rhoE "GetInt\(\"$2\", [0-9]+\)|default_$var = [0-9]+|int $var = [0-9]+;" \
+    --include='*.cc' --include='*.h' "$1" | grep -oE '[0-9]+' | grep -vx 0 | sort -u || true)"
+  if [ "$(wc -l <<<"$found")" -eq 1 ]; then echo "$found"; fi
 }
 install_deps="$(sed -n '/^PACKAGES=(/,/^)/p' "$REPO/scripts/install_deps.sh")"
 # Folders the top-level CMakeLists.txt adds unconditionally (not indented,
@@ -122,9 +131,9 @@ for svc in fetcher scorer publisher api; do
     grep -Eq -- "--target ([a-z]+ )*$target( |$)" "$df" || fail "$df: does not build target $target"
     grep -q "COPY --from=build /src/build/$path " "$df" || fail "$df: binary path of $target"
   done
-  main="$REPO/$src_dir/main.cc"
+  main="$REPO/$src_dir"
   port="$(default_port "$main" --admin-port)"
-  [ -n "$port" ] || fail "$svc: no --admin-port default in main.cc"
+  [ -n "$port" ] || fail "$svc: no single --admin-port default in $src_dir"
   grep -q "^EXPOSE $port$" "$df" || fail "$df: EXPOSE is not main.cc's admin port $port"
   grep -q "containerPort: $port$" "$DEPLOY/k8s/base/$svc.yaml" || fail "k8s/base/$svc.yaml: port is not $port"
   grep -q "\"--admin-port\", \"$port\"" "$DEPLOY/docker/compose.yaml" || fail "compose.yaml: $svc admin port is not $port"

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/ids.h"
 #include "services/scorer/logic/openai_protocol.h"
 #include "services/scorer/logic/reply_parser.h"
 
@@ -23,7 +24,10 @@ namespace arxiv_digest::fuzz {
 inline std::string CheckReply(std::string_view content) {
   const ParsedReply parsed = ParseScoringReply(content);
   for (const Score& s : parsed.scores) {
-    if (!IsValidArxivId(s.arxiv_id)) {
+    // A kept score's id is a valid, version-less arXiv id (the parser
+    // strips a vN suffix).
+    absl::StatusOr<ArxivId> id = ArxivId::Parse(s.arxiv_id);
+    if (!id.ok() || id->version() != 0) {
       return absl::StrCat("kept a score with an invalid id: '", s.arxiv_id,
                           "'");
     }

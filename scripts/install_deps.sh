@@ -10,6 +10,7 @@ PACKAGES=(
   prometheus-cpp-dev libpugixml-dev libgtest-dev libgmock-dev
   redis-server redis-tools prometheus
   chromium openssl
+  clang-format clang-tidy
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, runs every test with
-# ctest (unit, integration against real redis-server on loopback, ...).
+# ctest (unit, integration against real redis-server on loopback, ..., and
+# the format, clang-tidy and layer checks: ctest -L lint, scripts/lint.sh).
 # Exits non-zero when anything fails or when no test ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."

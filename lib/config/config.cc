@@ -308,6 +308,9 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
     env.openai_base_url = v;
   }
   if (std::string v = lookup("REDIS_URL"); !v.empty()) env.redis_url = v;
+  if (std::string v = lookup("REDIS_KEY_PREFIX"); !v.empty()) {
+    env.redis_key_prefix = v;
+  }
   if (std::string v = lookup("ARXIV_RSS_URL"); !v.empty()) {
     env.arxiv_rss_url = v;
   }

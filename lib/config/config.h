@@ -92,7 +92,10 @@ struct EnvironmentConfig {
   std::string openai_api_key;  // OPENAI_API_KEY (never logged)
   std::string openai_base_url = "https://api.openai.com/v1";  // OPENAI_BASE_URL
   std::string redis_url = "redis://127.0.0.1:6379";           // REDIS_URL
-  std::string arxiv_rss_url = "https://rss.arxiv.org/rss/";   // ARXIV_RSS_URL
+  // Prefix of every Redis key (lib/redis/keys.h), so two deployments can
+  // share one Redis.
+  std::string redis_key_prefix = "arxiv:";                   // REDIS_KEY_PREFIX
+  std::string arxiv_rss_url = "https://rss.arxiv.org/rss/";  // ARXIV_RSS_URL
   // Backfill endpoints: the query API (Atom, id_list) and OAI-PMH.
   std::string arxiv_api_url =
       "https://export.arxiv.org/api/query";                    // ARXIV_API_URL

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/ids.h"
 
 namespace arxiv_digest {
 namespace {
@@ -70,13 +71,7 @@ absl::StatusOr<Config> LoadProfile(const Config& base, const IniFile& base_ini,
 }  // namespace
 
 bool IsValidProfileName(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-              c == '-';
-    if (!ok) return false;
-  }
-  return true;
+  return ids::IsValidProfileName(name);
 }
 
 std::vector<std::string> ListProfileNames(const std::string& config_dir) {

@@ -19,6 +19,7 @@ namespace arxiv_digest {
 inline constexpr char kDefaultProfile[] = "default";
 
 // Profile names: [a-z0-9_-]{1,64}, so they are safe in keys, paths and URLs.
+// The rule lives in lib/core/ids.h (ProfileName); this delegates to it.
 bool IsValidProfileName(std::string_view name);
 
 // "default" first, then the valid folder names under <config_dir>/profiles/

@@ -67,9 +67,36 @@ struct RunManifest {
   // updated since the last run"; empty otherwise.
   std::string reason;
   int64_t skipped_seen = 0;  // selected papers already delivered earlier
+
+  // The rest of the arxiv:run:<id> hash, written by other services at other
+  // times (lib/contract/run_manifest.h names every field and who writes it).
+  // Fetcher: when the run was begun and finished (epoch seconds, 0 unset).
+  int64_t created_at = 0;
+  int64_t fetched_at = 0;
+  // api: "" for fetched runs (daily or triggered); "rescore" or "profile"
+  // for runs derived from an earlier run's papers.
+  std::string kind;
+  std::string parent_run;       // derived runs: the run the papers came from
+  std::string profile;          // "" means "default"
+  std::string topics_override;  // rescore with other interests
+  std::string requested_at;     // RFC 3339, api-created runs
+  std::string requested_by;     // api client name
+  std::vector<std::string> categories;  // trigger: empty = configured ones
+  std::string error;                    // status failed: why
+  // Scorer results as the publisher records them.
+  std::string model;
+  int64_t digest_version = 0;
+  int64_t relevant_papers = 0;
+  int64_t unscored_papers = 0;
+  int64_t prefiltered_papers = 0;
+  TokenUsage tokens;
+  double cost_usd = 0;
+
+  bool operator==(const RunManifest&) const = default;
 };
 
 namespace run_status {
+inline constexpr char kRequested[] = "requested";  // api trigger, not begun
 inline constexpr char kFetching[] = "fetching";
 inline constexpr char kFetched[] = "fetched";
 inline constexpr char kPublished[] = "published";

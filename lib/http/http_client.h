@@ -1,8 +1,9 @@
 // HTTP client behind a small interface, so adapters (feed fetcher, LLM
-// client, webhooks) take an HttpClient& and tests can pass a local server.
+// client, webhooks) take an HttpClient& and tests can pass a local server or
+// a scripted fake. Pure: the cpp-httplib transport is in
+// lib/http_transport/httplib_client.h, retries in retrying_http_client.h.
 #pragma once
 
-#include <chrono>
 #include <map>
 #include <string>
 #include <utility>
@@ -35,23 +36,6 @@ class HttpClient {
   // Transport failures (refused, timeout, TLS) are Unavailable or
   // DeadlineExceeded; any HTTP status, even 500, is a response.
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
-};
-
-struct HttpClientOptions {
-  std::chrono::milliseconds connect_timeout{5000};
-  std::chrono::milliseconds read_timeout{60000};
-  std::string user_agent = "arxiv-digest/0.1";
-};
-
-// cpp-httplib based client (with OpenSSL for https). Thread-safe: every
-// Send opens its own connection.
-class HttplibClient : public HttpClient {
- public:
-  explicit HttplibClient(HttpClientOptions options = {});
-  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override;
-
- private:
-  HttpClientOptions options_;
 };
 
 // Splits "https://host:port/path?q" into "https://host:port" and "/path?q".

@@ -237,7 +237,7 @@ absl::StatusOr<std::vector<StreamEntry>> RedisClient::XReadGroup(
       "XREADGROUP", "GROUP", group, consumer, "COUNT", std::to_string(count)};
   // BLOCK 0 would wait forever; a zero block means "do not wait".
   if (block.count() > 0) {
-    args.push_back("BLOCK");
+    args.emplace_back("BLOCK");
     args.push_back(std::to_string(block.count()));
   }
   args.insert(args.end(), {"STREAMS", stream, id});
@@ -293,6 +293,45 @@ absl::StatusOr<std::map<std::string, int64_t>> RedisClient::PendingDeliveries(
       out[id] = r->elements[0].elements[3].integer;
     }
   }
+  return out;
+}
+
+absl::StatusOr<std::vector<RedisClient::PendingEntry>>
+RedisClient::XPendingRange(const std::string& stream, const std::string& group,
+                           const std::string& start, const std::string& end,
+                           int count, const std::string& consumer) {
+  std::vector<std::string> args = {"XPENDING", stream, group,
+                                   start,      end,    std::to_string(count)};
+  if (!consumer.empty()) args.push_back(consumer);
+  absl::StatusOr<RedisReply> r = Command(args);
+  if (!r.ok()) return r.status();
+  std::vector<PendingEntry> out;
+  // [[id, consumer, idle ms, deliveries], ...]
+  for (const RedisReply& e : r->elements) {
+    if (e.elements.size() != 4) continue;
+    PendingEntry p;
+    p.id = e.elements[0].str;
+    p.consumer = e.elements[1].str;
+    p.idle = std::chrono::milliseconds(e.elements[2].integer);
+    p.deliveries = e.elements[3].integer;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> RedisClient::XClaimJustId(
+    const std::string& stream, const std::string& group,
+    const std::string& consumer, std::chrono::milliseconds min_idle,
+    const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  if (ids.empty()) return out;
+  std::vector<std::string> args = {"XCLAIM", stream, group, consumer,
+                                   std::to_string(min_idle.count())};
+  args.insert(args.end(), ids.begin(), ids.end());
+  args.emplace_back("JUSTID");
+  absl::StatusOr<RedisReply> r = Command(args);
+  if (!r.ok()) return r.status();
+  for (const RedisReply& e : r->elements) out.push_back(e.str);
   return out;
 }
 

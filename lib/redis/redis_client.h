@@ -100,6 +100,27 @@ class RedisClient {
   absl::StatusOr<std::map<std::string, int64_t>> PendingDeliveries(
       const std::string& stream, const std::string& group,
       const std::vector<std::string>& ids);
+  // One pending entry as XPENDING's extended form reports it.
+  struct PendingEntry {
+    std::string id;
+    std::string consumer;
+    std::chrono::milliseconds idle{0};
+    int64_t deliveries = 0;
+  };
+  // XPENDING stream group start end count [consumer]: up to `count` pending
+  // entries with ids in [start, end], in id order; one round trip for a
+  // whole batch. An empty consumer means every consumer's entries.
+  absl::StatusOr<std::vector<PendingEntry>> XPendingRange(
+      const std::string& stream, const std::string& group,
+      const std::string& start, const std::string& end, int count,
+      const std::string& consumer = "");
+  // XCLAIM stream group consumer min-idle ids... JUSTID: the ids now owned
+  // by `consumer`. JUSTID leaves the delivery count alone and resets the
+  // idle time, so claiming one's own entries with min_idle 0 renews them.
+  absl::StatusOr<std::vector<std::string>> XClaimJustId(
+      const std::string& stream, const std::string& group,
+      const std::string& consumer, std::chrono::milliseconds min_idle,
+      const std::vector<std::string>& ids);
 
   // Hashes and strings.
   absl::Status HSet(

@@ -20,6 +20,7 @@
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/contract/digest_meta.h"
 #include "tests/support/digest_expectations.h"
 #include "tests/support/feed_server.h"
 #include "tests/support/openai_stub.h"
@@ -499,6 +500,24 @@ TEST_F(DailyCycleTest, TriggerAndRescoreThroughTheApi) {
   std::string list;
   EXPECT_EQ(ctl({"digest", "list"}, "read-secret", &list), 0);
   EXPECT_THAT(list, ::testing::HasSubstr(kDate));
+
+  // Each version's record, as the real publisher wrote it, decodes with the
+  // codec the api reads it with, publication time included (the publisher
+  // once wrote epoch seconds where the api expected RFC 3339).
+  auto client = RedisClient::Connect(redis_->port());
+  ASSERT_TRUE(client.ok()) << client.status();
+  auto meta =
+      client->HGetAll(absl::StrCat("arxiv:digest-meta:default:", kDate));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  ASSERT_EQ(meta->size(), 2u);
+  for (const auto& [field, json] : *meta) {
+    absl::StatusOr<contract::DigestVersionMeta> m =
+        contract::DecodeDigestMeta(field, json);
+    ASSERT_TRUE(m.ok()) << m.status() << " " << json;
+    EXPECT_THAT(m->published_at, ::testing::MatchesRegex(
+                                     "20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T.*Z"))
+        << json;
+  }
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
 // The shared HTTP client against a real cpp-httplib server on loopback.
-#include "lib/http/http_client.h"
-
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <fstream>
 #include <thread>
+
+#include "lib/http_transport/httplib_client.h"
 
 namespace arxiv_digest {
 namespace {

@@ -3,23 +3,17 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_test.h"
 
 namespace arxiv_digest {
 namespace {
 
-class RedisClientTest : public ::testing::Test {
+class RedisClientTest : public testing::RedisTest {
  protected:
   void SetUp() override {
-    auto server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    auto client = RedisClient::Connect(server_->url());
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = *std::move(client);
+    testing::RedisTest::SetUp();
+    if (HasFatalFailure()) return;
   }
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<RedisClient> client_;
 };
 
 TEST(ParseRedisUrlTest, HostPortPasswordDb) {
@@ -35,16 +29,16 @@ TEST(ParseRedisUrlTest, HostPortPasswordDb) {
 }
 
 TEST_F(RedisClientTest, StreamsConsumerGroupLifecycle) {
-  ASSERT_TRUE(client_->EnsureGroup("s", "g").ok());
-  ASSERT_TRUE(client_->EnsureGroup("s", "g").ok()) << "existing group is fine";
+  ASSERT_TRUE(redis_->EnsureGroup("s", "g").ok());
+  ASSERT_TRUE(redis_->EnsureGroup("s", "g").ok()) << "existing group is fine";
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(client_
+    ASSERT_TRUE(redis_
                     ->XAdd("s", {{"n", std::to_string(i)},
                                  {"bin", std::string("a\0b", 3)}})
                     .ok());
   }
   auto first =
-      client_->XReadGroup("g", "c1", "s", 2, std::chrono::milliseconds(100));
+      redis_->XReadGroup("g", "c1", "s", 2, std::chrono::milliseconds(100));
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_EQ(first->size(), 2u);
   EXPECT_EQ(first->at(0).Field("n"), "0");
@@ -52,61 +46,61 @@ TEST_F(RedisClientTest, StreamsConsumerGroupLifecycle) {
   EXPECT_FALSE(first->at(0).Field("missing").has_value());
 
   // c1 acks one; the other stays pending and can be taken over by c2.
-  ASSERT_TRUE(client_->XAck("s", "g", {first->at(0).id}).ok());
-  auto deliveries = client_->PendingDeliveries("s", "g", {first->at(1).id});
+  ASSERT_TRUE(redis_->XAck("s", "g", {first->at(0).id}).ok());
+  auto deliveries = redis_->PendingDeliveries("s", "g", {first->at(1).id});
   ASSERT_TRUE(deliveries.ok());
   EXPECT_EQ(deliveries->at(first->at(1).id), 1);
-  auto claimed = client_->XAutoClaim("s", "g", "c2",
-                                     std::chrono::milliseconds(0), "0-0", 10);
+  auto claimed = redis_->XAutoClaim("s", "g", "c2",
+                                    std::chrono::milliseconds(0), "0-0", 10);
   ASSERT_TRUE(claimed.ok()) << claimed.status();
   ASSERT_EQ(claimed->entries.size(), 1u);
   EXPECT_EQ(claimed->entries[0].id, first->at(1).id);
-  deliveries = client_->PendingDeliveries("s", "g", {first->at(1).id});
+  deliveries = redis_->PendingDeliveries("s", "g", {first->at(1).id});
   EXPECT_EQ(deliveries->at(first->at(1).id), 2);
 
   auto rest =
-      client_->XReadGroup("g", "c2", "s", 10, std::chrono::milliseconds(0));
+      redis_->XReadGroup("g", "c2", "s", 10, std::chrono::milliseconds(0));
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->size(), 1u);
   EXPECT_EQ(rest->at(0).Field("n"), "2");
   auto empty =
-      client_->XReadGroup("g", "c2", "s", 10, std::chrono::milliseconds(50));
+      redis_->XReadGroup("g", "c2", "s", 10, std::chrono::milliseconds(50));
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->empty());
 }
 
 TEST_F(RedisClientTest, HashesStringsAndLocks) {
-  ASSERT_TRUE(client_->HSet("h", {{"a", "1"}, {"b", "2"}}).ok());
-  ASSERT_TRUE(client_->HSet("h", {{"a", "3"}}).ok());
-  EXPECT_EQ(*client_->HLen("h"), 2);
-  EXPECT_EQ(client_->HGet("h", "a")->value(), "3");
-  EXPECT_FALSE(client_->HGet("h", "zz")->has_value());
-  EXPECT_EQ(client_->HGetAll("h")->at("b"), "2");
-  ASSERT_TRUE(client_->Set("k", "v").ok());
-  EXPECT_EQ(client_->Get("k")->value(), "v");
-  EXPECT_TRUE(*client_->SetIfAbsent("lock", "1", std::chrono::seconds(5)));
-  EXPECT_FALSE(*client_->SetIfAbsent("lock", "1", std::chrono::seconds(5)));
-  ASSERT_TRUE(client_->Del("lock").ok());
-  EXPECT_TRUE(*client_->SetIfAbsent("lock", "1", std::chrono::seconds(5)));
+  ASSERT_TRUE(redis_->HSet("h", {{"a", "1"}, {"b", "2"}}).ok());
+  ASSERT_TRUE(redis_->HSet("h", {{"a", "3"}}).ok());
+  EXPECT_EQ(*redis_->HLen("h"), 2);
+  EXPECT_EQ(redis_->HGet("h", "a")->value(), "3");
+  EXPECT_FALSE(redis_->HGet("h", "zz")->has_value());
+  EXPECT_EQ(redis_->HGetAll("h")->at("b"), "2");
+  ASSERT_TRUE(redis_->Set("k", "v").ok());
+  EXPECT_EQ(redis_->Get("k")->value(), "v");
+  EXPECT_TRUE(*redis_->SetIfAbsent("lock", "1", std::chrono::seconds(5)));
+  EXPECT_FALSE(*redis_->SetIfAbsent("lock", "1", std::chrono::seconds(5)));
+  ASSERT_TRUE(redis_->Del("lock").ok());
+  EXPECT_TRUE(*redis_->SetIfAbsent("lock", "1", std::chrono::seconds(5)));
 }
 
 TEST_F(RedisClientTest, ServerErrorsAreStatuses) {
-  ASSERT_TRUE(client_->Set("str", "x").ok());
-  auto wrong_type = client_->HLen("str");
+  ASSERT_TRUE(redis_->Set("str", "x").ok());
+  auto wrong_type = redis_->HLen("str");
   ASSERT_FALSE(wrong_type.ok());
   EXPECT_NE(wrong_type.status().message().find("WRONGTYPE"), std::string::npos);
 }
 
 // A dead Redis gives Unavailable, and the client reconnects once it is back.
 TEST_F(RedisClientTest, DeadRedisIsUnavailableThenReconnects) {
-  ASSERT_TRUE(client_->Set("k", "v").ok());
+  ASSERT_TRUE(redis_->Set("k", "v").ok());
   server_->Kill();
   // The first call fails on the dead socket, the next one on connect.
-  EXPECT_EQ(client_->Set("k", "w").code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(client_->Set("k", "w").code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(redis_->Set("k", "w").code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(redis_->Set("k", "w").code(), absl::StatusCode::kUnavailable);
   ASSERT_TRUE(server_->Restart().ok());
-  EXPECT_TRUE(client_->Set("k", "back").ok());
-  EXPECT_EQ(client_->Get("k")->value(), "back");
+  EXPECT_TRUE(redis_->Set("k", "back").ok());
+  EXPECT_EQ(redis_->Get("k")->value(), "back");
 }
 
 TEST(RedisConnectTest, RefusedConnectionIsUnavailable) {

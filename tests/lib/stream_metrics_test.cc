@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "lib/redis/redis_client.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_test.h"
 
 namespace arxiv_digest {
 namespace {
@@ -37,31 +37,25 @@ std::optional<double> Sample(prometheus::Registry& registry,
   return std::nullopt;
 }
 
-class StreamMetricsTest : public ::testing::Test {
+class StreamMetricsTest : public testing::RedisTest {
  protected:
   void SetUp() override {
-    auto server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    auto client = RedisClient::Connect(server_->url());
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = *std::move(client);
+    testing::RedisTest::SetUp();
+    if (HasFatalFailure()) return;
   }
 
   void Add(const std::string& stream, int n) {
     for (int i = 0; i < n; ++i) {
-      ASSERT_TRUE(client_->XAdd(stream, {{"i", std::to_string(i)}}).ok());
+      ASSERT_TRUE(redis_->XAdd(stream, {{"i", std::to_string(i)}}).ok());
     }
   }
 
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<RedisClient> client_;
   std::shared_ptr<prometheus::Registry> registry_ =
       std::make_shared<prometheus::Registry>();
 };
 
 TEST_F(StreamMetricsTest, LengthPendingAndLagFollowTheGroup) {
-  ASSERT_TRUE(client_->EnsureGroup("papers", "scorers").ok());
+  ASSERT_TRUE(redis_->EnsureGroup("papers", "scorers").ok());
   Add("papers", 5);
   StreamMetrics metrics(registry_, server_->url(),
                         {{"papers", "scorers"}, {"dead", ""}});
@@ -76,11 +70,11 @@ TEST_F(StreamMetricsTest, LengthPendingAndLagFollowTheGroup) {
   EXPECT_EQ(Sample(*registry_, "arxiv_stream_lag_entries", group), 5);
 
   // Two read, one of them acknowledged: 1 pending, 3 never delivered.
-  auto read = client_->XReadGroup("scorers", "c1", "papers", 2,
-                                  std::chrono::milliseconds(0));
+  auto read = redis_->XReadGroup("scorers", "c1", "papers", 2,
+                                 std::chrono::milliseconds(0));
   ASSERT_TRUE(read.ok()) << read.status();
   ASSERT_EQ(read->size(), 2u);
-  ASSERT_TRUE(client_->XAck("papers", "scorers", {read->front().id}).ok());
+  ASSERT_TRUE(redis_->XAck("papers", "scorers", {read->front().id}).ok());
   ASSERT_TRUE(metrics.Refresh().ok());
   EXPECT_EQ(Sample(*registry_, "arxiv_stream_pending_entries", group), 1);
   EXPECT_EQ(Sample(*registry_, "arxiv_stream_lag_entries", group), 3);
@@ -99,7 +93,7 @@ TEST_F(StreamMetricsTest, MissingGroupHasNoSampleRatherThanAZero) {
             std::nullopt);
 
   // Once the group appears, so do its gauges.
-  ASSERT_TRUE(client_->EnsureGroup("scores", "publishers").ok());
+  ASSERT_TRUE(redis_->EnsureGroup("scores", "publishers").ok());
   ASSERT_TRUE(metrics.Refresh().ok());
   EXPECT_EQ(Sample(*registry_, "arxiv_stream_lag_entries",
                    {{"stream", "scores"}, {"group", "publishers"}}),
@@ -107,7 +101,7 @@ TEST_F(StreamMetricsTest, MissingGroupHasNoSampleRatherThanAZero) {
 }
 
 TEST_F(StreamMetricsTest, BackgroundThreadRefreshesAndCountsRedisOutages) {
-  ASSERT_TRUE(client_->EnsureGroup("papers", "scorers").ok());
+  ASSERT_TRUE(redis_->EnsureGroup("papers", "scorers").ok());
   Add("papers", 3);
   StreamMetrics metrics(registry_, server_->url(), {{"papers", "scorers"}},
                         std::chrono::milliseconds(50));

@@ -6,83 +6,62 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "lib/core/ids.h"
 #include "lib/log/log.h"
-#include "lib/redis/rate_limiter.h"
 #include "lib/redis/keys.h"
+#include "lib/redis/rate_limiter.h"
+#include "lib/redis/redis_run_writer.h"
 #include "services/api/adapters/api_metrics.h"
 #include "services/api/adapters/digest_store.h"
+#include "services/api/adapters/proto_views.h"
 #include "services/api/adapters/rescore_jobs.h"
 #include "services/api/adapters/run_store.h"
+#include "services/api/logic/digest_view.h"
+#include "services/api/logic/request_validation.h"
+#include "services/api/logic/rescore.h"
 #include "services/api/logic/run_view.h"
-#include "services/api/logic/validation.h"
+#include "services/api/logic/trigger_run.h"
 
 namespace arxiv_digest::api {
 namespace {
 
-const char* FormatExt(v1::DigestFormat f) {
-  switch (f) {
-    case v1::DIGEST_FORMAT_JSON:
-      return "json";
-    case v1::DIGEST_FORMAT_HTML:
-      return "html";
-    default:
-      return "md";
-  }
+std::string FormatUtc(Clock& clock, const char* format) {
+  return absl::FormatTime(format, absl::FromChrono(clock.Now()),
+                          absl::UTCTimeZone());
 }
-
-absl::Status ValidateRunId(const char* field, const std::string& id) {
-  if (id.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  }
-  if (!IsValidRunId(id)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": '", id.substr(0, 100),
-                     "' is not a run id (letters, digits, '.', '_', '-')"));
-  }
-  return absl::OkStatus();
+std::string Today(Clock& clock) { return FormatUtc(clock, "%Y-%m-%d"); }
+std::string Rfc3339(Clock& clock) {
+  return FormatUtc(clock, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 }  // namespace
 
-DigestApiEnv RealDigestApiEnv() {
-  DigestApiEnv env;
-  env.today = [] {
-    return absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone());
-  };
-  env.now = [] {
-    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(),
-                            absl::UTCTimeZone());
-  };
-  env.random = [] {
+RunIdRandom RealRunIdRandom() {
+  return [] {
     static std::mutex mu;
     static std::mt19937 gen{std::random_device{}()};
     std::lock_guard<std::mutex> lock(mu);
     return static_cast<uint32_t>(gen());
   };
-  return env;
 }
 
 DigestApi::DigestApi(RedisPool& pool, const ProfileCatalog& profiles,
-                     ApiMetrics& metrics, DigestApiEnv env,
+                     ApiMetrics& metrics, Clock& clock, RunIdRandom random,
                      DigestApiOptions options)
     : pool_(pool),
       profiles_(profiles),
       metrics_(metrics),
-      env_(std::move(env)),
+      clock_(clock),
+      random_(std::move(random)),
       options_(options) {}
 
 absl::StatusOr<std::string> DigestApi::ResolveProfile(
     const std::string& profile, bool allow_redis_only) {
-  std::string name = profile.empty() ? "default" : profile;
-  if (!IsValidProfileName(name)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("profile: '", name.substr(0, 64),
-                     "' is not a profile name (letters, digits, '_', '-')"));
-  }
+  absl::StatusOr<std::string> name = NormalizeProfileName(profile);
+  if (!name.ok()) return name.status();
   std::vector<std::string> known = profiles_.List();
-  if (std::find(known.begin(), known.end(), name) != known.end()) return name;
+  if (std::find(known.begin(), known.end(), *name) != known.end()) return name;
   if (allow_redis_only) {
     // A profile whose folder was removed keeps its published digests.
     absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
@@ -90,59 +69,47 @@ absl::StatusOr<std::string> DigestApi::ResolveProfile(
     absl::StatusOr<std::vector<std::string>> with_digests =
         DigestStore(**redis).ProfilesWithDigests();
     if (!with_digests.ok()) return with_digests.status();
-    if (std::find(with_digests->begin(), with_digests->end(), name) !=
+    if (std::find(with_digests->begin(), with_digests->end(), *name) !=
         with_digests->end()) {
       return name;
     }
   }
-  return absl::NotFoundError(
-      absl::StrCat("unknown profile '", name,
-                   "' (known: ", absl::StrJoin(known, ", "), ")"));
+  return UnknownProfileError(*name, known);
 }
 
 absl::StatusOr<v1::TriggerRunResponse> DigestApi::TriggerRun(
     const ApiClient& client, const v1::TriggerRunRequest& req) {
-  TriggerRequest trigger;
-  for (const std::string& c : req.categories()) {
-    if (!IsValidCategory(c)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "categories: '", c.substr(0, 100),
-          "' is not an arXiv category (e.g. cs.LG or cs.CL+cs.LG)"));
-    }
-    trigger.categories.push_back(c);
-  }
-  if (!req.date().empty()) {
-    if (absl::Status s = ValidatePastDate("date", req.date(), env_.today());
-        !s.ok()) {
-      return s;
-    }
-  }
-  trigger.date = req.date();
-  trigger.requested_at = env_.now();
-  trigger.requested_by = client.name;
-  std::string run_id = MakeRunId(req.date(), 't', env_.random());
+  absl::StatusOr<TriggerRequest> trigger =
+      ValidateTriggerRun(CategoriesOf(req), req.date(), Today(clock_));
+  if (!trigger.ok()) return trigger.status();
+  trigger->requested_at = Rfc3339(clock_);
+  trigger->requested_by = client.name;
+  RunId run_id = MakeRunId(trigger->date, run_id_tag::kTrigger, random_());
   absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
   if (!redis.ok()) return redis.status();
-  if (absl::Status s = RunStore(**redis).Trigger(run_id, trigger); !s.ok()) {
+  if (absl::Status s = contract::RedisRunWriter(**redis, clock_)
+                           .RequestFetch(TriggerManifest(run_id, *trigger));
+      !s.ok()) {
     return s;
   }
   metrics_.triggers.Increment();
   LogInfo("run triggered",
-          {{"run_id", run_id},
+          {{"run_id", run_id.str()},
            {"client", client.name},
-           {"categories", absl::StrJoin(trigger.categories, ",")},
-           {"date", trigger.date}});
+           {"categories", absl::StrJoin(trigger->categories, ",")},
+           {"date", trigger->date ? trigger->date->str() : ""}});
   v1::TriggerRunResponse resp;
-  resp.set_run_id(run_id);
+  resp.set_run_id(run_id.str());
   return resp;
 }
 
 absl::StatusOr<v1::Run> DigestApi::GetRun(const v1::GetRunRequest& req) {
-  if (absl::Status s = ValidateRunId("run_id", req.run_id()); !s.ok()) return s;
+  if (absl::Status s = ValidateRunIdField("run_id", req.run_id()); !s.ok())
+    return s;
   absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
   if (!redis.ok()) return redis.status();
   RunStore runs(**redis);
-  absl::StatusOr<std::optional<Manifest>> m = runs.Get(req.run_id());
+  absl::StatusOr<std::optional<RunManifest>> m = runs.Get(req.run_id());
   if (!m.ok()) return m.status();
   if (!m->has_value()) {
     return absl::NotFoundError(
@@ -150,17 +117,17 @@ absl::StatusOr<v1::Run> DigestApi::GetRun(const v1::GetRunRequest& req) {
   }
   absl::StatusOr<int64_t> scored = runs.Scored(req.run_id());
   if (!scored.ok()) return scored.status();
-  v1::Run run = RunFromManifest(**m, *scored);
+  v1::Run run = RunOf(**m, *scored);
   if (run.run_id().empty()) run.set_run_id(req.run_id());
   return run;
 }
 
 absl::StatusOr<v1::JobProgress> DigestApi::Progress(const std::string& job_id) {
-  if (absl::Status s = ValidateRunId("job_id", job_id); !s.ok()) return s;
+  if (absl::Status s = ValidateRunIdField("job_id", job_id); !s.ok()) return s;
   absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
   if (!redis.ok()) return redis.status();
   RunStore runs(**redis);
-  absl::StatusOr<std::optional<Manifest>> m = runs.Get(job_id);
+  absl::StatusOr<std::optional<RunManifest>> m = runs.Get(job_id);
   if (!m.ok()) return m.status();
   if (!m->has_value()) {
     return absl::NotFoundError(
@@ -168,79 +135,14 @@ absl::StatusOr<v1::JobProgress> DigestApi::Progress(const std::string& job_id) {
   }
   absl::StatusOr<int64_t> scored = runs.Scored(job_id);
   if (!scored.ok()) return scored.status();
-  return ProgressFromManifest(job_id, **m, *scored);
+  return JobProgressOf(job_id, ProgressOf(**m, *scored));
 }
 
 absl::StatusOr<v1::RescoreResponse> DigestApi::Rescore(
     const ApiClient& client, const v1::RescoreRequest& req) {
-  RescoreTarget target;
-  switch (req.target_case()) {
-    case v1::RescoreRequest::kPapers: {
-      target.kind = RescoreTarget::Kind::kIds;
-      if (req.papers().arxiv_ids().empty()) {
-        return absl::InvalidArgumentError("papers: the id list is empty");
-      }
-      if (req.papers().arxiv_ids_size() > options_.max_ids) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "papers: at most ", options_.max_ids, " ids per request"));
-      }
-      std::vector<std::string> bad;
-      for (const std::string& id : req.papers().arxiv_ids()) {
-        if (!IsValidArxivId(id)) {
-          bad.push_back(absl::StrCat("'", id.substr(0, 40), "'"));
-        } else if (std::string plain = StripArxivVersion(id);
-                   std::find(target.ids.begin(), target.ids.end(), plain) ==
-                   target.ids.end()) {
-          target.ids.push_back(plain);
-        }
-      }
-      if (!bad.empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("papers: not arXiv ids: ", absl::StrJoin(bad, ", ")));
-      }
-      break;
-    }
-    case v1::RescoreRequest::kRunId:
-      if (absl::Status s = ValidateRunId("run_id", req.run_id()); !s.ok()) {
-        return s;
-      }
-      target.kind = RescoreTarget::Kind::kRun;
-      target.run_id = req.run_id();
-      break;
-    case v1::RescoreRequest::kDates: {
-      target.kind = RescoreTarget::Kind::kDates;
-      target.from_date = req.dates().from_date();
-      target.to_date = req.dates().to_date().empty() ? target.from_date
-                                                     : req.dates().to_date();
-      std::string today = env_.today();
-      if (absl::Status s =
-              ValidatePastDate("dates.from_date", target.from_date, today);
-          !s.ok()) {
-        return s;
-      }
-      if (absl::Status s =
-              ValidatePastDate("dates.to_date", target.to_date, today);
-          !s.ok()) {
-        return s;
-      }
-      int days = DaysBetween(target.from_date, target.to_date);
-      if (days < 0) {
-        return absl::InvalidArgumentError("dates: from_date is after to_date");
-      }
-      if (days >= options_.max_range_days) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "dates: at most ", options_.max_range_days, " days per request"));
-      }
-      break;
-    }
-    default:
-      return absl::InvalidArgumentError(
-          "one of papers, run_id or dates is required");
-  }
-  if (req.topics_override().size() > options_.max_topics_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "topics_override: at most ", options_.max_topics_bytes, " bytes"));
-  }
+  absl::StatusOr<RescoreTarget> target =
+      ValidateRescore(RescoreArgsOf(req), Today(clock_), options_.limits());
+  if (!target.ok()) return target.status();
   absl::StatusOr<std::string> profile = ResolveProfile(req.profile(), false);
   if (!profile.ok()) return profile.status();
 
@@ -257,23 +159,13 @@ absl::StatusOr<v1::RescoreResponse> DigestApi::Rescore(
           (wait->count() + 999) / 1000, " s"));
     }
   }
-  RescoreOptions options;
-  options.profile = *profile;
-  options.topics_override = req.topics_override();
-  options.dry_run = req.dry_run();
-  options.requested_by = client.name;
-  options.requested_at = env_.now();
-  RescoreJobs jobs(**redis, env_.random);
-  absl::StatusOr<RescoreResult> result = jobs.Create(target, options);
+  RescoreOptions options =
+      RescoreOptionsFor(*profile, req.topics_override(), req.dry_run(),
+                        client.name, Rfc3339(clock_));
+  absl::StatusOr<RescoreResult> result =
+      RescoreJobs(**redis, clock_, random_).Create(*target, options);
   if (!result.ok()) return result.status();
-
-  v1::RescoreResponse resp;
-  resp.set_dry_run(req.dry_run());
-  resp.set_papers(result->papers);
-  resp.set_estimated_prompt_tokens(result->estimated_prompt_tokens);
-  for (const std::string& id : result->job_ids) resp.add_job_ids(id);
-  for (const std::string& d : result->dates) resp.add_dates(d);
-  if (!result->job_ids.empty()) resp.set_job_id(result->job_ids.front());
+  v1::RescoreResponse resp = RescoreResponseOf(*result, req.dry_run());
   if (!req.dry_run()) {
     metrics_.rescore_jobs.Increment(
         static_cast<double>(result->job_ids.size()));
@@ -291,12 +183,8 @@ absl::StatusOr<v1::Digest> DigestApi::GetDigest(
     const v1::GetDigestRequest& req) {
   absl::StatusOr<std::string> profile = ResolveProfile(req.profile(), true);
   if (!profile.ok()) return profile.status();
-  if (!req.date().empty() && !IsValidDate(req.date())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "date: '", req.date().substr(0, 20), "' is not a date (YYYY-MM-DD)"));
-  }
-  if (req.version() < 0) {
-    return absl::InvalidArgumentError("version: must be >= 0 (0 = latest)");
+  if (absl::Status s = ValidateGetDigest(req.date(), req.version()); !s.ok()) {
+    return s;
   }
   absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
   if (!redis.ok()) return redis.status();
@@ -315,60 +203,30 @@ absl::StatusOr<v1::Digest> DigestApi::GetDigest(
   absl::StatusOr<std::vector<VersionMeta>> versions =
       store.Versions(*profile, date);
   if (!versions.ok()) return versions.status();
-  if (versions->empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no digest for profile '", *profile, "' on ", date));
-  }
-  const VersionMeta* chosen = &versions->back();
-  if (req.version() != 0) {
-    chosen = nullptr;
-    for (const VersionMeta& v : *versions) {
-      if (v.version == req.version()) chosen = &v;
-    }
-    if (chosen == nullptr) {
-      return absl::NotFoundError(absl::StrCat(
-          "version ", req.version(), " of the ", date, " digest of profile '",
-          *profile, "' does not exist (latest is ", versions->back().version,
-          ")"));
-    }
-  }
-  bool is_latest = chosen == &versions->back();
+  absl::StatusOr<size_t> chosen =
+      ChooseVersion(*versions, req.version(), *profile, date);
+  if (!chosen.ok()) return chosen.status();
+  const VersionMeta& version = (*versions)[*chosen];
+  bool is_latest = *chosen + 1 == versions->size();
   const char* ext = FormatExt(req.format());
   absl::StatusOr<std::optional<std::string>> text =
-      store.Text(*profile, date, chosen->version, is_latest, ext);
+      store.Text(*profile, date, version.version, is_latest, ext);
   if (!text.ok()) return text.status();
   if (!text->has_value()) {
     return absl::NotFoundError(absl::StrCat(
-        "the ", date, " digest v", chosen->version, " of profile '", *profile,
+        "the ", date, " digest v", version.version, " of profile '", *profile,
         "' has no ", ext, " rendering"));
   }
-  v1::Digest digest;
-  digest.set_profile(*profile);
-  digest.set_date(date);
-  digest.set_version(chosen->version);
-  digest.set_format(req.format() == v1::DIGEST_FORMAT_UNSPECIFIED
-                        ? v1::DIGEST_FORMAT_MARKDOWN
-                        : req.format());
-  digest.set_content(**std::move(text));
-  digest.set_run_id(chosen->run_id);
-  digest.set_relevant_papers(chosen->relevant_papers);
-  return digest;
+  return DigestOf(*profile, date, version, req.format(), **std::move(text));
 }
 
 absl::StatusOr<v1::ListDigestsResponse> DigestApi::ListDigests(
     const v1::ListDigestsRequest& req) {
   absl::StatusOr<std::string> profile = ResolveProfile(req.profile(), true);
   if (!profile.ok()) return profile.status();
-  for (const auto& [field, value] : {std::pair{"from_date", &req.from_date()},
-                                     {"to_date", &req.to_date()}}) {
-    if (!value->empty() && !IsValidDate(*value)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, ": '", value->substr(0, 20), "' is not a date (YYYY-MM-DD)"));
-    }
-  }
-  if (!req.from_date().empty() && !req.to_date().empty() &&
-      req.from_date() > req.to_date()) {
-    return absl::InvalidArgumentError("from_date is after to_date");
+  if (absl::Status s = ValidateListDigests(req.from_date(), req.to_date());
+      !s.ok()) {
+    return s;
   }
   absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
   if (!redis.ok()) return redis.status();
@@ -382,15 +240,7 @@ absl::StatusOr<v1::ListDigestsResponse> DigestApi::ListDigests(
         store.Versions(*profile, date);
     if (!versions.ok()) return versions.status();
     if (versions->empty()) continue;
-    const VersionMeta& latest = versions->back();
-    v1::DigestSummary* s = resp.add_digests();
-    s->set_profile(*profile);
-    s->set_date(date);
-    s->set_version(latest.version);
-    s->set_run_id(latest.run_id);
-    s->set_relevant_papers(latest.relevant_papers);
-    s->set_versions(static_cast<int>(versions->size()));
-    s->set_published_at(latest.published_at);
+    *resp.add_digests() = SummaryOf(*profile, date, *versions);
   }
   return resp;
 }

@@ -1,5 +1,6 @@
 // The DigestService's behaviour, one method per RPC, independent of gRPC:
-// validation, Redis reads and writes, the Rescore rate limit. The gRPC
+// each loads from Redis, asks logic/ (request validation, rescore planning,
+// digest versions) and writes; plus the Rescore rate limit. The gRPC
 // layer (digest_service.h) adds authentication, metrics and status codes.
 // Thread-safe: every call borrows its own Redis connection.
 #pragma once
@@ -11,9 +12,11 @@
 
 #include "absl/status/statusor.h"
 #include "arxiv_digest.pb.h"
+#include "lib/core/clock.h"
 #include "services/api/adapters/profile_catalog.h"
 #include "services/api/adapters/redis_pool.h"
 #include "services/api/logic/auth.h"
+#include "services/api/logic/request_validation.h"
 
 namespace arxiv_digest::api {
 
@@ -26,22 +29,25 @@ struct DigestApiOptions {
   std::chrono::milliseconds rescore_period{std::chrono::minutes(10)};
   int max_range_days = 31;  // Rescore date ranges
   int max_ids = 1000;       // Rescore id lists
-  size_t max_topics_bytes = 64 * 1024;
+  size_t max_topics_bytes = size_t{64} * 1024;
   int max_list = 1000;  // ListDigests entries
+
+  RescoreLimits limits() const {
+    return RescoreLimits{max_range_days, max_ids, max_topics_bytes};
+  }
 };
 
-// Clock and randomness, injectable for tests.
-struct DigestApiEnv {
-  std::function<std::string()> today;  // YYYY-MM-DD, UTC
-  std::function<std::string()> now;    // RFC 3339, UTC
-  std::function<uint32_t()> random;    // run id suffixes
-};
-DigestApiEnv RealDigestApiEnv();
+// The random part of new run ids (tests pass a counter).
+using RunIdRandom = std::function<uint32_t()>;
+// A thread-safe Mersenne Twister seeded from std::random_device.
+RunIdRandom RealRunIdRandom();
 
 class DigestApi {
  public:
+  // `clock` gives today's date (UTC) for request checks and the
+  // requested_at of new runs.
   DigestApi(RedisPool& pool, const ProfileCatalog& profiles,
-            ApiMetrics& metrics, DigestApiEnv env,
+            ApiMetrics& metrics, Clock& clock, RunIdRandom random,
             DigestApiOptions options = {});
 
   absl::StatusOr<v1::TriggerRunResponse> TriggerRun(
@@ -66,7 +72,8 @@ class DigestApi {
   RedisPool& pool_;
   const ProfileCatalog& profiles_;
   ApiMetrics& metrics_;
-  DigestApiEnv env_;
+  Clock& clock_;
+  RunIdRandom random_;
   DigestApiOptions options_;
 };
 

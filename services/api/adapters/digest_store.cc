@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
+#include "lib/contract/digest_meta.h"
 #include "lib/json/json_util.h"
+#include "lib/log/log.h"
 #include "lib/redis/keys.h"
 #include "services/api/logic/validation.h"
 
@@ -38,17 +40,24 @@ absl::StatusOr<std::vector<VersionMeta>> DigestStore::Versions(
   if (!meta.ok()) return meta.status();
   std::vector<VersionMeta> out;
   for (const auto& [field, json] : *meta) {
+    if (!contract::VersionOfMetaField(field)) continue;  // not a version
     VersionMeta v;
-    if (field.size() < 2 || field[0] != 'v' ||
-        !absl::SimpleAtoi(field.substr(1), &v.version) || v.version <= 0) {
-      continue;
-    }
-    if (absl::StatusOr<rapidjson::Document> doc = ParseJson(json);
-        doc.ok() && doc->IsObject()) {
-      v.run_id = GetString(*doc, "run_id").value_or("");
-      v.relevant_papers =
-          static_cast<int>(IntField(*doc, "relevant_papers").value_or(0));
-      v.published_at = GetString(*doc, "published_at").value_or("");
+    absl::StatusOr<contract::DigestVersionMeta> decoded =
+        contract::DecodeDigestMeta(field, json);
+    if (decoded.ok()) {
+      v.version = decoded->version;
+      v.run_id = decoded->run_id;
+      v.relevant_papers = static_cast<int>(decoded->relevant_papers);
+      v.published_at = decoded->published_at;
+    } else {
+      // The digest text itself is still readable: list the version with
+      // what is known, and say why the rest is missing.
+      v.version = *contract::VersionOfMetaField(field);
+      LogWarning("unreadable digest version record",
+                 {{"profile", profile},
+                  {"date", date},
+                  {"field", field},
+                  {"error", std::string(decoded.status().message())}});
     }
     out.push_back(std::move(v));
   }

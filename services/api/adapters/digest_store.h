@@ -9,15 +9,9 @@
 
 #include "absl/status/statusor.h"
 #include "lib/redis/redis_client.h"
+#include "services/api/logic/digest_view.h"
 
 namespace arxiv_digest::api {
-
-struct VersionMeta {
-  int version = 0;
-  std::string run_id;
-  int relevant_papers = 0;
-  std::string published_at;
-};
 
 class DigestStore {
  public:

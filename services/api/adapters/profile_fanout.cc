@@ -1,87 +1,84 @@
 #include "services/api/adapters/profile_fanout.h"
 
-#include <thread>
+#include <chrono>
+#include <memory>
+#include <optional>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "lib/contract/stream_entries.h"
 #include "lib/core/paper.h"
 #include "lib/log/log.h"
 #include "lib/redis/keys.h"
-#include "lib/redis/keys.h"
 #include "services/api/adapters/api_metrics.h"
 #include "services/api/adapters/rescore_jobs.h"
+#include "services/api/adapters/run_store.h"
+#include "services/api/logic/fanout_plan.h"
 
 namespace arxiv_digest::api {
 namespace {
 
-// Entries of an XREADGROUP reply: [[stream, [[id, [f, v, ...]], ...]]].
-std::vector<StreamEntry> Entries(const RedisReply& reply) {
-  std::vector<StreamEntry> out;
-  for (const RedisReply& stream : reply.elements) {
-    if (stream.elements.size() != 2) continue;
-    for (const RedisReply& e : stream.elements[1].elements) {
-      if (e.elements.size() != 2) continue;
-      StreamEntry entry;
-      entry.id = e.elements[0].str;
-      const RedisReply& kv = e.elements[1];
-      for (size_t i = 0; i + 1 < kv.elements.size(); i += 2) {
-        entry.fields.emplace_back(kv.elements[i].str, kv.elements[i + 1].str);
-      }
-      out.push_back(std::move(entry));
-    }
-  }
-  return out;
+StreamConsumerOptions ConsumerOptions(const ProfileFanoutOptions& options) {
+  StreamConsumerOptions o;
+  o.stream = keys::RunsStream();
+  o.group = keys::kProfilesGroup;
+  o.consumer = options.consumer;
+  o.group_start_id = "$";
+  o.batch = 20;
+  o.block = options.block;
+  // One api consumer per replica, each with its own name: nothing to take
+  // over, and a fan-out is cheap to retry (it is idempotent).
+  o.claim_idle = std::chrono::milliseconds(0);
+  o.max_deliveries = 0;
+  o.error_backoff = std::chrono::seconds(1);
+  return o;
+}
+
+std::string Rfc3339(Clock& clock) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromChrono(clock.Now()),
+                          absl::UTCTimeZone());
 }
 
 }  // namespace
 
 ProfileFanout::ProfileFanout(RedisClient& redis,
                              std::function<std::vector<std::string>()> profiles,
-                             std::function<uint32_t()> random,
-                             std::function<std::string()> now,
-                             ApiMetrics* metrics, ProfileFanoutOptions options)
+                             std::function<uint32_t()> random, Clock& clock,
+                             ApiMetrics* metrics,
+                             const ProfileFanoutOptions& options)
     : redis_(redis),
       profiles_(std::move(profiles)),
       random_(std::move(random)),
-      now_(std::move(now)),
+      clock_(clock),
       metrics_(metrics),
-      options_(std::move(options)) {}
+      consumer_(redis, ConsumerOptions(options), clock) {}
 
-absl::Status ProfileFanout::Init() {
-  return redis_.EnsureGroup(keys::RunsStream(), keys::kProfilesGroup, "$");
-}
+absl::Status ProfileFanout::Init() { return consumer_.Init(); }
 
 absl::StatusOr<std::vector<std::string>> ProfileFanout::FanOut(
     const std::string& run_id) {
   std::vector<std::string> created;
-  absl::StatusOr<std::map<std::string, std::string>> m =
-      redis_.HGetAll(keys::Run(run_id));
-  if (!m.ok()) return m.status();
-  auto field = [&](const char* k) {
-    auto it = m->find(k);
-    return it == m->end() ? std::string() : it->second;
-  };
-  std::string status = field("status");
-  // Children of a fan-out or rescore never fan out again.
-  if (!field("kind").empty() ||
-      (status != run_status::kFetched && status != run_status::kPublished)) {
+  absl::StatusOr<std::optional<RunManifest>> m = ReadManifest(redis_, run_id);
+  if (!m.ok() && m.status().code() == absl::StatusCode::kDataLoss) {
+    // Retrying cannot help: skip it (the entry is acked).
+    LogWarning(
+        "profile fan-out: unreadable manifest; skipped",
+        {{"run_id", run_id}, {"error", std::string(m.status().message())}});
     return created;
   }
+  if (!m.ok()) return m.status();
+  if (!m->has_value() || !ShouldFanOut(**m)) return created;
   for (const std::string& profile : profiles_()) {
-    if (profile == "default") continue;
+    if (!NeedsChildRun(profile)) continue;
     // HSETNX claims the slot first, so two replicas never both create it.
-    absl::StatusOr<RedisReply> claimed = redis_.Command(
-        {"HSETNX", keys::RunProfileRuns(run_id), profile, ""});
+    absl::StatusOr<RedisReply> claimed =
+        redis_.Command({"HSETNX", keys::RunProfileRuns(run_id), profile, ""});
     if (!claimed.ok()) return claimed.status();
     if (claimed->integer == 0) continue;
-    RescoreTarget target;
-    target.kind = RescoreTarget::Kind::kRun;
-    target.run_id = run_id;
-    RescoreOptions options;
-    options.profile = profile;
-    options.kind = "profile";
-    options.requested_by = "profile-fanout";
-    options.requested_at = now_();
     absl::StatusOr<RescoreResult> r =
-        RescoreJobs(redis_, random_).Create(target, options);
+        RescoreJobs(redis_, clock_, random_)
+            .Create(FanOutTarget(run_id),
+                    FanOutOptions(profile, Rfc3339(clock_)));
     if (!r.ok()) {
       // Release the claim so a later attempt can create it.
       redis_.Command({"HDEL", keys::RunProfileRuns(run_id), profile})
@@ -106,48 +103,60 @@ absl::StatusOr<std::vector<std::string>> ProfileFanout::FanOut(
   return created;
 }
 
-absl::StatusOr<std::vector<std::string>> ProfileFanout::RunOnce() {
-  // After a restart, first the entries this consumer read but never acked.
-  std::string start = pending_done_ ? ">" : "0";
-  std::vector<std::string> args = {
-      "XREADGROUP",      "GROUP", keys::kProfilesGroup,
-      options_.consumer, "COUNT", "20"};
-  if (pending_done_) {
-    args.insert(args.end(), {"BLOCK", std::to_string(options_.block.count())});
-  }
-  args.insert(args.end(), {"STREAMS", keys::RunsStream(), start});
-  absl::StatusOr<RedisReply> reply = redis_.Command(args);
-  if (!reply.ok()) return reply.status();
-  std::vector<StreamEntry> entries = Entries(*reply);
-  if (!pending_done_ && entries.empty()) pending_done_ = true;
-  std::vector<std::string> created;
+absl::StatusOr<std::vector<EntryOutcome>> ProfileFanout::Handle(
+    const std::vector<StreamEntry>& entries) {
+  std::vector<EntryOutcome> outcomes;
   for (const StreamEntry& e : entries) {
-    std::optional<std::string> run_id = e.Field("run_id");
-    std::optional<std::string> status = e.Field("status");
-    if (run_id && status && *status == run_status::kFetched) {
-      absl::StatusOr<std::vector<std::string>> children = FanOut(*run_id);
-      if (!children.ok()) return children.status();  // stays pending
-      created.insert(created.end(), children->begin(), children->end());
+    // A malformed entry is acked unread, as before the contract codec.
+    absl::StatusOr<contract::RunEntry> run = contract::DecodeRunEntry(e.fields);
+    if (run.ok() && run->status == run_status::kFetched) {
+      absl::StatusOr<std::vector<std::string>> children =
+          FanOut(run->run_id.str());
+      if (!children.ok()) {
+        LogError("profile fan-out failed; retrying",
+                 {{"run_id", run->run_id.str()},
+                  {"error", std::string(children.status().message())}});
+        return children.status();  // every entry read stays pending
+      }
+      created_.insert(created_.end(), children->begin(), children->end());
     }
-    if (absl::Status s =
-            redis_.XAck(keys::RunsStream(), keys::kProfilesGroup, {e.id});
-        !s.ok()) {
-      return s;
-    }
+    outcomes.push_back(EntryOutcome{Disposition::kAck, ""});
   }
+  return outcomes;
+}
+
+absl::StatusOr<std::vector<std::string>> ProfileFanout::RunOnce() {
+  created_.clear();
+  absl::StatusOr<int> handled = consumer_.Step(*this);
+  std::vector<std::string> created = std::move(created_);
+  created_.clear();
+  if (!handled.ok()) return handled.status();
   return created;
 }
 
 void ProfileFanout::Run(const std::function<bool()>& stop) {
-  while (!stop()) {
-    absl::StatusOr<std::vector<std::string>> r = RunOnce();
-    if (!r.ok()) {
-      LogError("profile fan-out failed; retrying",
-               {{"error", std::string(r.status().message())}});
-      pending_done_ = false;  // re-read what stayed pending
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
+  consumer_.Run(*this, stop);
+}
+
+void RunProfileFanout(const std::string& redis_url,
+                      std::function<std::vector<std::string>()> profiles,
+                      std::function<uint32_t()> random, Clock& clock,
+                      ApiMetrics* metrics, const ProfileFanoutOptions& options,
+                      const std::function<bool()>& stop) {
+  absl::StatusOr<std::unique_ptr<RedisClient>> redis =
+      RedisClient::Connect(redis_url);
+  if (!redis.ok()) {
+    LogError("profile fan-out: no Redis connection");
+    return;
   }
+  ProfileFanout fanout(**redis, std::move(profiles), std::move(random), clock,
+                       metrics, options);
+  // Redis may still be loading: keep trying to create the group.
+  while (!stop()) {
+    if (absl::Status s = fanout.Init(); s.ok()) break;
+    clock.SleepFor(std::chrono::seconds(1));
+  }
+  fanout.Run(stop);
 }
 
 }  // namespace arxiv_digest::api

@@ -31,4 +31,9 @@ void RedisPool::Release(RedisClient* client) {
   if (idle_.size() < kMaxIdle) idle_.push_back(std::move(owned));
 }
 
+bool RedisPool::Ping() {
+  absl::StatusOr<Lease> redis = Acquire();
+  return redis.ok() && (**redis).Command({"PING"}).ok();
+}
+
 }  // namespace arxiv_digest::api

@@ -24,6 +24,9 @@ class RedisPool {
   // An idle client, or a new connection (Unavailable when Redis is down).
   absl::StatusOr<Lease> Acquire();
 
+  // A connection answers PING (the admin server's readiness check).
+  bool Ping();
+
   const std::string& url() const { return url_; }
 
  private:

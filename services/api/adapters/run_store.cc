@@ -1,38 +1,28 @@
 #include "services/api/adapters/run_store.h"
 
-#include "absl/strings/str_join.h"
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "lib/contract/run_manifest.h"
 #include "lib/redis/keys.h"
 
 namespace arxiv_digest::api {
 
-absl::Status RunStore::Trigger(const std::string& run_id,
-                               const TriggerRequest& req) {
-  std::string categories = absl::StrJoin(req.categories, ",");
-  if (absl::Status s =
-          redis_.HSet(keys::Run(run_id), {{"run_id", run_id},
-                                          {"status", kStatusRequested},
-                                          {"requested_at", req.requested_at},
-                                          {"requested_by", req.requested_by},
-                                          {"categories", categories},
-                                          {"date", req.date}});
-      !s.ok()) {
-    return s;
+absl::StatusOr<std::optional<RunManifest>> ReadManifest(
+    RedisClient& redis, const std::string& run_id) {
+  absl::StatusOr<std::map<std::string, std::string>> hash =
+      redis.HGetAll(keys::Run(run_id));
+  if (!hash.ok()) return hash.status();
+  if (hash->empty()) return std::optional<RunManifest>();
+  absl::StatusOr<RunManifest> m = contract::DecodeManifest(*hash);
+  if (!m.ok()) {
+    // Not the caller's mistake (INVALID_ARGUMENT would say so): the stored
+    // run is unreadable.
+    return absl::DataLossError(
+        absl::StrCat("run '", run_id,
+                     "' has an unreadable manifest: ", m.status().message()));
   }
-  // The manifest comes first: a fetcher that picks the trigger up at once
-  // finds the run it is asked to fill.
-  return redis_
-      .XAdd(
-          keys::TriggersStream(),
-          {{"run_id", run_id}, {"categories", categories}, {"date", req.date}})
-      .status();
-}
-
-absl::StatusOr<std::optional<Manifest>> RunStore::Get(
-    const std::string& run_id) {
-  absl::StatusOr<Manifest> m = redis_.HGetAll(keys::Run(run_id));
-  if (!m.ok()) return m.status();
-  if (m->empty()) return std::optional<Manifest>();
-  return std::optional<Manifest>(*std::move(m));
+  return std::optional<RunManifest>(*std::move(m));
 }
 
 absl::StatusOr<int64_t> RunStore::Scored(const std::string& run_id) {

@@ -9,10 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "lib/core/ids.h"
 #include "lib/log/log.h"
 #include "services/api/adapters/api_metrics.h"
 #include "services/api/adapters/digest_store.h"
-#include "services/api/logic/validation.h"
 #include "services/api/logic/web_pages.h"
 
 namespace arxiv_digest::api {
@@ -92,7 +92,7 @@ absl::StatusOr<int> WebServer::Start() {
                                             httplib::Response& res) {
     std::string profile = req.matches[1];
     std::string leaf = req.matches[2];
-    if (!IsValidProfileName(profile)) {
+    if (!ids::IsValidProfileName(profile)) {
       return Error(res, 404, "No such profile.");
     }
     absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
@@ -140,7 +140,7 @@ absl::StatusOr<int> WebServer::Start() {
         return Error(res, 404, "Unknown format.");
       }
     }
-    if (!IsValidDate(date)) return Error(res, 404, "No such page.");
+    if (!ids::IsValidDate(date)) return Error(res, 404, "No such page.");
     absl::StatusOr<std::vector<VersionMeta>> versions =
         store.Versions(profile, date);
     if (!versions.ok()) return Error(res, 503, "Redis is unavailable");

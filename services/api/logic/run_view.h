@@ -1,33 +1,34 @@
-// How a run manifest hash (see services/publisher/adapters/run_publisher.cc
-// and the fetcher's run writer) reads as the API's Run and JobProgress.
+// How a run manifest (lib/contract/run_manifest.h, decoded) reads as a
+// job's progress for GetRun and WatchJob. Pure; adapters/proto_views.h
+// turns these into the gRPC messages.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 
-#include "arxiv_digest.pb.h"
+#include "lib/core/paper.h"
 
 namespace arxiv_digest::api {
 
-using Manifest = std::map<std::string, std::string>;
+// The progress of one job (a run) as WatchJob reports it.
+struct JobProgressView {
+  std::string run_status;
+  std::string state;  // queued, running, done, failed
+  std::string message;
+  int64_t papers_total = 0;
+  int64_t papers_done = 0;
+  double fraction = 0;
+};
 
-// Statuses this service adds before the fetcher takes over a run.
-inline constexpr char kStatusRequested[] = "requested";
-
-// Every known manifest field copied into a Run; `scored` = HLEN of the run's
-// scores hash. Unknown or unparsable numbers read as 0.
-v1::Run RunFromManifest(const Manifest& manifest, int64_t scored);
+// done / total within [0, 1]; 0 without a total.
+double ScoredFraction(int64_t done, int64_t total);
 
 // requested -> queued; fetching/fetched -> running; published and
 // no_announcements -> done; failed -> failed (message = error/reason).
-v1::JobProgress ProgressFromManifest(std::string_view job_id,
-                                     const Manifest& manifest, int64_t scored);
+// `scored` = HLEN of the run's scores hash.
+JobProgressView ProgressOf(const RunManifest& manifest, int64_t scored);
 
 bool IsTerminalState(std::string_view state);
-
-// "<date or 'pending'>-<kind><8 hex digits>", e.g. "2025-04-08-r0a1b2c3d".
-std::string MakeRunId(std::string_view date, char kind, uint32_t random);
 
 }  // namespace arxiv_digest::api

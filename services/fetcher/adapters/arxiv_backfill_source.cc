@@ -1,6 +1,7 @@
 #include "services/fetcher/adapters/arxiv_backfill_source.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -30,9 +31,10 @@ absl::StatusOr<AtomResponse> ArxivBackfillSource::FetchIds(
     const std::vector<std::string>& ids) {
   AtomResponse all;
   for (size_t start = 0; start < ids.size(); start += kIdsPerRequest) {
+    const size_t end = std::min(ids.size(), start + kIdsPerRequest);
     std::vector<std::string> chunk(
-        ids.begin() + start,
-        ids.begin() + std::min(ids.size(), start + kIdsPerRequest));
+        ids.begin() + static_cast<std::ptrdiff_t>(start),
+        ids.begin() + static_cast<std::ptrdiff_t>(end));
     absl::StatusOr<std::string> body = Get(AtomIdListUrl(api_url_, chunk));
     if (!body.ok()) return body.status();
     absl::StatusOr<AtomResponse> page = ParseArxivAtom(*body);

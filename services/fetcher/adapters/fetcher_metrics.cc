@@ -2,7 +2,7 @@
 
 namespace arxiv_digest {
 
-FetcherMetrics::FetcherMetrics(std::shared_ptr<prometheus::Registry> reg)
+FetcherMetrics::FetcherMetrics(const std::shared_ptr<prometheus::Registry>& reg)
     : registry(reg),
       papers_fetched(prometheus::BuildCounter()
                          .Name("arxiv_fetcher_papers_fetched_total")
@@ -49,5 +49,54 @@ FetcherMetrics::FetcherMetrics(std::shared_ptr<prometheus::Registry> reg)
               .Help("Time spent waiting for the shared arXiv request slot")
               .Register(*reg)
               .Add({})) {}
+
+FetchObserver FetchObserverFor(FetcherMetrics& metrics) {
+  FetchObserver observer;
+  observer.on_paper = [&metrics](const std::string& category,
+                                 const Paper& paper) {
+    metrics.papers_fetched
+        .Add({{"category", category}, {"announce_type", paper.announce_type}})
+        .Increment();
+  };
+  observer.on_feed_error = [&metrics](const std::string& category,
+                                      const std::string& kind, int64_t count) {
+    metrics.feed_errors.Add({{"category", category}, {"kind", kind}})
+        .Increment(static_cast<double>(count));
+  };
+  observer.on_skipped_seen = [&metrics](int64_t count) {
+    metrics.papers_skipped_seen.Increment(static_cast<double>(count));
+  };
+  return observer;
+}
+
+SchedulerObserver SchedulerObserverFor(FetcherMetrics& metrics) {
+  SchedulerObserver observer;
+  observer.on_run = [&metrics](const absl::StatusOr<RunManifest>& run,
+                               double seconds) {
+    metrics.cycle_duration.Observe(seconds);
+    metrics.runs.Add({{"status", run.ok() ? run->status : "failed"}})
+        .Increment();
+  };
+  return observer;
+}
+
+HttpObserver HttpObserverFor(FetcherMetrics& metrics) {
+  HttpObserver observer;
+  observer.on_attempt = [&metrics](const std::string& outcome, double seconds) {
+    metrics.http_requests.Add({{"outcome", outcome}}).Increment();
+    metrics.feed_fetch_duration.Observe(seconds);
+  };
+  return observer;
+}
+
+void ExportFeedErrorsAtZero(FetcherMetrics& metrics,
+                            const std::vector<std::string>& categories) {
+  for (const std::string& category : categories) {
+    for (const char* kind : {"fetch", "html_page", "unsupported_format",
+                             "malformed_xml", "invalid_item", "invalid_utf8"}) {
+      metrics.feed_errors.Add({{"category", category}, {"kind", kind}});
+    }
+  }
+}
 
 }  // namespace arxiv_digest

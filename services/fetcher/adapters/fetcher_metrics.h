@@ -6,11 +6,18 @@
 #include <prometheus/registry.h>
 
 #include <memory>
+#include <string>
+#include <vector>
+
+#include "services/fetcher/adapters/gated_http_client.h"
+#include "services/fetcher/logic/fetch_ports.h"
+#include "services/fetcher/logic/fetch_scheduler.h"
 
 namespace arxiv_digest {
 
 struct FetcherMetrics {
-  explicit FetcherMetrics(std::shared_ptr<prometheus::Registry> registry);
+  explicit FetcherMetrics(
+      const std::shared_ptr<prometheus::Registry>& registry);
 
   std::shared_ptr<prometheus::Registry> registry;
   // arxiv_fetcher_papers_fetched_total{category, announce_type}
@@ -35,5 +42,16 @@ struct FetcherMetrics {
   // shared arXiv request slot.
   prometheus::Counter& rate_limit_wait;
 };
+
+// The observers of the logic and the HTTP client, counting into `metrics`
+// (which must outlive them).
+FetchObserver FetchObserverFor(FetcherMetrics& metrics);
+SchedulerObserver SchedulerObserverFor(FetcherMetrics& metrics);
+HttpObserver HttpObserverFor(FetcherMetrics& metrics);
+
+// Exports feed_errors{category, kind} at 0 for every configured category and
+// the kinds a feed can fail with, so increase() sees the first error.
+void ExportFeedErrorsAtZero(FetcherMetrics& metrics,
+                            const std::vector<std::string>& categories);
 
 }  // namespace arxiv_digest

@@ -1,11 +1,23 @@
 #include "services/fetcher/adapters/polite_http_client.h"
 
-#include <chrono>
-
 #include "absl/strings/str_cat.h"
-#include "lib/log/log.h"
+#include "lib/core/shutdown.h"
 
 namespace arxiv_digest {
+namespace {
+
+RetryingHttpClientHooks StopAfterGateFailure(const GatedHttpClient& gated) {
+  RetryingHttpClientHooks hooks;
+  // RetryingHttpClient retries every error status; a gate that timed out
+  // (or saw a shutdown) must not be asked again for max_attempts more
+  // bounded waits. Its stop check ends the call instead.
+  hooks.shutdown_requested = [&gated] {
+    return ShutdownRequested() || gated.gate_failed();
+  };
+  return hooks;
+}
+
+}  // namespace
 
 std::string ArxivUserAgent(const std::string& contact) {
   std::string ua = "arxiv-digest/0.1 (+https://github.com/arxiv-digest";
@@ -17,49 +29,16 @@ std::string ArxivUserAgent(const std::string& contact) {
 }
 
 PoliteHttpClient::PoliteHttpClient(HttpClient& inner, RequestGate* gate,
-                                   Clock& clock, RetryOptions retry,
+                                   Clock& clock, RetryPolicy retry,
                                    HttpObserver observer)
-    : inner_(inner),
-      gate_(gate),
-      clock_(clock),
-      retry_(retry),
-      observer_(std::move(observer)) {}
+    : gated_(inner, gate, clock, std::move(observer)),
+      retrying_(gated_, retry, clock, RetryObserver{},
+                StopAfterGateFailure(gated_)) {}
 
 absl::StatusOr<HttpResponse> PoliteHttpClient::Send(
     const HttpRequest& request) {
-  if (request.url.rfind("file://", 0) == 0) return inner_.Send(request);
-  for (int retries = 0;; ++retries) {
-    if (gate_ != nullptr) {
-      if (absl::Status s = gate_->Acquire(); !s.ok()) {
-        if (observer_.on_attempt) observer_.on_attempt("gate_timeout", 0);
-        return s;
-      }
-    }
-    auto start = std::chrono::steady_clock::now();
-    absl::StatusOr<HttpResponse> result = inner_.Send(request);
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
-    if (gate_ != nullptr) gate_->Release();
-    if (observer_.on_attempt) {
-      observer_.on_attempt(ClassifyOutcome(result), seconds);
-    }
-    RetryDecision decision = DecideRetry(retries, result, clock_.Now(), retry_);
-    if (!decision.retry) {
-      if (ClassifyOutcome(result) != "ok" &&
-          ClassifyOutcome(result) != "not_modified") {
-        LogWarning("arXiv request failed",
-                   {{"url", request.url}, {"why", decision.why}});
-      }
-      return result;
-    }
-    LogWarning("arXiv request failed, retrying",
-               {{"url", request.url},
-                {"why", decision.why},
-                {"attempt", std::to_string(retries + 1)},
-                {"wait_ms", std::to_string(decision.delay.count())}});
-    clock_.SleepFor(decision.delay);
-  }
+  gated_.ResetGateFailed();
+  return retrying_.Send(request);
 }
 
 }  // namespace arxiv_digest

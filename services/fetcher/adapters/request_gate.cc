@@ -4,6 +4,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/shutdown.h"
 #include "lib/log/log.h"
 
 namespace arxiv_digest {
@@ -61,6 +62,13 @@ absl::Status RedisRequestGate::Acquire() {
       step = std::min(step, std::chrono::milliseconds(pttl->integer));
     }
     clock_.SleepFor(std::max(step, std::chrono::milliseconds(1)));
+    // The sleep ends early on shutdown; polling on without it would hammer
+    // Redis until the slot frees.
+    if (ShutdownRequested()) {
+      return absl::CancelledError(absl::StrCat(
+          "shutting down while waiting for the arXiv request slot ",
+          options_.key));
+    }
   }
 }
 

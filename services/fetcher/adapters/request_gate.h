@@ -7,8 +7,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "lib/core/clock.h"
 #include "lib/redis/redis_client.h"
-#include "services/fetcher/logic/clock.h"
 
 namespace arxiv_digest {
 

@@ -1,8 +1,7 @@
 #include "services/fetcher/adapters/trigger_listener.h"
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_split.h"
-#include "lib/core/paper.h"
+#include "lib/contract/stream_entries.h"
+#include "lib/core/ids.h"
 #include "lib/log/log.h"
 #include "lib/redis/keys.h"
 
@@ -30,29 +29,33 @@ absl::StatusOr<std::optional<FetchTrigger>> TriggerListener::Next(
   const StreamEntry& e = entries->front();
   FetchTrigger t;
   t.entry_id = e.id;
-  t.run_id = e.Field("run_id").value_or("");
-  t.date = e.Field("date").value_or("");
-  for (absl::string_view c : absl::StrSplit(e.Field("categories").value_or(""),
-                                            ',', absl::SkipEmpty())) {
-    t.categories.emplace_back(absl::StripAsciiWhitespace(c));
+  absl::StatusOr<contract::TriggerEntry> decoded =
+      contract::DecodeTriggerEntry(e.fields);
+  if (decoded.ok()) {
+    t.run_id = decoded->run_id.str();
+    t.categories = decoded->categories;
+    if (decoded->date) t.date = decoded->date->str();
+    return std::optional<FetchTrigger>(std::move(t));
   }
-  if (t.run_id.empty()) {
-    LogError("ignoring trigger without run_id", {{"entry", e.id}});
-    if (absl::Status s = Ack(t); !s.ok()) return s;
-    return std::optional<FetchTrigger>();
+  // A run the API created but whose request is unusable: fail that run
+  // with the reason rather than leave it "requested" forever.
+  absl::StatusOr<RunId> run_id =
+      RunId::Parse(e.Field(contract::stream_field::kRunId).value_or(""));
+  if (run_id.ok()) {
+    t.run_id = run_id->str();
+    t.error = std::string(decoded.status().message());
+    return std::optional<FetchTrigger>(std::move(t));
   }
-  return std::optional<FetchTrigger>(std::move(t));
+  LogError(
+      "ignoring trigger without run_id",
+      {{"entry", e.id}, {"error", std::string(decoded.status().message())}});
+  if (absl::Status s = Ack(t); !s.ok()) return s;
+  return std::optional<FetchTrigger>();
 }
 
 absl::Status TriggerListener::Ack(const FetchTrigger& trigger) {
   return redis_.XAck(keys::TriggersStream(), keys::kFetcherGroup,
                      {trigger.entry_id});
-}
-
-absl::Status TriggerListener::MarkFailed(const FetchTrigger& trigger,
-                                         const std::string& error) {
-  return redis_.HSet(keys::Run(trigger.run_id),
-                     {{"status", run_status::kFailed}, {"error", error}});
 }
 
 }  // namespace arxiv_digest

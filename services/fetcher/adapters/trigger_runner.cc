@@ -6,9 +6,10 @@
 namespace arxiv_digest {
 
 TriggerRunner::TriggerRunner(const Config& config, FeedSource& feeds,
-                             BackfillSource& backfill, RunWriter& writer,
-                             SeenStore& seen, FeedDateStore& dates,
-                             FetchLock& lock, std::chrono::seconds lock_ttl,
+                             BackfillSource& backfill,
+                             contract::RunWriter& writer, SeenStore& seen,
+                             FeedDateStore& dates, FetchLock& lock,
+                             std::chrono::seconds lock_ttl,
                              FetchObserver observer, TriggerListener& triggers,
                              FetcherMetrics& metrics)
     : config_(config),
@@ -28,12 +29,36 @@ void TriggerRunner::Handle(const FetchTrigger& trigger) {
           {{"run_id", trigger.run_id},
            {"date", trigger.date},
            {"categories", absl::StrJoin(trigger.categories, ",")}});
+  absl::StatusOr<RunManifest> run = absl::InvalidArgumentError(trigger.error);
+  if (trigger.error.empty()) run = Fetch(trigger);
+  if (run.ok()) {
+    metrics_.runs.Add({{"status", run->status}}).Increment();
+    LogInfo("triggered run written",
+            {{"run_id", run->run_id},
+             {"status", run->status},
+             {"papers_to_score", std::to_string(run->papers_to_score)}});
+  } else {
+    std::string error(run.status().message());
+    metrics_.runs.Add({{"status", "failed"}}).Increment();
+    LogError("triggered run failed",
+             {{"run_id", trigger.run_id}, {"error", error}});
+    if (absl::Status s = writer_.FailRun(trigger.run_id, error); !s.ok()) {
+      LogError(
+          "cannot mark the run failed",
+          {{"run_id", trigger.run_id}, {"error", std::string(s.message())}});
+    }
+  }
+  if (absl::Status s = triggers_.Ack(trigger); !s.ok()) {
+    LogError("cannot ack trigger", {{"error", std::string(s.message())}});
+  }
+}
+
+absl::StatusOr<RunManifest> TriggerRunner::Fetch(const FetchTrigger& trigger) {
   Config config = config_;
   if (!trigger.categories.empty()) {
     config.filtering.arxiv_categories = trigger.categories;
   }
-  const std::string run_id = trigger.run_id;
-  auto same_id = [run_id](const std::string&) { return run_id; };
+  auto same_id = [&trigger](const std::string&) { return trigger.run_id; };
   FetchCycle cycle(config, feeds_, writer_, seen_, dates_, same_id, observer_);
   BackfillCycle backfill(config, backfill_, writer_, seen_, same_id, observer_);
   std::function<absl::StatusOr<RunManifest>()> body = [&] {
@@ -47,27 +72,10 @@ void TriggerRunner::Handle(const FetchTrigger& trigger) {
   if (run.ok() && run->status == kStatusLocked) {
     // Nothing was written: say so on the requested run instead of leaving
     // it "requested" forever.
-    run = absl::UnavailableError(
+    return absl::UnavailableError(
         "another fetch of the same day is running; trigger again later");
   }
-  if (run.ok()) {
-    metrics_.runs.Add({{"status", run->status}}).Increment();
-    LogInfo("triggered run written",
-            {{"run_id", run->run_id},
-             {"status", run->status},
-             {"papers_to_score", std::to_string(run->papers_to_score)}});
-  } else {
-    std::string error(run.status().message());
-    metrics_.runs.Add({{"status", "failed"}}).Increment();
-    LogError("triggered run failed", {{"run_id", run_id}, {"error", error}});
-    if (absl::Status s = triggers_.MarkFailed(trigger, error); !s.ok()) {
-      LogError("cannot mark the run failed",
-               {{"run_id", run_id}, {"error", std::string(s.message())}});
-    }
-  }
-  if (absl::Status s = triggers_.Ack(trigger); !s.ok()) {
-    LogError("cannot ack trigger", {{"error", std::string(s.message())}});
-  }
+  return run;
 }
 
 }  // namespace arxiv_digest

@@ -1,7 +1,8 @@
 // Runs one TriggerRun request: today's feeds (optionally other categories)
 // or, for a past date, that day through OAI-PMH; always forced (an operator
 // asked for it) and always into the run id the API pre-assigned, under the
-// same lock as scheduled cycles. A failure is recorded on the run.
+// same lock as scheduled cycles. A failure (or a request that could not be
+// decoded) is recorded on the run with contract::RunWriter::FailRun.
 #pragma once
 
 #include <chrono>
@@ -18,8 +19,8 @@ namespace arxiv_digest {
 class TriggerRunner {
  public:
   TriggerRunner(const Config& config, FeedSource& feeds,
-                BackfillSource& backfill, RunWriter& writer, SeenStore& seen,
-                FeedDateStore& dates, FetchLock& lock,
+                BackfillSource& backfill, contract::RunWriter& writer,
+                SeenStore& seen, FeedDateStore& dates, FetchLock& lock,
                 std::chrono::seconds lock_ttl, FetchObserver observer,
                 TriggerListener& triggers, FetcherMetrics& metrics);
 
@@ -27,10 +28,13 @@ class TriggerRunner {
   void Handle(const FetchTrigger& trigger);
 
  private:
+  // The run under the lock; a held lock is an error (nothing was written).
+  absl::StatusOr<RunManifest> Fetch(const FetchTrigger& trigger);
+
   const Config& config_;
   FeedSource& feeds_;
   BackfillSource& backfill_;
-  RunWriter& writer_;
+  contract::RunWriter& writer_;
   SeenStore& seen_;
   FeedDateStore& dates_;
   FetchLock& lock_;

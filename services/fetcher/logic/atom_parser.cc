@@ -18,23 +18,6 @@
 namespace arxiv_digest {
 namespace {
 
-// The API hard-wraps titles and abstracts at ~80 columns ("probe
-// technique\n  at high bias"), unlike the RSS feed, so every whitespace run
-// becomes one space here.
-std::string CollapseWhitespace(std::string_view text) {
-  std::string cleaned = CleanFeedText(text);
-  std::string out;
-  out.reserve(cleaned.size());
-  for (char c : cleaned) {
-    if (absl::ascii_isspace(c)) {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 int64_t ToInt(const std::string& text, int64_t fallback) {
   std::string trimmed(absl::StripAsciiWhitespace(text));
   if (trimmed.empty()) return fallback;
@@ -62,12 +45,12 @@ absl::StatusOr<Paper> ParseEntry(const pugi::xml_node& entry) {
     if (name == "id") {
       id_text = XmlElementText(child);
     } else if (name == "title") {
-      paper.title = CollapseWhitespace(XmlElementText(child));
+      paper.title = CollapseFeedText(XmlElementText(child));
     } else if (name == "summary") {
-      paper.abstract = CollapseWhitespace(XmlElementText(child));
+      paper.abstract = CollapseFeedText(XmlElementText(child));
     } else if (name == "author") {
-      std::string author = CollapseWhitespace(XmlElementText(child.find_child(
-          [](const pugi::xml_node& n) { return XmlLocalName(n) == "name"; })));
+      std::string author =
+          CollapseFeedText(XmlElementText(XmlChild(child, "name")));
       if (!author.empty()) paper.authors.push_back(std::move(author));
     } else if (name == "primary_category") {
       primary = child.attribute("term").value();
@@ -75,7 +58,7 @@ absl::StatusOr<Paper> ParseEntry(const pugi::xml_node& entry) {
       AddCategory(child.attribute("term").value(), categories);
     }
   }
-  ArxivId id = FindArxivId(id_text);
+  ArxivIdMatch id = FindArxivId(id_text);
   if (id.id.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("no arXiv id in <id> \"", id_text, "\""));
@@ -124,10 +107,10 @@ absl::StatusOr<AtomResponse> ParseArxivAtom(std::string_view xml) {
       ++index;
       // The API reports bad queries as a single entry whose id points at
       // .../api/errors#...; that is a failed request, not a paper.
-      std::string id = XmlElementText(child.child("id"));
+      std::string id = XmlElementText(XmlChild(child, "id"));
       if (id.find("/api/errors") != std::string::npos) {
         std::string summary =
-            CollapseWhitespace(XmlElementText(child.child("summary")));
+            CollapseFeedText(XmlElementText(XmlChild(child, "summary")));
         SanitizeUtf8(summary);
         return absl::InvalidArgumentError(
             absl::StrCat("arXiv API error: ", summary));

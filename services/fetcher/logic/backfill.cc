@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "services/fetcher/logic/empty_day.h"
-#include "services/fetcher/logic/rss_parser.h"
+#include "absl/strings/strip.h"
+#include "lib/core/ids.h"
 
 namespace arxiv_digest {
 namespace {
@@ -37,26 +37,34 @@ bool IsTopLevelArchive(const std::string& archive) {
   return false;
 }
 
+// A real day (Date::Parse), with the message the fetcher has always
+// printed.
+absl::StatusOr<Date> FlagDate(const char* flag, const std::string& text) {
+  absl::StatusOr<Date> day = Date::Parse(text, flag);
+  if (!day.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": '", text, "' is not a YYYY-MM-DD date"));
+  }
+  return day;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<std::string>> ParseIdList(const std::string& text) {
   std::vector<std::string> ids;
   for (absl::string_view raw : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    std::string entry(absl::StripAsciiWhitespace(raw));
+    absl::string_view entry = absl::StripAsciiWhitespace(raw);
     if (entry.empty()) continue;
-    ArxivId id = FindArxivId(entry);
     // The whole entry must be the id (optionally with vN or "arXiv:").
-    std::string expected = id.id;
-    bool exact = !id.id.empty() &&
-                 (entry == id.id || entry == "arXiv:" + id.id ||
-                  (id.version > 0 &&
-                   (entry == absl::StrCat(id.id, "v", id.version) ||
-                    entry == absl::StrCat("arXiv:", id.id, "v", id.version))));
-    if (!exact) {
+    absl::string_view bare = entry;
+    absl::ConsumePrefix(&bare, "arXiv:");
+    absl::StatusOr<ArxivId> id =
+        ArxivId::Parse(std::string_view(bare.data(), bare.size()), "--ids");
+    if (!id.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--ids: '", entry, "' is not an arXiv id"));
     }
-    if (!Contains(ids, id.id)) ids.push_back(id.id);
+    if (!Contains(ids, id->str())) ids.push_back(id->str());
   }
   if (ids.empty()) return absl::InvalidArgumentError("--ids: no ids given");
   return ids;
@@ -64,15 +72,11 @@ absl::StatusOr<std::vector<std::string>> ParseIdList(const std::string& text) {
 
 absl::Status ValidateDateRange(const std::string& from,
                                const std::string& until) {
-  for (const auto& [flag, date] :
-       {std::pair<const char*, const std::string*>{"--from", &from},
-        {"--until", &until}}) {
-    if (WeekdayOf(*date).empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(flag, ": '", *date, "' is not a YYYY-MM-DD date"));
-    }
-  }
-  if (until < from) {
+  absl::StatusOr<Date> first = FlagDate("--from", from);
+  if (!first.ok()) return first.status();
+  absl::StatusOr<Date> last = FlagDate("--until", until);
+  if (!last.ok()) return last.status();
+  if (*last < *first) {
     return absl::InvalidArgumentError(
         absl::StrCat("--until ", until, " is before --from ", from));
   }
@@ -98,6 +102,7 @@ std::string UrlEncode(const std::string& value) {
 std::string AtomIdListUrl(const std::string& api_base,
                           const std::vector<std::string>& ids) {
   std::vector<std::string> encoded;
+  encoded.reserve(ids.size());
   for (const std::string& id : ids) encoded.push_back(UrlEncode(id));
   return absl::StrCat(api_base, "?id_list=", absl::StrJoin(encoded, ","),
                       "&max_results=", ids.size());

@@ -18,7 +18,7 @@ constexpr char kIdListFeed[] = "id_list";
 }  // namespace
 
 BackfillCycle::BackfillCycle(const Config& config, BackfillSource& source,
-                             RunWriter& writer, SeenStore& seen,
+                             contract::RunWriter& writer, SeenStore& seen,
                              RunRecorder::IdGenerator make_run_id,
                              FetchObserver observer)
     : config_(config),

@@ -40,8 +40,9 @@ class BackfillSource {
 
 class BackfillCycle {
  public:
-  BackfillCycle(const Config& config, BackfillSource& source, RunWriter& writer,
-                SeenStore& seen, RunRecorder::IdGenerator make_run_id,
+  BackfillCycle(const Config& config, BackfillSource& source,
+                contract::RunWriter& writer, SeenStore& seen,
+                RunRecorder::IdGenerator make_run_id,
                 FetchObserver observer = {});
 
   // The papers asked for, in the order given, scored again whatever was

@@ -1,11 +1,11 @@
 #include "services/fetcher/logic/fetch_cycle.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/ids.h"
 #include "lib/log/log.h"
 #include "services/fetcher/logic/empty_day.h"
 #include "services/fetcher/logic/paper_selection.h"
@@ -28,8 +28,9 @@ struct FeedState {
 }  // namespace
 
 FetchCycle::FetchCycle(const Config& config, FeedSource& source,
-                       RunWriter& writer, SeenStore& seen, FeedDateStore& dates,
-                       IdGenerator make_run_id, FetchObserver observer)
+                       contract::RunWriter& writer, SeenStore& seen,
+                       FeedDateStore& dates, IdGenerator make_run_id,
+                       FetchObserver observer)
     : config_(config),
       source_(source),
       writer_(writer),
@@ -196,9 +197,12 @@ absl::StatusOr<RunManifest> FetchCycle::RunOnce(bool force) {
 
 std::string RandomRunId(const std::string& date) {
   std::random_device rd;
-  char suffix[16];
-  std::snprintf(suffix, sizeof(suffix), "%08x", static_cast<unsigned>(rd()));
-  return absl::StrCat(date, "-", suffix);
+  // A manifest date that is no real day ("unknown-date") gives MakeRunId's
+  // "unknown-date-<hex>".
+  absl::StatusOr<Date> day = Date::Parse(date);
+  return MakeRunId(day.ok() ? std::optional<Date>(*day) : std::nullopt,
+                   run_id_tag::kFetch, static_cast<uint32_t>(rd()))
+      .str();
 }
 
 }  // namespace arxiv_digest

@@ -23,9 +23,9 @@ class FetchCycle {
  public:
   using IdGenerator = std::function<std::string(const std::string& date)>;
 
-  FetchCycle(const Config& config, FeedSource& source, RunWriter& writer,
-             SeenStore& seen, FeedDateStore& dates, IdGenerator make_run_id,
-             FetchObserver observer = {});
+  FetchCycle(const Config& config, FeedSource& source,
+             contract::RunWriter& writer, SeenStore& seen, FeedDateStore& dates,
+             IdGenerator make_run_id, FetchObserver observer = {});
 
   // Fetches every configured category.
   // - A feed that cannot be fetched, or is not an RSS feed at all (HTML
@@ -46,14 +46,15 @@ class FetchCycle {
  private:
   const Config& config_;
   FeedSource& source_;
-  RunWriter& writer_;
+  contract::RunWriter& writer_;
   SeenStore& seen_;
   FeedDateStore& dates_;
   IdGenerator make_run_id_;
   FetchObserver observer_;
 };
 
-// Default run ids: "<date>-<8 random hex digits>".
+// Default run ids: MakeRunId(date, run_id_tag::kFetch, random), i.e.
+// "<date>-<8 random hex digits>".
 std::string RandomRunId(const std::string& date);
 
 // feed_errors{kind} of a ParseRssFeed error: html_page, unsupported_format

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/contract/run_writer.h"
 #include "lib/core/paper.h"
 
 namespace arxiv_digest {
@@ -35,17 +36,8 @@ class FeedSource {
   }
 };
 
-// Where a run goes (Redis streams in production). Calls come in this order:
-// BeginRun, AppendPaper for each paper, FinishRun (the manifest last, so a
-// consumer that sees the manifest knows every paper was already appended).
-class RunWriter {
- public:
-  virtual ~RunWriter() = default;
-  virtual absl::Status BeginRun(const RunManifest& manifest) = 0;
-  virtual absl::Status AppendPaper(const std::string& run_id,
-                                   const Paper& paper) = 0;
-  virtual absl::Status FinishRun(const RunManifest& manifest) = 0;
-};
+// Runs are written through contract::RunWriter (lib/contract/run_writer.h),
+// the one port every service writes runs with.
 
 // Papers delivered by earlier runs (version-less id -> version), kept for a
 // bounded time and across restarts.

@@ -44,7 +44,7 @@ absl::StatusOr<OaiRecord> ParseRecord(const pugi::xml_node& header,
   if (id_text.empty()) {
     id_text = XmlElementText(XmlChild(header, "identifier"));
   }
-  ArxivId id = FindArxivId(id_text);
+  ArxivIdMatch id = FindArxivId(id_text);
   if (id.id.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("no arXiv id in <id> \"", Trimmed(id_text), "\""));

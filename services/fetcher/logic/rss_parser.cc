@@ -186,7 +186,7 @@ size_t HtmlTagLength(std::string_view s) {
 
 // The "arXiv:ID vN Announce Type: T \nAbstract:" header of a description.
 struct DescriptionParts {
-  ArxivId id;
+  ArxivIdMatch id;
   std::string announce_type;
   std::string_view abstract;  // raw text after the header
 };
@@ -248,7 +248,7 @@ absl::StatusOr<Paper> ParseItem(const pugi::xml_node& item) {
   DescriptionParts parts = SplitDescription(description);
   // The description header carries the version; the guid does too; the link
   // usually does not, so it comes last.
-  ArxivId id = parts.id;
+  ArxivIdMatch id = parts.id;
   if (id.id.empty()) id = FindArxivId(guid);
   if (id.id.empty()) id = FindArxivId(link);
   if (id.id.empty()) {
@@ -307,7 +307,7 @@ absl::Status UnsupportedRoot(std::string_view root) {
 
 }  // namespace
 
-ArxivId FindArxivId(std::string_view text) {
+ArxivIdMatch FindArxivId(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     // An id starts at the beginning or after a separator, never inside a
     // longer token (e.g. the "2025" of a date in a URL query).
@@ -325,9 +325,9 @@ ArxivId FindArxivId(std::string_view text) {
     if (version == 0 && n < rest.size() && absl::ascii_isalnum(rest[n])) {
       continue;
     }
-    return ArxivId{std::string(rest.substr(0, n)), version};
+    return ArxivIdMatch{std::string(rest.substr(0, n)), version};
   }
-  return ArxivId{};
+  return ArxivIdMatch{};
 }
 
 std::string CleanFeedText(std::string_view text) {

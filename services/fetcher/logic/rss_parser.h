@@ -51,8 +51,9 @@ std::string DateFromRfc822(std::string_view text);
 // ---------------------------------------------------------------------------
 // Text helpers shared with the other arXiv parsers (Atom, ...).
 
-// An arXiv identifier split into its version-less id and version.
-struct ArxivId {
+// An arXiv identifier found in free text, split into its version-less id
+// and version (lib/core/ids.h ArxivId is the validated value type).
+struct ArxivIdMatch {
   std::string id;   // "2504.03650" or "math/0601001"
   int version = 0;  // 0 when the text carried no "vN" suffix
 };
@@ -61,7 +62,7 @@ struct ArxivId {
 // "oai:arXiv.org:2504.03650v1", "https://arxiv.org/abs/math/0601001v2".
 // Both the 2007+ scheme (YYMM.NNNN[N]) and the old archive/YYMMNNN scheme
 // are recognised. Returns an empty id when there is none.
-ArxivId FindArxivId(std::string_view text);
+ArxivIdMatch FindArxivId(std::string_view text);
 
 // Normalises a title or abstract the way the reference digests print it:
 // HTML tags left by feed sanitizers are removed (e.g. "<s>"), HTML entities

@@ -1,13 +1,14 @@
 #include "services/fetcher/logic/run_recorder.h"
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/ids.h"
 #include "lib/log/log.h"
 #include "services/fetcher/logic/empty_day.h"
 #include "services/fetcher/logic/seen_filter.h"
 
 namespace arxiv_digest {
 
-RunRecorder::RunRecorder(RunWriter& writer, SeenStore& seen,
+RunRecorder::RunRecorder(contract::RunWriter& writer, SeenStore& seen,
                          IdGenerator make_run_id, FetchObserver observer)
     : writer_(writer),
       seen_(seen),
@@ -16,7 +17,7 @@ RunRecorder::RunRecorder(RunWriter& writer, SeenStore& seen,
 
 absl::StatusOr<RunManifest> RunRecorder::Record(RunPlan plan) {
   RunManifest manifest;
-  manifest.date = plan.date.empty() ? "unknown-date" : plan.date;
+  manifest.date = plan.date.empty() ? kUnknownDate : plan.date;
   manifest.run_id = make_run_id_(manifest.date);
   manifest.total_papers = plan.total_papers;
   manifest.scanned_papers = plan.scanned_papers;

@@ -32,8 +32,8 @@ class RunRecorder {
  public:
   using IdGenerator = std::function<std::string(const std::string& date)>;
 
-  RunRecorder(RunWriter& writer, SeenStore& seen, IdGenerator make_run_id,
-              FetchObserver observer = {});
+  RunRecorder(contract::RunWriter& writer, SeenStore& seen,
+              IdGenerator make_run_id, FetchObserver observer = {});
 
   // Writes the run. Status fetched with papers, else no_announcements with
   // a reason. Papers are marked delivered after FinishRun: a failure there
@@ -42,7 +42,7 @@ class RunRecorder {
   absl::StatusOr<RunManifest> Record(RunPlan plan);
 
  private:
-  RunWriter& writer_;
+  contract::RunWriter& writer_;
   SeenStore& seen_;
   IdGenerator make_run_id_;
   FetchObserver observer_;

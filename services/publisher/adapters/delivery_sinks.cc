@@ -1,5 +1,6 @@
 #include "services/publisher/adapters/delivery_sinks.h"
 
+#include "lib/log/log.h"
 #include "services/publisher/adapters/slack_sink.h"
 #include "services/publisher/adapters/smtp_sink.h"
 
@@ -49,6 +50,21 @@ std::vector<std::string> ProfileDeliveryRouter::Describe() const {
     out.push_back(line);
   }
   return out;
+}
+
+ServiceDelivery::ServiceDelivery(const std::map<std::string, Config>& profiles,
+                                 EnvLookup env_lookup)
+    : http_(
+          HttpClientOptions{std::chrono::seconds(5), std::chrono::seconds(15)}),
+      router_(profiles, http_, env_lookup) {
+  for (const std::string& line : router_.Describe()) {
+    LogInfo("delivery", {{"sinks", line}});
+  }
+}
+
+SinksForProfile ServiceDelivery::Sinks() const {
+  return
+      [this](const std::string& profile) { return router_.SinksFor(profile); };
 }
 
 }  // namespace arxiv_digest

@@ -9,7 +9,8 @@
 
 #include "lib/config/config.h"
 #include "lib/http/http_client.h"
-#include "services/publisher/adapters/digest_sink.h"
+#include "lib/http_transport/httplib_client.h"
+#include "services/publisher/logic/delivery.h"
 
 namespace arxiv_digest {
 
@@ -25,6 +26,21 @@ class ProfileDeliveryRouter {
 
  private:
   std::map<std::string, std::vector<std::unique_ptr<DigestSink>>> sinks_;
+};
+
+// The publisher process's delivery: a router over its own HTTP client, whose
+// webhook calls time out quickly (5 s connect, 15 s read) so a slow Slack
+// never holds the publisher for long. Logs every profile's sinks at start.
+class ServiceDelivery {
+ public:
+  ServiceDelivery(const std::map<std::string, Config>& profiles,
+                  EnvLookup env_lookup);
+  // Valid while this object lives.
+  SinksForProfile Sinks() const;
+
+ private:
+  HttplibClient http_;
+  ProfileDeliveryRouter router_;
 };
 
 }  // namespace arxiv_digest

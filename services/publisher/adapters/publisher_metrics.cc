@@ -2,7 +2,8 @@
 
 namespace arxiv_digest {
 
-PublisherMetrics::PublisherMetrics(std::shared_ptr<prometheus::Registry> reg)
+PublisherMetrics::PublisherMetrics(
+    const std::shared_ptr<prometheus::Registry>& reg)
     : registry(reg),
       scores_received(prometheus::BuildCounter()
                           .Name("arxiv_publisher_scores_received_total")

@@ -11,7 +11,8 @@
 namespace arxiv_digest {
 
 struct PublisherMetrics {
-  explicit PublisherMetrics(std::shared_ptr<prometheus::Registry> registry);
+  explicit PublisherMetrics(
+      const std::shared_ptr<prometheus::Registry>& registry);
 
   std::shared_ptr<prometheus::Registry> registry;
   prometheus::Counter& scores_received;

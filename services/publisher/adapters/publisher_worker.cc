@@ -1,184 +1,229 @@
 #include "services/publisher/adapters/publisher_worker.h"
 
-#include <thread>
+#include <memory>
+#include <utility>
+#include <variant>
+#include <vector>
 
-#include "lib/core/paper.h"
+#include "lib/contract/run_manifest.h"
+#include "lib/contract/stream_entries.h"
 #include "lib/core/shutdown.h"
+#include "lib/json/json_util.h"
 #include "lib/log/log.h"
 #include "lib/redis/keys.h"
 
 namespace arxiv_digest {
+namespace {
+
+// How many of the latest manifests a sweep looks at.
+constexpr int kSweepManifests = 50;
+// Manifests per read of the runs stream.
+constexpr int kRunsBatch = 100;
+
+// The manifest field the score entries fill in.
+constexpr std::string_view kModelField[] = {contract::manifest_field::kModel};
+
+// The scores stream: batches of results, idle ones taken over from a dead
+// replica; a result is never given up (no delivery limit, no dead letter).
+StreamConsumerOptions ScoresOptions(const PublisherWorkerOptions& o) {
+  StreamConsumerOptions c;
+  c.stream = keys::ScoresStream();
+  c.group = keys::kPublisherGroup;
+  c.consumer = o.consumer;
+  c.batch = o.batch;
+  c.block = o.block;
+  c.claim_idle = o.claim_idle;
+  c.max_deliveries = 0;
+  c.error_backoff = o.error_backoff;
+  return c;
+}
+
+// The runs stream: read without waiting (the scores read blocks), never
+// claimed: any replica's sweep finds the runs anyway.
+StreamConsumerOptions RunsOptions(const PublisherWorkerOptions& o) {
+  StreamConsumerOptions c = ScoresOptions(o);
+  c.stream = keys::RunsStream();
+  c.batch = kRunsBatch;
+  c.block = std::chrono::milliseconds(0);
+  c.claim_idle = std::chrono::milliseconds(0);
+  return c;
+}
+
+std::vector<EntryOutcome> AckAll(size_t n) {
+  return std::vector<EntryOutcome>(n, EntryOutcome{Disposition::kAck, ""});
+}
+
+}  // namespace
+
+class PublisherWorker::ScoresHandler : public StreamHandler {
+ public:
+  explicit ScoresHandler(PublisherWorker& worker) : worker_(worker) {}
+  absl::StatusOr<std::vector<EntryOutcome>> Handle(
+      const std::vector<StreamEntry>& entries) override {
+    // Stored results are idempotent: on an error the whole batch stays
+    // pending and is stored again.
+    for (const StreamEntry& e : entries) {
+      if (absl::Status s = worker_.StoreResult(e); !s.ok()) return s;
+    }
+    return AckAll(entries.size());
+  }
+
+ private:
+  PublisherWorker& worker_;
+};
+
+class PublisherWorker::RunsHandler : public StreamHandler {
+ public:
+  explicit RunsHandler(PublisherWorker& worker) : worker_(worker) {}
+  absl::StatusOr<std::vector<EntryOutcome>> Handle(
+      const std::vector<StreamEntry>& entries) override {
+    for (const StreamEntry& e : entries) {
+      absl::StatusOr<contract::RunEntry> run =
+          contract::DecodeRunEntry(e.fields);
+      if (!run.ok()) {
+        LogError(
+            "ignoring malformed run entry",
+            {{"entry", e.id}, {"error", std::string(run.status().message())}});
+        continue;
+      }
+      worker_.touched_.insert(run->run_id);
+    }
+    // Manifests are acked after the publish attempt: a crash in between
+    // re-reads them.
+    if (absl::Status s = worker_.PublishTouched(); !s.ok()) return s;
+    return AckAll(entries.size());
+  }
+
+ private:
+  PublisherWorker& worker_;
+};
 
 PublisherWorker::PublisherWorker(RedisClient& redis, RunPublisher& publisher,
                                  PublisherMetrics& metrics,
-                                 PublisherWorkerOptions options)
+                                 PublisherWorkerOptions options, Clock& clock)
     : redis_(redis),
       publisher_(publisher),
       metrics_(metrics),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      clock_(clock),
+      scores_(redis, ScoresOptions(options_), clock),
+      runs_(redis, RunsOptions(options_), clock),
+      scores_handler_(std::make_unique<ScoresHandler>(*this)),
+      runs_handler_(std::make_unique<RunsHandler>(*this)) {}
+
+PublisherWorker::~PublisherWorker() = default;
 
 absl::Status PublisherWorker::Init() {
-  if (absl::Status s =
-          redis_.EnsureGroup(keys::ScoresStream(), keys::kPublisherGroup);
-      !s.ok()) {
-    return s;
-  }
-  return redis_.EnsureGroup(keys::RunsStream(), keys::kPublisherGroup);
+  if (absl::Status s = scores_.Init(); !s.ok()) return s;
+  return runs_.Init();
 }
 
-absl::Status PublisherWorker::StoreResult(const StreamEntry& entry,
-                                          std::set<std::string>& touched) {
-  std::optional<std::string> type = entry.Field("type");
-  std::optional<std::string> run_id = entry.Field("run_id");
-  if (!type || !run_id || run_id->empty()) {
-    LogError("ignoring malformed result entry", {{"entry", entry.id}});
+absl::Status PublisherWorker::StoreResult(const StreamEntry& entry) {
+  absl::StatusOr<contract::ScoresEntry> decoded =
+      contract::DecodeScoresEntry(entry.fields);
+  if (!decoded.ok()) {
+    // It can never be stored: acked, not retried.
+    LogError("ignoring malformed result entry",
+             {{"entry", entry.id},
+              {"error", std::string(decoded.status().message())}});
     return absl::OkStatus();
   }
-  if (*type == "score") {
-    std::optional<std::string> id = entry.Field("arxiv_id");
-    std::optional<std::string> score = entry.Field("score");
-    if (!id || !score) {
-      LogError("ignoring score entry without arxiv_id/score",
-               {{"entry", entry.id}});
-      return absl::OkStatus();
-    }
+  if (const auto* score = std::get_if<contract::ScoreEntry>(&*decoded)) {
+    const std::string& run_id = score->run_id.str();
     metrics_.scores_received.Increment();
-    if (absl::Status s = redis_.HSet(keys::RunScores(*run_id), {{*id, *score}});
+    if (absl::Status s =
+            redis_.HSet(keys::RunScores(run_id),
+                        {{score->score.arxiv_id, ScoreToJson(score->score)}});
         !s.ok()) {
       return s;
     }
-    if (std::optional<std::string> model = entry.Field("model")) {
-      if (absl::Status s = redis_.HSet(keys::Run(*run_id), {{"model", *model}});
+    if (!score->model.empty()) {
+      RunManifest m;
+      m.model = score->model;
+      if (absl::Status s = redis_.HSet(
+              keys::Run(run_id), contract::EncodeManifest(m, kModelField));
           !s.ok()) {
         return s;
       }
     }
-  } else if (*type == "usage") {
-    std::optional<std::string> call = entry.Field("call_id");
-    std::optional<std::string> usage = entry.Field("usage");
-    if (!call || !usage) {
-      LogError("ignoring usage entry without call_id/usage",
-               {{"entry", entry.id}});
-      return absl::OkStatus();
-    }
-    if (absl::Status s =
-            redis_.HSet(keys::RunUsage(*run_id), {{*call, *usage}});
-        !s.ok()) {
-      return s;
-    }
+    touched_.insert(score->run_id);
+    return absl::OkStatus();
   }
-  touched.insert(*run_id);
+  const auto& usage = std::get<contract::UsageEntry>(*decoded);
+  if (absl::Status s = redis_.HSet(keys::RunUsage(usage.run_id.str()),
+                                   {{usage.call_id, UsageToJson(usage.usage)}});
+      !s.ok()) {
+    return s;
+  }
+  touched_.insert(usage.run_id);
   return absl::OkStatus();
 }
 
-absl::Status PublisherWorker::Sweep(std::set<std::string>& touched) {
+absl::Status PublisherWorker::Sweep() {
   // The latest manifests: enough to finish runs that completed while no
   // publisher was running (their score entries were acked long ago).
-  absl::StatusOr<RedisReply> recent = redis_.Command(
-      {"XREVRANGE", keys::RunsStream(), "+", "-", "COUNT", "50"});
+  absl::StatusOr<RedisReply> recent =
+      redis_.Command({"XREVRANGE", keys::RunsStream(), "+", "-", "COUNT",
+                      std::to_string(kSweepManifests)});
   if (!recent.ok()) return recent.status();
   for (const RedisReply& e : recent->elements) {
     if (e.elements.size() != 2) continue;
     const RedisReply& kv = e.elements[1];
+    contract::StreamFields fields;
     for (size_t i = 0; i + 1 < kv.elements.size(); i += 2) {
-      if (kv.elements[i].str == "run_id")
-        touched.insert(kv.elements[i + 1].str);
+      fields.emplace_back(kv.elements[i].str, kv.elements[i + 1].str);
+    }
+    // Malformed manifests were logged when the runs stream delivered them.
+    if (absl::StatusOr<contract::RunEntry> run =
+            contract::DecodeRunEntry(fields);
+        run.ok()) {
+      touched_.insert(run->run_id);
     }
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> PublisherWorker::Step() {
-  std::set<std::string> touched;
-  int handled = 0;
-  std::vector<StreamEntry> results;
-  if (own_pending_) {
-    // Our own results read but not acked (a restart under the same
-    // consumer name, or an XACK lost to a Redis outage).
-    absl::StatusOr<std::vector<StreamEntry>> own = redis_.XReadGroup(
-        keys::kPublisherGroup, options_.consumer, keys::ScoresStream(),
-        options_.batch, std::chrono::milliseconds(0), "0");
-    if (!own.ok()) return own.status();
-    results = *std::move(own);
-    if (results.empty()) own_pending_ = false;
-  }
-  if (results.empty()) {
-    // Results left pending by another publisher that died before XACK.
-    absl::StatusOr<RedisClient::AutoClaimResult> claimed = redis_.XAutoClaim(
-        keys::ScoresStream(), keys::kPublisherGroup, options_.consumer,
-        options_.claim_idle, "0-0", options_.batch);
-    if (!claimed.ok()) return claimed.status();
-    results = std::move(claimed->entries);
-  }
-  if (results.empty()) {
-    absl::StatusOr<std::vector<StreamEntry>> fresh =
-        redis_.XReadGroup(keys::kPublisherGroup, options_.consumer,
-                          keys::ScoresStream(), options_.batch, options_.block);
-    if (!fresh.ok()) return fresh.status();
-    results = *std::move(fresh);
-  }
-  std::vector<std::string> ack;
-  for (const StreamEntry& e : results) {
-    if (absl::Status s = StoreResult(e, touched); !s.ok()) return s;
-    ack.push_back(e.id);
-  }
-  if (absl::Status s =
-          redis_.XAck(keys::ScoresStream(), keys::kPublisherGroup, ack);
-      !s.ok()) {
-    return s;
-  }
-  handled += static_cast<int>(results.size());
-
-  absl::StatusOr<std::vector<StreamEntry>> runs =
-      redis_.XReadGroup(keys::kPublisherGroup, options_.consumer,
-                        keys::RunsStream(), 100, std::chrono::milliseconds(0));
-  if (!runs.ok()) return runs.status();
-  std::vector<std::string> run_acks;
-  for (const StreamEntry& e : *runs) {
-    if (std::optional<std::string> id = e.Field("run_id")) touched.insert(*id);
-    run_acks.push_back(e.id);
-  }
-  handled += static_cast<int>(runs->size());
-
-  auto now = std::chrono::steady_clock::now();
+absl::Status PublisherWorker::PublishTouched() {
+  published_in_step_ = true;
+  const auto now = clock_.Monotonic();
   if (now >= next_sweep_) {
-    if (absl::Status s = Sweep(touched); !s.ok()) return s;
+    if (absl::Status s = Sweep(); !s.ok()) return s;
     next_sweep_ = now + options_.sweep_interval;
   }
-  for (const std::string& run_id : touched) {
-    absl::StatusOr<bool> published = publisher_.TryPublish(run_id);
+  for (const RunId& run_id : touched_) {
+    absl::StatusOr<bool> published = publisher_.TryPublish(run_id.str());
     if (!published.ok()) {
       metrics_.publish_errors.Increment();
       LogError("publish failed; will retry",
-               {{"run_id", run_id},
+               {{"run_id", run_id.str()},
                 {"error", std::string(published.status().message())}});
       next_sweep_ = now;  // retry soon through the sweep
     }
   }
-  // Manifests are acked after the publish attempt: a crash in between
-  // re-reads them (TryPublish is idempotent).
-  if (absl::Status s =
-          redis_.XAck(keys::RunsStream(), keys::kPublisherGroup, run_acks);
-      !s.ok()) {
-    return s;
+  touched_.clear();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> PublisherWorker::Step() {
+  absl::StatusOr<int> scores = scores_.Step(*scores_handler_);
+  if (!scores.ok()) return scores.status();
+  published_in_step_ = false;
+  absl::StatusOr<int> runs = runs_.Step(*runs_handler_);
+  if (!runs.ok()) return runs.status();
+  // No manifest arrived: the runs handler did not run, publish here.
+  if (!published_in_step_) {
+    if (absl::Status s = PublishTouched(); !s.ok()) return s;
   }
-  return handled;
+  return *scores + *runs;
 }
 
 void PublisherWorker::Run() {
   while (!ShutdownRequested()) {
     absl::StatusOr<int> handled = Step();
-    if (!handled.ok() &&
-        handled.status().message().find("NOGROUP") != std::string::npos) {
-      // Redis came back without our groups (restarted without persistence).
-      LogWarning("consumer groups missing; re-creating them");
-      handled = Init().ok() ? absl::StatusOr<int>(0) : handled;
-    }
     if (!handled.ok()) {
-      own_pending_ = true;  // what we read may not have been acked
       LogError("publisher step failed",
                {{"error", std::string(handled.status().message())}});
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      clock_.SleepFor(options_.error_backoff);
     }
   }
 }

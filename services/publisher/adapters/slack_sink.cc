@@ -1,9 +1,5 @@
 #include "services/publisher/adapters/slack_sink.h"
 
-#include <algorithm>
-#include <thread>
-
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lib/json/json_util.h"
 #include "lib/log/log.h"
@@ -73,13 +69,37 @@ std::string SlackMessageText(const PublishedDigest& digest,
   return text;
 }
 
-SlackSink::SlackSink(HttpClient& http, SlackSinkOptions options, Sleeper sleep)
-    : http_(http), options_(std::move(options)), sleep_(std::move(sleep)) {
-  if (!sleep_) {
-    sleep_ = [](std::chrono::milliseconds d) {
-      std::this_thread::sleep_for(d);
-    };
+namespace {
+
+// Transport errors may quote the URL (a secret): keep only the code.
+std::string AttemptError(const absl::StatusOr<HttpResponse>& response) {
+  if (!response.ok()) {
+    return absl::StrCat("transport error (",
+                        absl::StatusCodeToString(response.status().code()),
+                        ")");
   }
+  return absl::StrCat("HTTP ", response->status);
+}
+
+}  // namespace
+
+SlackSink::SlackSink(HttpClient& http, SlackSinkOptions options, Clock& clock)
+    : options_(std::move(options)),
+      http_(http,
+            CappedRetryPolicy(options_.max_attempts, options_.initial_backoff,
+                              options_.max_backoff),
+            clock, Observer()) {}
+
+RetryObserver SlackSink::Observer() {
+  RetryObserver observer;
+  observer.on_attempt = [this](const std::string&, double) { ++attempts_; };
+  observer.on_retry = [](int attempt, const RetryDecision& decision) {
+    LogWarning("slack delivery failed; retrying",
+               {{"attempt", std::to_string(attempt)},
+                {"error", decision.why},
+                {"wait_ms", std::to_string(decision.delay.count())}});
+  };
+  return observer;
 }
 
 absl::Status SlackSink::Deliver(const PublishedDigest& digest) {
@@ -93,44 +113,20 @@ absl::Status SlackSink::Deliver(const PublishedDigest& digest) {
   request.body =
       absl::StrCat("{\"text\":", JsonQuote(SlackMessageText(digest, options_)),
                    ",\"unfurl_links\":false}");
-  std::chrono::milliseconds backoff = options_.initial_backoff;
-  std::string last_error;
-  for (int attempt = 1; attempt <= std::max(1, options_.max_attempts);
-       ++attempt) {
-    absl::StatusOr<HttpResponse> response = http_.Send(request);
-    std::chrono::milliseconds wait = backoff;
-    if (!response.ok()) {
-      // Transport errors may quote the URL; keep only the code.
-      last_error =
-          absl::StrCat("transport error (",
-                       absl::StatusCodeToString(response.status().code()), ")");
-    } else if (response->status >= 200 && response->status < 300) {
-      return absl::OkStatus();
-    } else if (response->status == 429 || response->status >= 500) {
-      last_error = absl::StrCat("HTTP ", response->status);
-      int seconds = 0;
-      if (response->status == 429 &&
-          absl::SimpleAtoi(response->Header("retry-after"), &seconds) &&
-          seconds >= 0) {
-        wait = std::chrono::seconds(seconds);
-      }
-    } else {
-      return absl::FailedPreconditionError(
-          absl::StrCat("slack: webhook answered HTTP ", response->status, ": ",
-                       response->body.substr(0, 200)));
-    }
-    if (attempt == options_.max_attempts) break;
-    wait = std::min(wait, options_.max_backoff);
-    LogWarning("slack delivery failed; retrying",
-               {{"attempt", std::to_string(attempt)},
-                {"error", last_error},
-                {"wait_ms", std::to_string(wait.count())}});
-    sleep_(wait);
-    backoff = std::min(backoff * 2, options_.max_backoff);
+  attempts_ = 0;
+  absl::StatusOr<HttpResponse> response = http_.Send(request);
+  if (response.ok() && response->status >= 200 && response->status < 300) {
+    return absl::OkStatus();
   }
-  return absl::UnavailableError(absl::StrCat("slack: giving up after ",
-                                             options_.max_attempts,
-                                             " attempts: ", last_error));
+  const bool retryable = IsRetryableOutcome(ClassifyOutcome(response));
+  if (response.ok() && !retryable) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("slack: webhook answered HTTP ", response->status, ": ",
+                     response->body.substr(0, 200)));
+  }
+  return absl::UnavailableError(
+      absl::StrCat("slack: giving up after ", attempts_,
+                   " attempts: ", AttemptError(response)));
 }
 
 }  // namespace arxiv_digest

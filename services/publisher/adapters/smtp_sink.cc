@@ -8,12 +8,10 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
-#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "lib/log/log.h"
 
@@ -138,7 +136,7 @@ class SmtpConnection {
         buffer_.erase(0, eol + 2);
         return line;
       }
-      if (buffer_.size() > 64 * 1024) {
+      if (buffer_.size() > size_t{64} * 1024) {
         return absl::UnavailableError("smtp: reply line too long");
       }
       char chunk[4096];
@@ -205,14 +203,8 @@ std::string BuildDigestEmail(const PublishedDigest& digest,
                       Base64Lines(digest.html), "--", boundary, "--\r\n");
 }
 
-SmtpSink::SmtpSink(SmtpSinkOptions options, Sleeper sleep)
-    : options_(std::move(options)), sleep_(std::move(sleep)) {
-  if (!sleep_) {
-    sleep_ = [](std::chrono::milliseconds d) {
-      std::this_thread::sleep_for(d);
-    };
-  }
-}
+SmtpSink::SmtpSink(SmtpSinkOptions options, Clock& clock)
+    : options_(std::move(options)), clock_(clock) {}
 
 absl::Status SmtpSink::SendOnce(const std::string& message) {
   SmtpConnection conn(options_.timeout);
@@ -265,11 +257,11 @@ absl::Status SmtpSink::Deliver(const PublishedDigest& digest) {
   std::string message_id =
       absl::StrCat(absl::Hex(unique, absl::kZeroPad16), ".", digest.date, "@",
                    options_.helo_name);
-  std::string message =
-      BuildDigestEmail(digest, options_,
-                       absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000",
-                                        absl::Now(), absl::UTCTimeZone()),
-                       message_id);
+  std::string message = BuildDigestEmail(
+      digest, options_,
+      absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000",
+                       absl::FromChrono(clock_.Now()), absl::UTCTimeZone()),
+      message_id);
   absl::Status last;
   for (int attempt = 1; attempt <= std::max(1, options_.max_attempts);
        ++attempt) {
@@ -279,7 +271,7 @@ absl::Status SmtpSink::Deliver(const PublishedDigest& digest) {
       LogWarning("smtp delivery failed; retrying",
                  {{"attempt", std::to_string(attempt)},
                   {"error", std::string(last.message())}});
-      sleep_(options_.backoff * attempt);
+      clock_.SleepFor(options_.backoff * attempt);
     }
   }
   return last;

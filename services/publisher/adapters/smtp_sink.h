@@ -9,11 +9,11 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <string>
 #include <vector>
 
-#include "services/publisher/adapters/digest_sink.h"
+#include "lib/core/clock.h"
+#include "services/publisher/logic/delivery.h"
 
 namespace arxiv_digest {
 
@@ -41,8 +41,8 @@ std::string SmtpDotStuff(const std::string& message);
 
 class SmtpSink : public DigestSink {
  public:
-  using Sleeper = std::function<void(std::chrono::milliseconds)>;
-  SmtpSink(SmtpSinkOptions options, Sleeper sleep = {});
+  // Waits between attempts and the Date header go through `clock`.
+  SmtpSink(SmtpSinkOptions options, Clock& clock = SystemClock());
 
   std::string name() const override { return "smtp"; }
   absl::Status Deliver(const PublishedDigest& digest) override;
@@ -51,7 +51,7 @@ class SmtpSink : public DigestSink {
   absl::Status SendOnce(const std::string& message);
 
   SmtpSinkOptions options_;
-  Sleeper sleep_;
+  Clock& clock_;
 };
 
 }  // namespace arxiv_digest

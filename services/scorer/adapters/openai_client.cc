@@ -1,34 +1,29 @@
 #include "services/scorer/adapters/openai_client.h"
 
-#include <algorithm>
-#include <random>
-#include <thread>
+#include <optional>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "lib/log/log.h"
+#include "lib/http/retry_policy.h"
+#include "lib/http/retrying_http_client.h"
 
 namespace arxiv_digest {
 namespace {
 
-std::chrono::milliseconds Jittered(std::chrono::milliseconds base) {
-  thread_local std::mt19937 rng{std::random_device{}()};
-  std::uniform_real_distribution<double> factor(0.5, 1.5);
-  return std::chrono::milliseconds(
-      static_cast<int64_t>(static_cast<double>(base.count()) * factor(rng)));
+// The metric label of a retried attempt: the scorer has always counted a
+// 503 with the other 5xx.
+std::string RetriedOutcomeLabel(const std::string& outcome) {
+  return outcome == "unavailable" ? "server_error" : outcome;
 }
 
 }  // namespace
 
 OpenAiClient::OpenAiClient(HttpClient& http, OpenAiClientOptions options,
-                           LlmCallObserver observer, Sleeper sleeper,
+                           Clock& clock, LlmCallObserver observer,
                            std::function<void()> on_retry)
     : http_(http),
       options_(std::move(options)),
+      clock_(clock),
       observer_(std::move(observer)),
-      sleep_(sleeper ? std::move(sleeper)
-                     : [](std::chrono::milliseconds
-                              d) { std::this_thread::sleep_for(d); }),
       on_retry_(std::move(on_retry)) {}
 
 absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
@@ -45,69 +40,65 @@ absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
   request.content_type = "application/json";
   request.body = BuildChatCompletionRequest(options_.request, prompt);
 
-  auto report = [&](const char* outcome,
-                    std::chrono::steady_clock::time_point start) {
-    if (observer_) {
-      observer_(outcome, std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count());
+  auto report = [&](const std::string& outcome, double seconds) {
+    if (observer_) observer_(outcome, seconds);
+  };
+  const RetryPolicy policy =
+      CappedRetryPolicy(options_.max_attempts, options_.initial_backoff,
+                        options_.max_backoff, /*jitter=*/0.5);
+  // Attempts that end the call (2xx, 3xx, 4xx) are labelled once the final
+  // response is known (auth_error vs bad_response); retried ones at once.
+  double final_seconds = 0;
+  RetryObserver retry_observer;
+  retry_observer.on_attempt = [&](const std::string& outcome, double seconds) {
+    if (IsRetryableOutcome(outcome) || outcome == "bad_response") {
+      report(RetriedOutcomeLabel(outcome), seconds);
+    } else {
+      final_seconds = seconds;
     }
   };
-  std::chrono::milliseconds backoff = options_.initial_backoff;
-  absl::Status last_error = absl::UnavailableError("no attempt made");
-  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    auto start = std::chrono::steady_clock::now();
-    absl::StatusOr<HttpResponse> response = http_.Send(request);
-    std::chrono::milliseconds wait = Jittered(backoff);
-    if (!response.ok()) {
-      bool timeout =
-          response.status().code() == absl::StatusCode::kDeadlineExceeded;
-      report(timeout ? "timeout" : "transport_error", start);
-      last_error = response.status();
-    } else if (response->status == 200) {
-      absl::StatusOr<ChatCompletion> parsed =
-          ParseChatCompletionResponse(response->body);
-      if (parsed.ok()) {
-        report("ok", start);
-        return parsed;
-      }
-      // A 200 whose body is not a completion: the provider is misbehaving;
-      // retrying is the best bet and costs nothing if it keeps failing.
-      report("bad_response", start);
-      last_error = absl::InternalError(
+  retry_observer.on_retry = [&](int, const RetryDecision&) {
+    if (on_retry_) on_retry_();
+  };
+  RetryingHttpClientHooks hooks;
+  // A 200 whose body is not a completion: the provider is misbehaving;
+  // retrying is the best bet and costs nothing if it keeps failing.
+  hooks.transient_response =
+      [](const HttpResponse& r) -> std::optional<std::string> {
+    if (r.status != 200) return std::nullopt;
+    absl::StatusOr<ChatCompletion> parsed = ParseChatCompletionResponse(r.body);
+    if (parsed.ok()) return std::nullopt;
+    return absl::StrCat("chat completion: ", parsed.status().message());
+  };
+  // Per call, so that the attempt labels above belong to this call only.
+  RetryingHttpClient http(http_, policy, clock_, std::move(retry_observer),
+                          std::move(hooks));
+  absl::StatusOr<HttpResponse> response = http.Send(request);
+  if (!response.ok()) return response.status();
+  if (response->status == 200) {
+    absl::StatusOr<ChatCompletion> parsed =
+        ParseChatCompletionResponse(response->body);
+    if (!parsed.ok()) {
+      return absl::InternalError(
           absl::StrCat("chat completion: ", parsed.status().message()));
-    } else if (response->status == 401 || response->status == 403) {
-      report("auth_error", start);
-      return absl::PermissionDeniedError(
-          absl::StrCat("LLM provider rejected the API key (HTTP ",
-                       response->status, "); check OPENAI_API_KEY"));
-    } else if (response->status == 429 || response->status >= 500) {
-      report(response->status == 429 ? "rate_limited" : "server_error", start);
-      last_error = absl::UnavailableError(
-          absl::StrCat("LLM provider answered HTTP ", response->status));
-      int retry_after = 0;
-      if (absl::SimpleAtoi(response->Header("retry-after"), &retry_after) &&
-          retry_after > 0) {
-        wait = std::min(std::chrono::milliseconds(retry_after * 1000),
-                        options_.max_backoff);
-      }
-    } else {
-      report("bad_response", start);
-      return absl::InvalidArgumentError(
-          absl::StrCat("LLM provider answered HTTP ", response->status, ": ",
-                       response->body.substr(0, 300)));
     }
-    if (attempt < options_.max_attempts) {
-      LogWarning("LLM call failed, retrying",
-                 {{"attempt", std::to_string(attempt)},
-                  {"error", std::string(last_error.message())},
-                  {"wait_ms", std::to_string(wait.count())}});
-      if (on_retry_) on_retry_();
-      sleep_(wait);
-      backoff = std::min(backoff * 2, options_.max_backoff);
-    }
+    report("ok", final_seconds);
+    return parsed;
   }
-  return last_error;
+  if (response->status == 401 || response->status == 403) {
+    report("auth_error", final_seconds);
+    return absl::PermissionDeniedError(
+        absl::StrCat("LLM provider rejected the API key (HTTP ",
+                     response->status, "); check OPENAI_API_KEY"));
+  }
+  if (response->status == 429 || response->status >= 500) {
+    return absl::UnavailableError(
+        absl::StrCat("LLM provider answered HTTP ", response->status));
+  }
+  report("bad_response", final_seconds);
+  return absl::InvalidArgumentError(
+      absl::StrCat("LLM provider answered HTTP ", response->status, ": ",
+                   response->body.substr(0, 300)));
 }
 
 }  // namespace arxiv_digest

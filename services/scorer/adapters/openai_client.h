@@ -1,6 +1,8 @@
-// LlmClient over HTTP for any OpenAI-compatible /chat/completions endpoint.
-// Retries 429 (honouring Retry-After), 5xx and transport errors with
-// jittered exponential backoff; a rejected key is reported, not retried.
+// LlmClient over HTTP for any OpenAI-compatible /chat/completions endpoint,
+// on the shared RetryingHttpClient (lib/http/retrying_http_client.h): 429
+// (honouring Retry-After, clamped to max_backoff), 5xx, transport errors
+// and a 200 whose body is not a completion are retried with jittered
+// exponential backoff; a rejected key is reported, not retried.
 #pragma once
 
 #include <chrono>
@@ -9,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/core/clock.h"
 #include "lib/http/http_client.h"
 #include "services/scorer/logic/scoring_backend.h"
 
@@ -21,6 +24,7 @@ struct OpenAiClientOptions {
   std::vector<std::pair<std::string, std::string>> extra_headers;
   int max_attempts = 4;
   std::chrono::milliseconds initial_backoff{1000};
+  // Caps the backoff and any Retry-After the provider asks for.
   std::chrono::milliseconds max_backoff{30000};
 };
 
@@ -31,17 +35,19 @@ using LlmCallObserver =
 
 class OpenAiClient : public LlmClient {
  public:
-  using Sleeper = std::function<void(std::chrono::milliseconds)>;
+  // Waits between attempts go through `clock`. on_retry is called before
+  // each wait. Thread-safe if `http` is: every call has its own retry
+  // state.
   OpenAiClient(HttpClient& http, OpenAiClientOptions options,
-               LlmCallObserver observer = {}, Sleeper sleeper = {},
+               Clock& clock = SystemClock(), LlmCallObserver observer = {},
                std::function<void()> on_retry = {});
   absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override;
 
  private:
   HttpClient& http_;
   OpenAiClientOptions options_;
+  Clock& clock_;
   LlmCallObserver observer_;
-  Sleeper sleep_;
   std::function<void()> on_retry_;
 };
 

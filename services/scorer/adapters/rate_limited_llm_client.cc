@@ -1,6 +1,6 @@
 #include "services/scorer/adapters/rate_limited_llm_client.h"
 
-#include <thread>
+#include <algorithm>
 
 #include "lib/core/shutdown.h"
 
@@ -9,14 +9,12 @@ namespace arxiv_digest {
 RateLimitedLlmClient::RateLimitedLlmClient(
     LlmClient& inner, std::unique_ptr<RedisTokenBucket> requests,
     std::unique_ptr<RedisTokenBucket> tokens, int expected_completion_tokens,
-    Sleeper sleeper)
+    Clock& clock)
     : inner_(inner),
       requests_(std::move(requests)),
       tokens_(std::move(tokens)),
       expected_completion_tokens_(expected_completion_tokens),
-      sleep_(sleeper ? std::move(sleeper) : [](std::chrono::milliseconds d) {
-        std::this_thread::sleep_for(d);
-      }) {}
+      clock_(clock) {}
 
 int64_t RateLimitedLlmClient::EstimateTokens(const std::string& prompt) {
   return static_cast<int64_t>(prompt.size() + 3) / 4;
@@ -33,7 +31,7 @@ absl::Status RateLimitedLlmClient::WaitFor(RedisTokenBucket& bucket,
           "shutting down while waiting for the rate limit");
     }
     // Short naps keep shutdown responsive during long waits.
-    sleep_(std::min(*wait, std::chrono::milliseconds(1000)));
+    clock_.SleepFor(std::min(*wait, std::chrono::milliseconds(1000)));
   }
 }
 

@@ -3,9 +3,9 @@
 // all scorer replicas together stay inside the provider's limits.
 #pragma once
 
-#include <functional>
 #include <memory>
 
+#include "lib/core/clock.h"
 #include "lib/redis/rate_limiter.h"
 #include "services/scorer/logic/scoring_backend.h"
 
@@ -13,12 +13,13 @@ namespace arxiv_digest {
 
 class RateLimitedLlmClient : public LlmClient {
  public:
-  using Sleeper = std::function<void(std::chrono::milliseconds)>;
-  // Either bucket may be null (no limit of that kind).
+  // Either bucket may be null (no limit of that kind). Waits go through
+  // `clock`.
   RateLimitedLlmClient(LlmClient& inner,
                        std::unique_ptr<RedisTokenBucket> requests,
                        std::unique_ptr<RedisTokenBucket> tokens,
-                       int expected_completion_tokens, Sleeper sleeper = {});
+                       int expected_completion_tokens,
+                       Clock& clock = SystemClock());
   absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override;
 
   // Rough token count of a prompt: ~4 bytes per token for English text.
@@ -31,7 +32,7 @@ class RateLimitedLlmClient : public LlmClient {
   std::unique_ptr<RedisTokenBucket> requests_;
   std::unique_ptr<RedisTokenBucket> tokens_;
   int expected_completion_tokens_;
-  Sleeper sleep_;
+  Clock& clock_;
 };
 
 }  // namespace arxiv_digest

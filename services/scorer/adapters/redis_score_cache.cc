@@ -18,8 +18,7 @@ RedisScoreCache::RedisScoreCache(RedisClient& redis, const std::string& model,
                                  const std::string& prompt_fingerprint,
                                  std::chrono::seconds ttl)
     : redis_(redis),
-      key_(absl::StrCat(keys::kPrefix, "score-cache:", model, ":",
-                        prompt_fingerprint)),
+      key_(keys::ScoreCache(model, prompt_fingerprint)),
       ttl_(ttl) {}
 
 std::map<std::string, Score> RedisScoreCache::Lookup(

@@ -2,7 +2,7 @@
 
 namespace arxiv_digest {
 
-ScorerMetrics::ScorerMetrics(std::shared_ptr<prometheus::Registry> reg)
+ScorerMetrics::ScorerMetrics(const std::shared_ptr<prometheus::Registry>& reg)
     : registry(reg),
       papers(prometheus::BuildCounter()
                  .Name("arxiv_scorer_papers_total")

@@ -10,7 +10,7 @@
 namespace arxiv_digest {
 
 struct ScorerMetrics {
-  explicit ScorerMetrics(std::shared_ptr<prometheus::Registry> registry);
+  explicit ScorerMetrics(const std::shared_ptr<prometheus::Registry>& registry);
 
   std::shared_ptr<prometheus::Registry> registry;
   // outcome: scored, cached, unscored, prefiltered, author_match.

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/config/profiles.h"
+#include "lib/contract/run_manifest.h"
 #include "lib/redis/keys.h"
 
 namespace arxiv_digest {
@@ -25,7 +26,8 @@ absl::StatusOr<ScoringContext*> ScoringContexts::ForRun(
   auto it = by_run_.find(run_id);
   if (it != by_run_.end()) return it->second.get();
   absl::StatusOr<RedisReply> fields = redis_.Command(
-      {"HMGET", keys::Run(run_id), "profile", "topics_override"});
+      {"HMGET", keys::Run(run_id), contract::manifest_field::kProfile,
+       contract::manifest_field::kTopicsOverride});
   if (!fields.ok()) return fields.status();
   std::string profile = kDefaultProfile;
   std::string topics_override;

@@ -240,7 +240,10 @@ int CountPhrase(const std::vector<std::string>& tokens,
   if (phrase.empty() || tokens.size() < phrase.size()) return 0;
   int count = 0;
   for (size_t i = 0; i + phrase.size() <= tokens.size(); ++i) {
-    if (std::equal(phrase.begin(), phrase.end(), tokens.begin() + i)) ++count;
+    if (std::equal(phrase.begin(), phrase.end(),
+                   tokens.begin() + static_cast<std::ptrdiff_t>(i))) {
+      ++count;
+    }
   }
   return count;
 }
@@ -533,9 +536,10 @@ int LexicalScorer::AddTerm(const std::vector<std::string>& words, double weight,
   term.weight = weight;
   if (topic >= 0) term.topics.push_back(topic);
   term.kind = std::string(kind);
-  term.group = static_cast<int>(terms_.size());
+  const int group = static_cast<int>(terms_.size());
+  term.group = group;
   terms_.push_back(std::move(term));
-  return term.group;
+  return group;
 }
 
 double LexicalScorer::TermWeight(std::string_view phrase) const {
@@ -622,6 +626,7 @@ Score LexicalScorer::ScorePaper(const Paper& paper) const {
         [](const auto& a, const auto& b) { return a.first > b.first; });
     if (terms.size() > 3) terms.resize(3);
     std::vector<std::string> out;
+    out.reserve(terms.size());
     for (auto& [weight, name] : terms) out.push_back(std::move(name));
     return absl::StrJoin(out, ", ");
   };
@@ -634,13 +639,14 @@ Score LexicalScorer::ScorePaper(const Paper& paper) const {
   });
   if (order.size() > 2) order.resize(2);
   std::vector<std::string> parts;
+  parts.reserve(order.size() + 1);
   for (int t : order) {
     parts.push_back(absl::StrCat(topics_[t], " (", names(topic_terms[t]), ")"));
   }
   if (!keyword_terms.empty()) {
     parts.push_back(absl::StrCat("keywords (", names(keyword_terms), ")"));
   }
-  if (parts.empty()) parts.push_back("none");
+  if (parts.empty()) parts.emplace_back("none");
   score.comment = absl::StrCat("Lexical match: ", absl::StrJoin(parts, "; "));
   if (!against.empty()) {
     absl::StrAppend(&score.comment, "; against: ", names(against));

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "lib/core/ids.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 
@@ -213,10 +214,12 @@ std::optional<Score> ToScore(const rapidjson::Value& object,
   if (id->IsString()) {
     score.arxiv_id = NormalizeArxivId({id->GetString(), id->GetStringLength()});
   }
-  if (!IsValidArxivId(score.arxiv_id)) {
+  absl::StatusOr<ArxivId> parsed_id = ArxivId::Parse(score.arxiv_id);
+  if (!parsed_id.ok()) {
     problem = absl::StrCat("ARXIVID ", ValueText(*id), " is not an arXiv id");
     return std::nullopt;
   }
+  score.arxiv_id = parsed_id->str();  // version-less, as papers are keyed
   const std::pair<const char*, int*> axes[] = {{"RELEVANCE", &score.relevance},
                                                {"NOVELTY", &score.novelty}};
   for (const auto& [name, target] : axes) {
@@ -355,7 +358,7 @@ std::string NormalizeArxivId(std::string_view raw) {
   ConsumeCaseInsensitive(s, "www.");
   ConsumeCaseInsensitive(s, "arxiv.org/abs/") ||
       ConsumeCaseInsensitive(s, "arxiv.org/pdf/");
-  ConsumeCaseInsensitive(s, "arxiv:");
+  ConsumeCaseInsensitive(s, "arXiv:");
   s = absl::StripAsciiWhitespace(s);
   absl::ConsumeSuffix(&s, "/");
   if (absl::EndsWithIgnoreCase(s, ".pdf")) s.remove_suffix(4);
@@ -367,39 +370,6 @@ std::string NormalizeArxivId(std::string_view raw) {
     s = s.substr(0, v);
   }
   return std::string(s);
-}
-
-bool IsValidArxivId(std::string_view raw_id) {
-  const absl::string_view id = AsAbsl(raw_id);
-  // New style (2007 on): YYMM.NNNN or YYMM.NNNNN.
-  const size_t dot = id.find('.');
-  if (dot == 4 && AllDigits(id.substr(0, 4)) &&
-      (id.size() == 9 || id.size() == 10) && AllDigits(id.substr(5))) {
-    return true;
-  }
-  // Old style: archive[.SUBJ]/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
-  const size_t slash = id.find('/');
-  if (slash == absl::string_view::npos || slash == 0) return false;
-  const absl::string_view number = id.substr(slash + 1);
-  if (number.size() != 7 || !AllDigits(number)) return false;
-  absl::string_view archive = id.substr(0, slash);
-  const size_t subject_dot = archive.find('.');
-  if (subject_dot != absl::string_view::npos) {
-    const absl::string_view subject = archive.substr(subject_dot + 1);
-    if (subject.size() != 2 ||
-        !absl::ascii_isupper(static_cast<unsigned char>(subject[0])) ||
-        !absl::ascii_isupper(static_cast<unsigned char>(subject[1]))) {
-      return false;
-    }
-    archive = archive.substr(0, subject_dot);
-  }
-  if (archive.empty()) return false;
-  for (char c : archive) {
-    if (!absl::ascii_islower(static_cast<unsigned char>(c)) && c != '-') {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace arxiv_digest

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "lib/core/ids.h"
 #include "lib/core/paper.h"
 
 namespace arxiv_digest {
@@ -24,11 +26,8 @@ ParsedReply ParseScoringReply(std::string_view reply_text);
 
 // "arXiv:2504.14960v2 " -> "2504.14960"; "hep-th/9901001v1" ->
 // "hep-th/9901001"; also strips https://arxiv.org/abs/ and /pdf/ prefixes.
-// Does not validate: see IsValidArxivId.
+// Does not validate: ParseScoringReply checks the result with
+// ArxivId::Parse (lib/core/ids.h).
 std::string NormalizeArxivId(std::string_view raw);
-
-// True for a version-less new-style id ("2504.14960", "0704.0001") or an
-// old-style one ("hep-th/9901001", "math.GT/0309136").
-bool IsValidArxivId(std::string_view id);
 
 }  // namespace arxiv_digest

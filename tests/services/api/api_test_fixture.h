@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "arxiv_digest.grpc.pb.h"
+#include "lib/contract/digest_meta.h"
 #include "lib/json/json_util.h"
 #include "lib/redis/keys.h"
 #include "lib/redis/redis_client.h"
@@ -28,6 +29,7 @@
 #include "services/api/adapters/profile_catalog.h"
 #include "services/api/adapters/redis_pool.h"
 #include "services/api/adapters/watch_scheduler.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/subprocess.h"
 
@@ -75,12 +77,9 @@ class ApiFixture : public ::testing::Test {
     registry_ = std::make_shared<prometheus::Registry>();
     metrics_ = std::make_unique<ApiMetrics>(registry_);
     catalog_ = std::make_unique<ProfileCatalog>(configs_);
-    DigestApiEnv env;
-    env.today = [] { return std::string(kToday); };
-    env.now = [] { return std::string(kToday) + "T06:00:00Z"; };
-    env.random = [this] { return next_random_++; };
-    api_ = std::make_unique<DigestApi>(*pool_, *catalog_, *metrics_, env,
-                                       api_options_);
+    api_ = std::make_unique<DigestApi>(
+        *pool_, *catalog_, *metrics_, clock_, [this] { return next_random_++; },
+        api_options_);
     scheduler_ = std::make_unique<WatchScheduler>();
     service_ = std::make_unique<DigestService>(
         *api_, &tokens_, *metrics_, *scheduler_, std::chrono::milliseconds(50));
@@ -153,12 +152,11 @@ class ApiFixture : public ::testing::Test {
     }
     ASSERT_TRUE(
         redis_
-            ->HSet(
-                keys::DigestMeta(profile, date),
-                {{absl::StrCat("v", version),
-                  absl::StrCat("{\"run_id\":\"", run_id, "\",\"version\":",
-                               version, ",\"relevant_papers\":", relevant,
-                               ",\"published_at\":\"", date, "T07:00:00Z\"}")}})
+            ->HSet(keys::DigestMeta(profile, date),
+                   {{contract::DigestMetaField(version),
+                     contract::EncodeDigestMeta(contract::DigestVersionMeta{
+                         version, run_id, relevant,
+                         absl::StrCat(date, "T07:00:00Z")})}})
             .ok());
     std::string score =
         absl::StrCat(date.substr(0, 4), date.substr(5, 2), date.substr(8, 2));
@@ -216,6 +214,9 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<ApiMetrics> metrics_;
   std::unique_ptr<ProfileCatalog> catalog_;
   std::atomic<uint32_t> next_random_{0xa0000001};
+  // kToday at 06:00 UTC: today's date and requested_at of new runs.
+  FakeClock clock_{
+      std::chrono::system_clock::time_point(std::chrono::seconds(1744264800))};
   std::unique_ptr<DigestApi> api_;
   std::unique_ptr<WatchScheduler> scheduler_;
   std::unique_ptr<DigestService> service_;

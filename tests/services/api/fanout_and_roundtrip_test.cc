@@ -21,9 +21,7 @@ class FanoutTest : public ApiFixture {
     options.block = std::chrono::milliseconds(100);
     return std::make_unique<ProfileFanout>(
         redis, [this] { return catalog_->List(); },
-        [this] { return next_random_++; },
-        [] { return std::string("2025-04-10T06:00:00Z"); }, metrics_.get(),
-        options);
+        [this] { return next_random_++; }, clock_, metrics_.get(), options);
   }
 };
 
@@ -46,7 +44,7 @@ TEST_F(FanoutTest, DailyRunGetsOneChildPerProfileOnce) {
   ASSERT_EQ(created.size(), 2u);
   auto children = HGetAll(keys::RunProfileRuns("2025-04-08-d"));
   ASSERT_EQ(children.size(), 2u);
-  for (const std::string& profile : {"alice", "bob"}) {
+  for (const std::string profile : {"alice", "bob"}) {
     const std::string& child = children[profile];
     auto m = HGetAll(keys::Run(child));
     EXPECT_EQ(m["kind"], "profile") << profile;
@@ -54,6 +52,7 @@ TEST_F(FanoutTest, DailyRunGetsOneChildPerProfileOnce) {
     EXPECT_EQ(m["parent_run"], "2025-04-08-d");
     EXPECT_EQ(m["status"], "fetched");
     EXPECT_EQ(m["papers_to_score"], "3");
+    EXPECT_EQ(m["requested_at"], "2025-04-10T06:00:00Z");  // the fake clock
     EXPECT_EQ(HGetAll(keys::RunPapers(child)).size(), 3u);
   }
   // The children's own "fetched" entries (kind=profile) and a replay of
@@ -68,8 +67,37 @@ TEST_F(FanoutTest, DailyRunGetsOneChildPerProfileOnce) {
     EXPECT_TRUE(r->empty());
   }
   EXPECT_EQ(Stream(keys::PapersStream()).size(), 6u);
-  auto pending = redis_->Command(
-      {"XPENDING", keys::RunsStream(), keys::kProfilesGroup});
+  auto pending =
+      redis_->Command({"XPENDING", keys::RunsStream(), keys::kProfilesGroup});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->elements[0].integer, 0);
+}
+
+TEST_F(FanoutTest, MalformedEntriesAndOtherRunsAreAckedWithoutChildren) {
+  auto fanout = MakeFanout(*redis_);
+  ASSERT_TRUE(fanout->Init().ok());
+  SeedRun("2025-04-08-d", "2025-04-08", 1, 2, "fetched");
+  // Not contract entries (bad run id, none), a run that is not fetched, a
+  // rescore child, and a run without a manifest.
+  SeedRun("2025-04-08-r1", "2025-04-08", 1, 2, "fetched", "rescore");
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  for (const Fields& fields : std::vector<Fields>{
+           {{"run_id", "a:b"}, {"status", "fetched"}},
+           {{"status", "fetched"}},
+           {{"run_id", "2025-04-08-d"}, {"status", "no_announcements"}},
+           {{"run_id", "2025-04-08-r1"}, {"status", "fetched"}},
+           {{"run_id", "2025-04-09-x"}, {"status", "fetched"}}}) {
+    ASSERT_TRUE(redis_->XAdd(keys::RunsStream(), fields).ok());
+  }
+  for (int i = 0; i < 3; ++i) {
+    auto r = fanout->RunOnce();
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE(r->empty());
+  }
+  EXPECT_TRUE(HGetAll(keys::RunProfileRuns("2025-04-08-d")).empty());
+  EXPECT_TRUE(Stream(keys::PapersStream()).empty());
+  auto pending =
+      redis_->Command({"XPENDING", keys::RunsStream(), keys::kProfilesGroup});
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->elements[0].integer, 0);
 }

@@ -80,7 +80,9 @@ TEST_F(RescoreTest, ByRunCreatesNewRunAndRequeuesPapers) {
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(entries[i].Field("run_id"), resp.job_id());
     EXPECT_EQ(entries[i].Field("arxiv_id"), PaperId(11 + i));
-    EXPECT_EQ(entries[i].Field("profile"), "alice");
+    // The contract's paper entry has no `profile` (nobody read it): the
+    // run's manifest names the profile.
+    EXPECT_EQ(entries[i].Field("profile"), std::nullopt);
     EXPECT_EQ(entries[i].Field("paper"),
               HGetAll(keys::RunPapers(resp.job_id()))[PaperId(11 + i)]);
   }

@@ -35,7 +35,7 @@ TEST(DateFromRfc822Test, UnparsableGivesEmpty) {
 }
 
 TEST(FindArxivIdTest, NewStyle) {
-  ArxivId id = FindArxivId("arXiv:2504.03650v1 Announce Type: new");
+  ArxivIdMatch id = FindArxivId("arXiv:2504.03650v1 Announce Type: new");
   EXPECT_EQ(id.id, "2504.03650");
   EXPECT_EQ(id.version, 1);
   id = FindArxivId("oai:arXiv.org:2504.14960v12");
@@ -47,7 +47,7 @@ TEST(FindArxivIdTest, NewStyle) {
 }
 
 TEST(FindArxivIdTest, OldStyle) {
-  ArxivId id = FindArxivId("oai:arXiv.org:math/0601001v2");
+  ArxivIdMatch id = FindArxivId("oai:arXiv.org:math/0601001v2");
   EXPECT_EQ(id.id, "math/0601001");
   EXPECT_EQ(id.version, 2);
   EXPECT_EQ(FindArxivId("http://arxiv.org/abs/cond-mat/0102536v1").id,

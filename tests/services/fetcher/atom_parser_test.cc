@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/fetcher/logic/xml_text.h"
 #include "tests/services/fetcher/fetcher_test_util.h"
 
 namespace arxiv_digest {
@@ -66,6 +67,47 @@ TEST(AtomParserTest, ParagraphBreaksBecomeOneSpace) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+// Titles, abstracts and author names go through the same normalisation as
+// the OAI-PMH parser (xml_text's CollapseFeedText, not a copy of it), and
+// elements match by local name whatever the namespace prefix.
+TEST(AtomParserTest, TextIsNormalisedLikeTheOtherArxivParsers) {
+  const std::string title = "  A  <b>bold</b>\n    claim &amp; proof  ";
+  const std::string summary = "First line\n  second\tline.\n\n  Next.";
+  const std::string xml =
+      "<a:feed xmlns:a=\"http://www.w3.org/2005/Atom\"><a:entry>"
+      "<a:id>http://arxiv.org/abs/2504.01234v3</a:id>"
+      "<a:title><![CDATA[" +
+      title +
+      "]]></a:title>"
+      "<a:summary><![CDATA[" +
+      summary +
+      "]]></a:summary>"
+      "<a:author><a:name>\n  Ada\n  Lovelace </a:name></a:author>"
+      "</a:entry></a:feed>";
+  absl::StatusOr<AtomResponse> r = ParseArxivAtom(xml);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->papers.size(), 1u) << ::testing::PrintToString(r->entry_errors);
+  const Paper& p = r->papers[0];
+  EXPECT_EQ(p.arxiv_id, "2504.01234");
+  EXPECT_EQ(p.version, 3);
+  EXPECT_EQ(p.title, CollapseFeedText(title));
+  EXPECT_EQ(p.abstract, CollapseFeedText(summary));
+  EXPECT_EQ(p.abstract, "First line second line. Next.");
+  EXPECT_THAT(p.authors, ElementsAre("Ada Lovelace"));
+}
+
+// The error entry is recognised with a namespace prefix too (its <id> and
+// <summary> are looked up by local name, like every other element).
+TEST(AtomParserTest, PrefixedApiErrorEntryIsAnError) {
+  absl::StatusOr<AtomResponse> r = ParseArxivAtom(
+      "<a:feed xmlns:a=\"http://www.w3.org/2005/Atom\"><a:entry>"
+      "<a:id>http://arxiv.org/api/errors#incorrect_id_format_for_1</a:id>"
+      "<a:title>Error</a:title>"
+      "<a:summary>incorrect id format\n  for 1</a:summary>"
+      "</a:entry></a:feed>");
+  EXPECT_EQ(Message(r.status()), "arXiv API error: incorrect id format for 1");
 }
 
 TEST(AtomParserTest, PrimaryCategoryComesFirst) {

@@ -35,6 +35,9 @@ TEST(BackfillInputTest, DateRange) {
       std::string(ValidateDateRange("04/07/2025", "2025-04-08").message()),
       HasSubstr("--from"));
   EXPECT_FALSE(ValidateDateRange("2025-04-07", "2025-13-01").ok());
+  EXPECT_FALSE(
+      ValidateDateRange("2025-02-29", "2025-03-01").ok());  // no leap day
+  EXPECT_TRUE(ValidateDateRange("2024-02-29", "2024-03-01").ok());
 }
 
 TEST(BackfillUrlTest, AtomAndOai) {

@@ -1,17 +1,15 @@
 // In-memory fakes of the fetcher's ports (feeds, run writer, seen store,
-// feed dates, clock) for the logic tests. Header-only, test code only.
+// feed dates) for the logic tests. Header-only, test code only.
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "services/fetcher/logic/clock.h"
 #include "services/fetcher/logic/fetch_ports.h"
 
 namespace arxiv_digest::testing {
@@ -41,7 +39,7 @@ class MapFeedSource : public FeedSource {
   }
 };
 
-class RecordingWriter : public RunWriter {
+class RecordingWriter : public contract::RunWriter {
  public:
   std::vector<std::string> calls;
   std::vector<Paper> papers;
@@ -61,6 +59,17 @@ class RecordingWriter : public RunWriter {
   absl::Status FinishRun(const RunManifest& m) override {
     calls.push_back("finish");
     finished = m;
+    return absl::OkStatus();
+  }
+  // Not used by the fetcher's logic (the api requests fetches; failed
+  // triggers are the adapter's): recorded so a stray call shows up.
+  absl::Status RequestFetch(const RunManifest& m) override {
+    calls.push_back("request " + m.run_id);
+    return absl::OkStatus();
+  }
+  absl::Status FailRun(const std::string& run_id,
+                       const std::string& error) override {
+    calls.push_back("fail " + run_id + ": " + error);
     return absl::OkStatus();
   }
   void Clear() {
@@ -106,25 +115,6 @@ class MemoryFeedDateStore : public FeedDateStore {
                                const std::string& date) override {
     dates[category] = date;
     return absl::OkStatus();
-  }
-};
-
-// Time moves only when someone sleeps: tests assert the waits, not wall
-// time.
-class FakeClock : public Clock {
- public:
-  std::chrono::system_clock::time_point now =
-      std::chrono::system_clock::time_point(std::chrono::seconds(1744070400));
-  std::vector<std::chrono::milliseconds> sleeps;
-  std::chrono::system_clock::time_point Now() override { return now; }
-  void SleepFor(std::chrono::milliseconds d) override {
-    sleeps.push_back(d);
-    now += d;
-  }
-  std::chrono::milliseconds TotalSlept() const {
-    std::chrono::milliseconds total{0};
-    for (auto d : sleeps) total += d;
-    return total;
   }
 };
 

@@ -5,12 +5,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "lib/http_transport/httplib_client.h"
 #include "services/fetcher/adapters/arxiv_backfill_source.h"
 #include "services/fetcher/adapters/http_feed_source.h"
 #include "services/fetcher/adapters/polite_http_client.h"
 #include "tests/services/fetcher/fetcher_fakes.h"
 #include "tests/services/fetcher/fetcher_test_util.h"
 #include "tests/services/fetcher/scripted_http_server.h"
+#include "tests/support/fake_clock.h"
 
 namespace arxiv_digest {
 namespace {
@@ -55,16 +57,16 @@ TEST(PoliteHttpClientTest, RetryAfterOn429And503IsHonoured) {
       {200, "<rss/>"},
   }));
   HttplibClient inner;
-  testing::FakeClock clock;
-  clock.now = std::chrono::system_clock::time_point(
-      std::chrono::seconds(1744070400));  // 2025-04-08 00:00:00 GMT
+  FakeClock clock;
+  clock.SetNow(std::chrono::system_clock::time_point(
+      std::chrono::seconds(1744070400)));  // 2025-04-08 00:00:00 GMT
   CountingGate gate;
   Counting counts;
-  PoliteHttpClient http(inner, &gate, clock, RetryOptions{}, counts.observer());
+  PoliteHttpClient http(inner, &gate, clock, RetryPolicy{}, counts.observer());
   absl::StatusOr<HttpResponse> r = http.Send(Get(server.url("/rss/cs.LG")));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(clock.sleeps,
+  EXPECT_EQ(clock.sleeps(),
             (std::vector<milliseconds>{milliseconds(7000), milliseconds(0)}));
   // The HTTP-date was 5 s after "now" + the 7 s slept.
   EXPECT_EQ(counts.outcomes,
@@ -77,16 +79,16 @@ TEST(PoliteHttpClientTest, RetryAfterOn429And503IsHonoured) {
 TEST(PoliteHttpClientTest, ServerErrorsBackOffAndAreBounded) {
   ScriptedHttpServer server(Sequence({{500, "oops"}}));
   HttplibClient inner;
-  testing::FakeClock clock;
+  FakeClock clock;
   Counting counts;
-  RetryOptions retry;
-  retry.max_retries = 3;
+  RetryPolicy retry;
+  retry.max_attempts = 4;  // the first try and 3 retries
   PoliteHttpClient http(inner, nullptr, clock, retry, counts.observer());
   absl::StatusOr<HttpResponse> r = http.Send(Get(server.url("/x")));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 500);  // the last answer, for the caller to report
   EXPECT_EQ(server.requests().size(), 4u);
-  EXPECT_EQ(clock.sleeps,
+  EXPECT_EQ(clock.sleeps(),
             (std::vector<milliseconds>{milliseconds(2000), milliseconds(4000),
                                        milliseconds(8000)}));
   EXPECT_EQ(counts.outcomes["server_error"], 4);
@@ -95,12 +97,12 @@ TEST(PoliteHttpClientTest, ServerErrorsBackOffAndAreBounded) {
 TEST(PoliteHttpClientTest, HugeRetryAfterAndClientErrorsAreNotRetried) {
   ScriptedHttpServer server(Sequence({{429, "", {{"Retry-After", "3600"}}}}));
   HttplibClient inner;
-  testing::FakeClock clock;
-  PoliteHttpClient http(inner, nullptr, clock, RetryOptions{});
+  FakeClock clock;
+  PoliteHttpClient http(inner, nullptr, clock, RetryPolicy{});
   absl::StatusOr<HttpResponse> r = http.Send(Get(server.url("/x")));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 429);
-  EXPECT_TRUE(clock.sleeps.empty());
+  EXPECT_TRUE(clock.sleeps().empty());
   EXPECT_EQ(server.requests().size(), 1u);
 
   ScriptedHttpServer missing(Sequence({{404, "no"}}));
@@ -110,10 +112,10 @@ TEST(PoliteHttpClientTest, HugeRetryAfterAndClientErrorsAreNotRetried) {
 }
 
 TEST(PoliteHttpClientTest, TransportErrorsAndTimeoutsAreRetried) {
-  testing::FakeClock clock;
+  FakeClock clock;
   Counting counts;
-  RetryOptions retry;
-  retry.max_retries = 2;
+  RetryPolicy retry;
+  retry.max_attempts = 3;
   HttpClientOptions options;
   options.connect_timeout = milliseconds(500);
   options.read_timeout = milliseconds(300);
@@ -130,6 +132,60 @@ TEST(PoliteHttpClientTest, TransportErrorsAndTimeoutsAreRetried) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->body, "<rss/>");
   EXPECT_EQ(counts.outcomes["timeout"], 1);
+}
+
+// Times out `failures` times, then grants the slot.
+class TimedOutGate : public RequestGate {
+ public:
+  int failures = 1;
+  int acquired = 0, released = 0;
+  absl::Status Acquire() override {
+    ++acquired;
+    if (failures-- > 0) {
+      return absl::DeadlineExceededError("waited 600 s for the slot");
+    }
+    return absl::OkStatus();
+  }
+  void Release() override { ++released; }
+};
+
+// The gate already waited its bound: the request is not sent, and not
+// retried (which would wait the bound again per attempt).
+TEST(PoliteHttpClientTest, GateTimeoutIsReturnedWithoutRetrying) {
+  ScriptedHttpServer server(Sequence({{200, "<rss/>"}}));
+  HttplibClient inner;
+  FakeClock clock;
+  TimedOutGate gate;
+  Counting counts;
+  PoliteHttpClient http(inner, &gate, clock, RetryPolicy{}, counts.observer());
+  absl::StatusOr<HttpResponse> r = http.Send(Get(server.url("/x")));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(r.status().message(), "waited 600 s for the slot");
+  EXPECT_EQ(gate.acquired, 1);
+  EXPECT_EQ(gate.released, 0);
+  EXPECT_TRUE(server.requests().empty());
+  EXPECT_TRUE(clock.sleeps().empty());
+  EXPECT_EQ(counts.outcomes, (std::map<std::string, int>{{"gate_timeout", 1}}));
+
+  // The next request starts afresh (the failure is per call).
+  r = http.Send(Get(server.url("/x")));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(gate.acquired, 2);
+  EXPECT_EQ(gate.released, 1);
+  EXPECT_EQ(counts.outcomes["ok"], 1);
+}
+
+TEST(PoliteHttpClientTest, FileUrlsBypassGateAndCounts) {
+  FakeClock clock;
+  CountingGate gate;
+  Counting counts;
+  HttplibClient inner;
+  PoliteHttpClient http(inner, &gate, clock, RetryPolicy{}, counts.observer());
+  const std::string path =
+      std::string(ARXIV_DIGEST_SOURCE_DIR) + "/data/sample/2025-04-08";
+  (void)http.Send(Get("file://" + path + "/cs.SD+eess.AS.xml"));
+  EXPECT_EQ(gate.acquired, 0);
+  EXPECT_TRUE(counts.outcomes.empty());
 }
 
 TEST(PoliteHttpClientTest, UserAgentNamesTheProjectAndContact) {

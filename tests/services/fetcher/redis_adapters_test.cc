@@ -7,14 +7,19 @@
 #include <mutex>
 #include <thread>
 
+#include "lib/core/clock.h"
+#include "lib/json/json_util.h"
 #include "lib/redis/keys.h"
 #include "lib/redis/redis_client.h"
-#include "services/fetcher/adapters/real_clock.h"
+#include "lib/redis/redis_run_writer.h"
 #include "services/fetcher/adapters/redis_feed_state.h"
 #include "services/fetcher/adapters/redis_fetch_lock.h"
 #include "services/fetcher/adapters/redis_seen_store.h"
 #include "services/fetcher/adapters/request_gate.h"
+#include "services/fetcher/adapters/trigger_listener.h"
+#include "services/fetcher/logic/run_recorder.h"
 #include "tests/services/fetcher/fetcher_fakes.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/redis_server.h"
 
 namespace arxiv_digest {
@@ -42,6 +47,25 @@ class RedisAdaptersTest : public ::testing::Test {
     absl::StatusOr<RedisReply> r = redis_->Command(cmd);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? r->integer : -99;
+  }
+
+  // XRANGE of a stream: each entry's field/value pairs, in order.
+  std::vector<std::vector<std::pair<std::string, std::string>>> Entries(
+      const std::string& stream) {
+    std::vector<std::vector<std::pair<std::string, std::string>>> out;
+    absl::StatusOr<RedisReply> r =
+        redis_->Command({"XRANGE", stream, "-", "+"});
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return out;
+    for (const RedisReply& entry : r->elements) {
+      std::vector<std::pair<std::string, std::string>> fields;
+      const std::vector<RedisReply>& kv = entry.elements.at(1).elements;
+      for (size_t i = 0; i + 1 < kv.size(); i += 2) {
+        fields.emplace_back(kv[i].str, kv[i + 1].str);
+      }
+      out.push_back(std::move(fields));
+    }
+    return out;
   }
 
   std::unique_ptr<testing::RedisServer> server_;
@@ -152,7 +176,7 @@ TEST_F(RedisAdaptersTest, RequestGateSerialisesReplicasWithInterval) {
   std::atomic<int> in_flight{0}, max_in_flight{0};
   auto replica = [&] {
     std::unique_ptr<RedisClient> client = Connect();
-    RealClock clock;
+    Clock& clock = SystemClock();
     RedisRequestGate::Options o;
     o.key = keys::RateLimit("arxiv.org");
     o.min_interval = interval;
@@ -193,7 +217,7 @@ TEST_F(RedisAdaptersTest, RequestGateWaitIsBounded) {
                   ->Command({"SET", keys::RateLimit("arxiv.org"), "stuck", "PX",
                              "600000"})
                   .ok());
-  testing::FakeClock clock;
+  FakeClock clock;
   RedisRequestGate::Options o;
   o.key = keys::RateLimit("arxiv.org");
   o.max_wait = std::chrono::seconds(30);
@@ -201,9 +225,108 @@ TEST_F(RedisAdaptersTest, RequestGateWaitIsBounded) {
   RedisRequestGate gate(*redis_, clock, o);
   absl::Status s = gate.Acquire();
   EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded) << s;
-  EXPECT_GE(clock.TotalSlept(), std::chrono::seconds(30));
-  EXPECT_LE(clock.TotalSlept(), std::chrono::seconds(31));
-  EXPECT_EQ(clock.sleeps.front(), milliseconds(250));
+  EXPECT_GE(clock.total_slept(), std::chrono::seconds(30));
+  EXPECT_LE(clock.total_slept(), std::chrono::seconds(31));
+  EXPECT_EQ(clock.sleeps().front(), milliseconds(250));
+}
+
+// A fetched run as the fetcher writes it through lib's one run writer: the
+// keys, fields and stream entries the scorers, the publisher and the api
+// read (spelled out here, independently of lib/contract).
+TEST_F(RedisAdaptersTest, RecordedRunLayout) {
+  FakeClock clock;
+  clock.SetNow(
+      std::chrono::system_clock::time_point(std::chrono::seconds(1744070400)));
+  contract::RedisRunWriter writer(*redis_, clock);
+  RedisSeenStore seen(*redis_, std::chrono::hours(24));
+  RunRecorder recorder(
+      writer, seen, [](const std::string& date) { return date + "-0000abcd"; });
+  RunPlan plan;
+  plan.date = "2025-04-08";
+  plan.total_papers = 5;
+  plan.scanned_papers = 3;
+  plan.papers = {P("2504.00001", 1), P("2504.00002", 2)};
+  absl::StatusOr<RunManifest> run = recorder.Record(plan);
+  ASSERT_TRUE(run.ok()) << run.status();
+  const std::string id = "2025-04-08-0000abcd";
+  EXPECT_EQ(run->run_id, id);
+
+  absl::StatusOr<std::map<std::string, std::string>> manifest =
+      redis_->HGetAll(keys::Run(id));
+  ASSERT_TRUE(manifest.ok());
+  EXPECT_EQ(*manifest,
+            (std::map<std::string, std::string>{{"run_id", id},
+                                                {"date", "2025-04-08"},
+                                                {"status", "fetched"},
+                                                {"total_papers", "5"},
+                                                {"scanned_papers", "3"},
+                                                {"papers_to_score", "2"},
+                                                {"skipped_seen", "0"},
+                                                {"reason", ""},
+                                                {"created_at", "1744070400"},
+                                                {"fetched_at", "1744070400"}}));
+  absl::StatusOr<std::map<std::string, std::string>> papers =
+      redis_->HGetAll(keys::RunPapers(id));
+  ASSERT_TRUE(papers.ok());
+  ASSERT_EQ(papers->size(), 2u);
+  Paper first = P("2504.00001", 1);
+  first.position = 0;
+  EXPECT_EQ(papers->at("2504.00001"), PaperToJson(first));
+
+  auto entries = Entries(keys::PapersStream());
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0], (std::vector<std::pair<std::string, std::string>>{
+                            {"run_id", id},
+                            {"arxiv_id", "2504.00001"},
+                            {"paper", PaperToJson(first)}}));
+  EXPECT_EQ(redis_->Get(keys::LatestRun())->value_or(""), id);
+  EXPECT_EQ(Entries(keys::RunsStream()),
+            (std::vector<std::vector<std::pair<std::string, std::string>>>{
+                {{"run_id", id}, {"status", "fetched"}}}));
+  // Delivered papers are remembered after the run.
+  EXPECT_EQ(seen.DeliveredVersions({"2504.00002"})->at("2504.00002"), 2);
+}
+
+TEST_F(RedisAdaptersTest, TriggerListenerDecodesEntries) {
+  TriggerListener triggers(*redis_, "f-1");
+  ASSERT_TRUE(triggers.Init().ok());
+  const milliseconds wait(10);
+  ASSERT_TRUE(
+      redis_
+          ->XAdd(keys::TriggersStream(), {{"run_id", "2025-04-07-t00000001"},
+                                          {"categories", "cs.LG, math.CO"},
+                                          {"date", "2025-04-07"}})
+          .ok());
+  absl::StatusOr<std::optional<FetchTrigger>> t = triggers.Next(wait);
+  ASSERT_TRUE(t.ok() && t->has_value()) << t.status();
+  EXPECT_EQ((*t)->run_id, "2025-04-07-t00000001");
+  EXPECT_EQ((*t)->categories, (std::vector<std::string>{"cs.LG", "math.CO"}));
+  EXPECT_EQ((*t)->date, "2025-04-07");
+  EXPECT_EQ((*t)->error, "");
+  ASSERT_TRUE(triggers.Ack(**t).ok());
+
+  // A run id with a bad date: handed on with the reason, to fail the run.
+  ASSERT_TRUE(
+      redis_
+          ->XAdd(keys::TriggersStream(),
+                 {{"run_id", "pending-t00000002"}, {"date", "2025-13-01"}})
+          .ok());
+  t = triggers.Next(wait);
+  ASSERT_TRUE(t.ok() && t->has_value()) << t.status();
+  EXPECT_EQ((*t)->run_id, "pending-t00000002");
+  EXPECT_NE((*t)->error.find("2025-13-01"), std::string::npos) << (*t)->error;
+  ASSERT_TRUE(triggers.Ack(**t).ok());
+
+  // No run to report on: acked and skipped.
+  ASSERT_TRUE(
+      redis_->XAdd(keys::TriggersStream(), {{"categories", "cs.LG"}}).ok());
+  t = triggers.Next(wait);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_FALSE(t->has_value());
+  absl::StatusOr<RedisReply> pending = redis_->Command(
+      {"XPENDING", keys::TriggersStream(), keys::kFetcherGroup});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->elements.at(0).integer, 0);
 }
 
 }  // namespace

@@ -80,23 +80,70 @@ TEST(SelectAndRankTest, EmptyInput) {
   EXPECT_TRUE(SelectAndRank({}, FilteringConfig{}).empty());
 }
 
-TEST(SelectAndRankTest, ReproducesReferenceDigestOrder) {
-  // scored-2025-04-22.json is in digest order; its file order stands in for
-  // feed position, which only breaks ties. Shuffling and re-ranking must give
-  // the file order back.
+std::string ReadReference(const std::string& name) {
   std::ifstream in(std::string(ARXIV_DIGEST_SOURCE_DIR) +
-                   "/tests/fixtures/reference/scored-2025-04-22.json");
-  ASSERT_TRUE(in);
+                   "/tests/fixtures/reference/" + name);
   std::stringstream text;
   text << in.rdbuf();
-  absl::StatusOr<std::vector<ScoredPaper>> papers = ParseScoredJson(text.str());
+  return text.str();
+}
+
+// The arXiv ids of the "## N. [title](https://arxiv.org/abs/ID)" headings.
+std::vector<std::string> DigestIds(const std::string& markdown) {
+  std::vector<std::string> ids;
+  const std::string marker = "](https://arxiv.org/abs/";
+  std::istringstream lines(markdown);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("## ", 0) != 0) continue;
+    const size_t at = line.find(marker);
+    if (at == std::string::npos) continue;
+    const size_t begin = at + marker.size();
+    ids.push_back(line.substr(begin, line.find(')', begin) - begin));
+  }
+  return ids;
+}
+
+TEST(SelectAndRankTest, ReproducesReferenceDigestOrder) {
+  // scored-2025-04-22.json holds the digest of that day in digest order: 29
+  // papers in six score groups, (10,8) (9,9) (9,8)x11 (9,7) (8,8)x2
+  // (8,7)x13. The feed positions given here disagree with that order: the
+  // groups come in reverse (so ordering by position, or by the sum alone,
+  // gives another order), only papers within a group keep the file order
+  // (which is all the reference tells about their feed order). The input is
+  // shuffled too, and papers below either cut-off or unscored are put first
+  // in the feed: they must not appear.
+  absl::StatusOr<std::vector<ScoredPaper>> papers =
+      ParseScoredJson(ReadReference("scored-2025-04-22.json"));
   ASSERT_TRUE(papers.ok()) << papers.status();
-  std::vector<ScoredPaper> shuffled = *papers;
-  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(42));
+  ASSERT_EQ(papers->size(), 29u);
+  const std::vector<std::string> expected = Ids(*papers);
+  ASSERT_EQ(expected, DigestIds(ReadReference("digest-2025-04-22.md")))
+      << "the two reference files disagree";
+
+  std::vector<ScoredPaper> in = *papers;
+  int group = 0;
+  int in_group = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const Score& s = in[i].score;
+    if (i > 0 && (s.relevance != in[i - 1].score.relevance ||
+                  s.novelty != in[i - 1].score.novelty)) {
+      ++group;
+      in_group = 0;
+    }
+    in[i].paper.position = 1000 - 100 * group + in_group++;
+  }
+  ASSERT_EQ(group, 5) << "six score groups expected";
+  ScoredPaper unscored = Llm("unscored", 2, 10, 10);
+  unscored.score.scored = false;
+  in.push_back(Llm("below_relevance", 0, 7, 10));  // sum 17, relevance < 8
+  in.push_back(Llm("below_novelty", 1, 10, 6));    // sum 16, novelty < 7
+  in.push_back(unscored);
+  std::shuffle(in.begin(), in.end(), std::mt19937(42));
+
   FilteringConfig filtering;
   filtering.relevance_cutoff = 8;
   filtering.novelty_cutoff = 7;
-  EXPECT_EQ(Ids(SelectAndRank(shuffled, filtering)), Ids(*papers));
+  EXPECT_EQ(Ids(SelectAndRank(in, filtering)), expected);
 }
 
 }  // namespace

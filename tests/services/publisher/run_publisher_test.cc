@@ -6,12 +6,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "lib/json/json_util.h"
 #include "lib/redis/keys.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_test.h"
 
 namespace arxiv_digest {
 namespace {
@@ -23,13 +24,11 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-class RunPublisherTest : public ::testing::Test {
+class RunPublisherTest : public testing::RedisTest {
  protected:
   void SetUp() override {
-    auto server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis_ = *RedisClient::Connect(server_->url());
+    testing::RedisTest::SetUp();
+    if (HasFatalFailure()) return;
     absl::StatusOr<Config> config =
         LoadConfig(std::string(ARXIV_DIGEST_SOURCE_DIR) + "/configs");
     ASSERT_TRUE(config.ok()) << config.status();
@@ -83,8 +82,6 @@ class RunPublisherTest : public ::testing::Test {
             .ok());
   }
 
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<RedisClient> redis_;
   std::map<std::string, Config> profiles_;
   std::string out_;
   std::unique_ptr<PublisherMetrics> metrics_;
@@ -263,6 +260,56 @@ TEST_F(RunPublisherTest, ProfilesUseTheirOwnCutoffsAndFolder) {
   EXPECT_EQ(redis_->HGet(keys::Run("r9"), "status")->value(), "failed");
   EXPECT_NE(redis_->HGet(keys::Run("r9"), "error")->value().find("nobody"),
             std::string::npos);
+}
+
+// A manifest whose date or profile would lead outside the output folder
+// (or that fails the contract's validation in any other field) is failed
+// with a clear error, not retried, and nothing is written anywhere.
+TEST_F(RunPublisherTest, UnsafeManifestFailsTheRunAndWritesNothing) {
+  // The output folder three levels down in an empty sandbox, so a date of
+  // "../../etc" would land inside the sandbox where the test can see it.
+  const std::string sandbox = out_ + "_sandbox";
+  std::filesystem::remove_all(sandbox);
+  std::filesystem::create_directories(sandbox);
+  const std::string out = sandbox + "/a/b/out";
+  auto files_under = [](const std::string& dir) {
+    std::set<std::string> files;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+      files.insert(e.path().string());
+    }
+    return files;
+  };
+  WriteRun("dots", 1, "fetched");
+  WriteScore("dots", 0, 9, 9);
+  ASSERT_TRUE(redis_->HSet(keys::Run("dots"), {{"date", "../../etc"}}).ok());
+  WriteRun("slash", 1, "fetched", "team/../../x");
+  WriteScore("slash", 0, 9, 9);
+  WriteRun("count", 1, "fetched");
+  WriteScore("count", 0, 9, 9);
+  ASSERT_TRUE(redis_->HSet(keys::Run("count"), {{"total_papers", "-3"}}).ok());
+
+  RunPublisher publisher(*redis_, profiles_, out, *metrics_);
+  for (const std::string run : {"dots", "slash", "count"}) {
+    absl::StatusOr<bool> r = publisher.TryPublish(run);
+    ASSERT_TRUE(r.ok()) << run << ": " << r.status();
+    EXPECT_FALSE(*r) << run;
+    EXPECT_EQ(redis_->HGet(keys::Run(run), "status")->value(), "failed") << run;
+  }
+  EXPECT_NE(redis_->HGet(keys::Run("dots"), "error")
+                ->value()
+                .find("date: '../../etc'"),
+            std::string::npos);
+  EXPECT_NE(redis_->HGet(keys::Run("slash"), "error")
+                ->value()
+                .find("profile: 'team/../../x'"),
+            std::string::npos);
+  EXPECT_NE(
+      redis_->HGet(keys::Run("count"), "error")->value().find("total_papers"),
+      std::string::npos);
+  EXPECT_TRUE(files_under(sandbox).empty()) << "nothing written anywhere";
+  EXPECT_FALSE(*redis_->Get(keys::Digest("default", "../../etc", "md")));
+  // Failed is final: trying again changes nothing.
+  EXPECT_FALSE(*publisher.TryPublish("dots"));
 }
 
 }  // namespace

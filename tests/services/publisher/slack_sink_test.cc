@@ -10,7 +10,9 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "lib/http_transport/httplib_client.h"
 #include "lib/json/json_util.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/http_server_util.h"
 
 namespace arxiv_digest {
@@ -94,14 +96,15 @@ class SlackSinkTest : public ::testing::Test {
   SlackSink MakeSink(SlackSinkOptions options = {}) {
     options.webhook_url = server_.url();
     options.top_papers = 3;
-    return SlackSink(http_, options, [this](std::chrono::milliseconds d) {
-      sleeps_.push_back(d);
-    });
+    return SlackSink(http_, options, clock_);
+  }
+  const std::vector<std::chrono::milliseconds>& sleeps() const {
+    return clock_.sleeps();
   }
 
   WebhookServer server_;
   HttplibClient http_;
-  std::vector<std::chrono::milliseconds> sleeps_;
+  FakeClock clock_;
 };
 
 TEST_F(SlackSinkTest, PostsTopPapersWithLinks) {
@@ -131,17 +134,17 @@ TEST_F(SlackSinkTest, PostsTopPapersWithLinks) {
   EXPECT_NE(
       text.find("<https://digest.example.org/p/alice/2025-04-08|Full digest>"),
       std::string::npos);
-  EXPECT_TRUE(sleeps_.empty());
+  EXPECT_TRUE(sleeps().empty());
 }
 
 TEST_F(SlackSinkTest, RetriesRateLimitAndServerErrors) {
   server_.Script({{429, "2"}, {503, ""}, {500, ""}, {200, ""}});
   ASSERT_TRUE(MakeSink().Deliver(MakeDigest(1)).ok());
   EXPECT_EQ(server_.bodies().size(), 4u);
-  ASSERT_EQ(sleeps_.size(), 3u);
-  EXPECT_EQ(sleeps_[0], std::chrono::seconds(2));  // Retry-After
-  EXPECT_EQ(sleeps_[1], std::chrono::seconds(2));  // backoff doubled
-  EXPECT_EQ(sleeps_[2], std::chrono::seconds(4));
+  ASSERT_EQ(sleeps().size(), 3u);
+  EXPECT_EQ(sleeps()[0], std::chrono::seconds(2));  // Retry-After
+  EXPECT_EQ(sleeps()[1], std::chrono::seconds(2));  // backoff doubled
+  EXPECT_EQ(sleeps()[2], std::chrono::seconds(4));
 }
 
 TEST_F(SlackSinkTest, GivesUpAfterMaxAttempts) {
@@ -149,7 +152,20 @@ TEST_F(SlackSinkTest, GivesUpAfterMaxAttempts) {
   absl::Status s = MakeSink().Deliver(MakeDigest(1));
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(server_.bodies().size(), 4u);
+  EXPECT_EQ(s.message(), "slack: giving up after 4 attempts: HTTP 500");
   EXPECT_EQ(s.message().find("secret"), std::string::npos) << s.message();
+}
+
+// A Retry-After beyond max_backoff is waited for only max_backoff (Slack
+// asking for an hour must not hold the publisher for an hour).
+TEST_F(SlackSinkTest, LongRetryAfterIsCappedAtMaxBackoff) {
+  server_.Script({{429, "3600"}, {200, ""}});
+  SlackSinkOptions options;
+  options.max_backoff = std::chrono::seconds(30);
+  ASSERT_TRUE(MakeSink(options).Deliver(MakeDigest(1)).ok());
+  EXPECT_EQ(server_.bodies().size(), 2u);
+  ASSERT_EQ(sleeps().size(), 1u);
+  EXPECT_EQ(sleeps()[0], std::chrono::seconds(30));
 }
 
 TEST_F(SlackSinkTest, ClientErrorsAreNotRetried) {
@@ -158,18 +174,17 @@ TEST_F(SlackSinkTest, ClientErrorsAreNotRetried) {
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("HTTP 400"), std::string::npos);
   EXPECT_EQ(server_.bodies().size(), 1u);
-  EXPECT_TRUE(sleeps_.empty());
+  EXPECT_TRUE(sleeps().empty());
 }
 
 TEST_F(SlackSinkTest, UnreachableWebhookIsRetriedThenUnavailable) {
   SlackSinkOptions options;
   options.webhook_url = "http://127.0.0.1:1/services/T0/B0/secret";
   options.max_attempts = 2;
-  SlackSink sink(http_, options,
-                 [this](std::chrono::milliseconds d) { sleeps_.push_back(d); });
+  SlackSink sink(http_, options, clock_);
   absl::Status s = sink.Deliver(MakeDigest(1));
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(sleeps_.size(), 1u);
+  EXPECT_EQ(sleeps().size(), 1u);
   EXPECT_EQ(s.message().find("secret"), std::string::npos) << s.message();
 }
 

@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tests/support/fake_clock.h"
 
 namespace arxiv_digest {
 namespace {
@@ -194,13 +195,13 @@ class SmtpSinkTest : public ::testing::Test {
     o.digest_base_url = "https://digest.example.org";
     return o;
   }
-  SmtpSink Sink(SmtpSinkOptions o) {
-    return SmtpSink(
-        o, [this](std::chrono::milliseconds d) { sleeps_.push_back(d); });
+  SmtpSink Sink(SmtpSinkOptions o) { return SmtpSink(o, clock_); }
+  const std::vector<std::chrono::milliseconds>& sleeps() const {
+    return clock_.sleeps();
   }
 
   SmtpTestServer server_;
-  std::vector<std::chrono::milliseconds> sleeps_;
+  FakeClock clock_;
 };
 
 TEST_F(SmtpSinkTest, DeliversOneMessageToEveryRecipient) {
@@ -223,6 +224,10 @@ TEST_F(SmtpSinkTest, DeliversOneMessageToEveryRecipient) {
             std::string::npos)
       << data;
   EXPECT_NE(data.find("MIME-Version: 1.0\r\n"), std::string::npos);
+  // The Date header comes from the injected clock (FakeClock's start).
+  EXPECT_NE(data.find("Date: Mon, 01 Jan 2024 00:00:00 +0000\r\n"),
+            std::string::npos)
+      << data;
   EXPECT_NE(data.find("Content-Type: multipart/alternative"),
             std::string::npos);
   std::string text = Part(data, "text/plain");
@@ -262,14 +267,14 @@ TEST_F(SmtpSinkTest, AllRecipientsRejectedIsPermanentError) {
   absl::Status s = Sink(o).Deliver(MakeDigest());
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(server_.transactions().empty());
-  EXPECT_TRUE(sleeps_.empty());
+  EXPECT_TRUE(sleeps().empty());
 }
 
 TEST_F(SmtpSinkTest, TransientGreetingFailureIsRetried) {
   server_.FailGreetings(2);
   ASSERT_TRUE(Sink(Options()).Deliver(MakeDigest()).ok());
   EXPECT_EQ(server_.connections(), 3);
-  EXPECT_EQ(sleeps_.size(), 2u);
+  EXPECT_EQ(sleeps().size(), 2u);
   EXPECT_EQ(server_.transactions().size(), 1u);
 }
 
@@ -279,7 +284,7 @@ TEST_F(SmtpSinkTest, UnreachableServerIsUnavailable) {
   o.max_attempts = 2;
   absl::Status s = Sink(o).Deliver(MakeDigest());
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(sleeps_.size(), 1u);
+  EXPECT_EQ(sleeps().size(), 1u);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "lib/http_transport/httplib_client.h"
 #include "lib/json/json_util.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/openai_stub.h"
 
 namespace arxiv_digest {
@@ -28,19 +30,20 @@ class OpenAiClientTest : public ::testing::Test {
     o.request.model = "gpt-4o";
     o.max_attempts = max_attempts;
     o.initial_backoff = std::chrono::milliseconds(100);
-    return OpenAiClient(
-        http_, o,
-        [this](const std::string& outcome, double) {
-          outcomes_.push_back(outcome);
-        },
-        [this](std::chrono::milliseconds d) { waits_.push_back(d); });
+    return OpenAiClient(http_, o, clock_,
+                        [this](const std::string& outcome, double) {
+                          outcomes_.push_back(outcome);
+                        });
+  }
+  const std::vector<std::chrono::milliseconds>& waits() const {
+    return clock_.sleeps();
   }
   const std::string prompt_ =
       "## Papers\n\nArXiv ID: 2504.00001\nTitle: T\nAuthors: A\nAbstract: X";
   HttplibClient http_;
   std::unique_ptr<OpenAiStub> stub_;
+  FakeClock clock_;
   std::vector<std::string> outcomes_;
-  std::vector<std::chrono::milliseconds> waits_;
 };
 
 TEST_F(OpenAiClientTest, SuccessReturnsContentAndUsage) {
@@ -61,8 +64,8 @@ TEST_F(OpenAiClientTest, RateLimitHonoursRetryAfter) {
   absl::StatusOr<ChatCompletion> c = client.Complete(prompt_);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(outcomes_, (std::vector<std::string>{"rate_limited", "ok"}));
-  ASSERT_EQ(waits_.size(), 1u);
-  EXPECT_EQ(waits_[0], std::chrono::milliseconds(3000));
+  ASSERT_EQ(waits().size(), 1u);
+  EXPECT_EQ(waits()[0], std::chrono::milliseconds(3000));
 }
 
 TEST_F(OpenAiClientTest, ServerErrorsAreRetriedThenReported) {
@@ -73,10 +76,10 @@ TEST_F(OpenAiClientTest, ServerErrorsAreRetriedThenReported) {
   EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(c.status().message().find("500"), std::string::npos);
   EXPECT_EQ(stub_->requests(), 4);
-  ASSERT_EQ(waits_.size(), 3u);
+  ASSERT_EQ(waits().size(), 3u);
   // Exponential backoff with jitter in [0.5, 1.5): 100, 200, 400 ms.
-  EXPECT_GE(waits_[2], std::chrono::milliseconds(200));
-  EXPECT_LT(waits_[2], std::chrono::milliseconds(600));
+  EXPECT_GE(waits()[2], std::chrono::milliseconds(200));
+  EXPECT_LT(waits()[2], std::chrono::milliseconds(600));
 }
 
 // A rejected key is not retried: hammering the provider cannot help.
@@ -88,7 +91,7 @@ TEST_F(OpenAiClientTest, BadKeyIsPermissionDeniedWithoutRetry) {
   EXPECT_EQ(c.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(c.status().message().find("OPENAI_API_KEY"), std::string::npos);
   EXPECT_EQ(stub_->requests(), 1);
-  EXPECT_TRUE(waits_.empty());
+  EXPECT_TRUE(waits().empty());
   EXPECT_EQ(outcomes_, std::vector<std::string>{"auth_error"});
 }
 
@@ -118,13 +121,14 @@ TEST(OpenAiClientNoServerTest, UnreachableProviderIsUnavailable) {
   o.base_url = "http://127.0.0.1:1/v1";
   o.api_key = "k";
   o.max_attempts = 2;
-  int sleeps = 0;
-  OpenAiClient client(http, o, {},
-                      [&](std::chrono::milliseconds) { ++sleeps; });
+  FakeClock clock;
+  int retries = 0;
+  OpenAiClient client(http, o, clock, {}, [&] { ++retries; });
   absl::StatusOr<ChatCompletion> c = client.Complete("x");
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(sleeps, 1);
+  EXPECT_EQ(clock.sleeps().size(), 1u);
+  EXPECT_EQ(retries, 1);
 }
 
 }  // namespace
@@ -175,6 +179,121 @@ TEST(OpenAiClientOptionsTest, OptionsAreSentToTheProvider) {
   EXPECT_EQ(GetDouble(*body, "temperature"), 0.0);
   EXPECT_FALSE(body->HasMember("max_tokens"));
   EXPECT_FALSE(body->HasMember("response_format"));
+}
+
+}  // namespace
+}  // namespace arxiv_digest
+
+namespace arxiv_digest {
+namespace {
+
+// Answers every request with a 429 carrying the given Retry-After header.
+class RateLimitingHttp : public HttpClient {
+ public:
+  explicit RateLimitingHttp(std::string retry_after)
+      : retry_after_(std::move(retry_after)) {}
+  absl::StatusOr<HttpResponse> Send(const HttpRequest&) override {
+    HttpResponse r;
+    r.status = 429;
+    r.headers = {{"retry-after", retry_after_}};
+    r.body = R"({"error":{"message":"slow down"}})";
+    return r;
+  }
+
+ private:
+  std::string retry_after_;
+};
+
+std::vector<std::chrono::milliseconds> WaitsFor(const std::string& header) {
+  RateLimitingHttp http(header);
+  OpenAiClientOptions o;
+  o.base_url = "http://127.0.0.1:1/v1";
+  o.api_key = "k";
+  o.max_attempts = 2;
+  o.initial_backoff = std::chrono::milliseconds(100);
+  o.max_backoff = std::chrono::milliseconds(30000);
+  FakeClock clock;  // 2024-01-01T00:00:00Z
+  OpenAiClient client(http, o, clock);
+  absl::StatusOr<ChatCompletion> c = client.Complete("x");
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable);
+  return clock.sleeps();
+}
+
+// A huge Retry-After must not overflow into a negative (= instant) wait that
+// hammers the provider; it is capped at max_backoff. 2147484 s x 1000 is
+// just past INT_MAX. A number too large for any integer type is treated the
+// same way: the provider asked for a very long pause, so we wait the most
+// we ever wait rather than the short exponential backoff. (The parsing is
+// the shared ParseRetryAfter, which saturates; this pins the LLM client's
+// use of it.)
+TEST(OpenAiClientRetryAfterTest, HugeRetryAfterWaitsMaxBackoff) {
+  for (const std::string header :
+       {"2147484", "3000000", "99999999999", "99999999999999999999999"}) {
+    std::vector<std::chrono::milliseconds> waits = WaitsFor(header);
+    ASSERT_EQ(waits.size(), 1u) << header;
+    EXPECT_EQ(waits[0], std::chrono::milliseconds(30000)) << header;
+  }
+  // Small values are still honoured exactly, and so is an HTTP date (seven
+  // seconds after the fake clock's now). Garbage falls back to the jittered
+  // backoff (never zero).
+  EXPECT_EQ(WaitsFor("7"), std::vector<std::chrono::milliseconds>{
+                               std::chrono::milliseconds(7000)});
+  EXPECT_EQ(
+      WaitsFor("Mon, 01 Jan 2024 00:00:07 GMT"),
+      std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(7000)});
+  std::vector<std::chrono::milliseconds> garbage = WaitsFor("soon");
+  ASSERT_EQ(garbage.size(), 1u);
+  EXPECT_GE(garbage[0], std::chrono::milliseconds(50));
+  EXPECT_LT(garbage[0], std::chrono::milliseconds(150));
+}
+
+// Outcome labels stay the scorer's: a 503 counts as server_error, another
+// 4xx as bad_response (InvalidArgument, not retried).
+class FixedStatusHttp : public HttpClient {
+ public:
+  explicit FixedStatusHttp(int status) : status_(status) {}
+  absl::StatusOr<HttpResponse> Send(const HttpRequest&) override {
+    ++requests;
+    HttpResponse r;
+    r.status = status_;
+    r.body = "nope";
+    return r;
+  }
+  int requests = 0;
+
+ private:
+  int status_;
+};
+
+TEST(OpenAiClientOutcomeTest, LabelsAndCodesPerStatus) {
+  struct Case {
+    int status;
+    absl::StatusCode code;
+    std::vector<std::string> outcomes;
+  };
+  for (const Case& c :
+       {Case{503,
+             absl::StatusCode::kUnavailable,
+             {"server_error", "server_error"}},
+        Case{404, absl::StatusCode::kInvalidArgument, {"bad_response"}},
+        Case{403, absl::StatusCode::kPermissionDenied, {"auth_error"}}}) {
+    FixedStatusHttp http(c.status);
+    OpenAiClientOptions o;
+    o.base_url = "http://127.0.0.1:1/v1";
+    o.max_attempts = 2;
+    FakeClock clock;
+    std::vector<std::string> outcomes;
+    OpenAiClient client(http, o, clock,
+                        [&](const std::string& outcome, double) {
+                          outcomes.push_back(outcome);
+                        });
+    absl::StatusOr<ChatCompletion> r = client.Complete("x");
+    ASSERT_FALSE(r.ok()) << c.status;
+    EXPECT_EQ(r.status().code(), c.code) << c.status;
+    EXPECT_EQ(outcomes, c.outcomes) << c.status;
+    EXPECT_EQ(http.requests, static_cast<int>(c.outcomes.size()));
+  }
 }
 
 }  // namespace

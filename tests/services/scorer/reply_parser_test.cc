@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/core/ids.h"
 
 namespace arxiv_digest {
 namespace {
@@ -217,17 +218,31 @@ TEST(NormalizeArxivIdTest, Forms) {
   EXPECT_EQ(NormalizeArxivId("solv-int/9901001v2"), "solv-int/9901001");
 }
 
+// The parser validates with the shared rule (lib/core/ids.h). Unlike the
+// scorer's former IsValidArxivId, it accepts a "vN" suffix: the reply's id is
+// stored version-less either way (NormalizeArxivId drops it first, and
+// ArxivId::str() is version-less).
 TEST(NormalizeArxivIdTest, Validity) {
-  EXPECT_TRUE(IsValidArxivId("2504.14960"));
-  EXPECT_TRUE(IsValidArxivId("0704.0001"));
-  EXPECT_TRUE(IsValidArxivId("hep-th/9901001"));
-  EXPECT_TRUE(IsValidArxivId("math.GT/0309136"));
-  EXPECT_FALSE(IsValidArxivId(""));
-  EXPECT_FALSE(IsValidArxivId("2504.14960v2"));
-  EXPECT_FALSE(IsValidArxivId("2504.149"));
-  EXPECT_FALSE(IsValidArxivId("N/A"));
-  EXPECT_FALSE(IsValidArxivId("hep-th/99010"));
-  EXPECT_FALSE(IsValidArxivId("HEP-TH/9901001"));
+  EXPECT_TRUE(ids::IsValidArxivId("2504.14960"));
+  EXPECT_TRUE(ids::IsValidArxivId("0704.0001"));
+  EXPECT_TRUE(ids::IsValidArxivId("hep-th/9901001"));
+  EXPECT_TRUE(ids::IsValidArxivId("math.GT/0309136"));
+  EXPECT_FALSE(ids::IsValidArxivId(""));
+  EXPECT_TRUE(ids::IsValidArxivId("2504.14960v2"));
+  EXPECT_EQ(ArxivId::Parse("2504.14960v2")->str(), "2504.14960");
+  EXPECT_FALSE(ids::IsValidArxivId("2504.149"));
+  EXPECT_FALSE(ids::IsValidArxivId("N/A"));
+  EXPECT_FALSE(ids::IsValidArxivId("hep-th/99010"));
+  EXPECT_FALSE(ids::IsValidArxivId("HEP-TH/9901001"));
+}
+
+// A reply id with a version suffix is accepted and stored version-less.
+TEST(NormalizeArxivIdTest, VersionedReplyIdIsStoredVersionLess) {
+  ParsedReply r = ParseScoringReply(
+      "{\"ARXIVID\": \"2504.14960v3\", \"RELEVANCE\": 7, \"NOVELTY\": 5}");
+  EXPECT_TRUE(r.errors.empty());
+  ASSERT_EQ(r.scores.size(), 1u);
+  EXPECT_EQ(r.scores[0].arxiv_id, "2504.14960");
 }
 
 }  // namespace

@@ -5,12 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "lib/json/json_util.h"
 #include "lib/redis/keys.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_test.h"
 
 namespace arxiv_digest {
 namespace {
@@ -19,9 +20,11 @@ class FakeBackend : public ScoringBackend {
  public:
   absl::Status fail = absl::OkStatus();
   int calls = 0;
+  std::function<void()> during_call;  // runs while the "LLM call" is on
   absl::StatusOr<BatchOutcome> ScoreBatch(
       const std::vector<Paper>& papers) override {
     ++calls;
+    if (during_call) during_call();
     if (!fail.ok()) return fail;
     BatchOutcome out;
     for (const Paper& p : papers) {
@@ -53,15 +56,11 @@ class ForwardingBackend : public ScoringBackend {
   ScoringBackend& inner_;
 };
 
-class ScorerWorkerTest : public ::testing::Test {
+class ScorerWorkerTest : public testing::RedisTest {
  protected:
   void SetUp() override {
-    auto server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    auto client = RedisClient::Connect(server_->url());
-    ASSERT_TRUE(client.ok());
-    redis_ = *std::move(client);
+    testing::RedisTest::SetUp();
+    if (HasFatalFailure()) return;
     profiles_["default"].selection.abstract_batch_size = 4;
     Config vision;
     vision.profile = "vision";
@@ -86,7 +85,8 @@ class ScorerWorkerTest : public ::testing::Test {
   std::unique_ptr<ScorerWorker> MakeWorker(const std::string& consumer,
                                            ScoringBackend& backend,
                                            std::chrono::milliseconds claim_idle,
-                                           int max_deliveries = 5) {
+                                           int max_deliveries = 5,
+                                           RedisClient* keepalive = nullptr) {
     ScorerWorkerOptions o;
     o.consumer = consumer;
     o.block = std::chrono::milliseconds(50);
@@ -103,7 +103,7 @@ class ScorerWorkerTest : public ::testing::Test {
           ctx->config = std::move(c);
           return ctx;
         },
-        *metrics_, o);
+        *metrics_, o, SystemClock(), keepalive);
     EXPECT_TRUE(w->Init().ok());
     return w;
   }
@@ -122,14 +122,17 @@ class ScorerWorkerTest : public ::testing::Test {
     }
     return out;
   }
+  // Redis measures idle time in real milliseconds: a claim_idle of 0 (1 ms
+  // for the stream consumer) needs the entry to have been idle that long.
+  static void LetEntriesIdle() {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   int64_t Pending() {
     auto r =
         redis_->Command({"XPENDING", keys::PapersStream(), keys::kScorerGroup});
     return r->elements.empty() ? 0 : r->elements[0].integer;
   }
 
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<RedisClient> redis_;
   std::chrono::milliseconds batch_fill_{50};
   std::map<std::string, Config> profiles_;
   std::vector<Config> contexts_made_;
@@ -239,11 +242,13 @@ TEST_F(ScorerWorkerTest, FailedBatchStaysPendingThenIsDeadLettered) {
   // Delivery 1 (read) and 2 (claim) fail and leave the entry pending.
   EXPECT_EQ(*worker->Step(), 1);
   EXPECT_EQ(Pending(), 1);
+  LetEntriesIdle();
   EXPECT_EQ(*worker->Step(), 1);
   EXPECT_EQ(Pending(), 1);
   EXPECT_TRUE(Scores().empty());
   // Delivery 3 exceeds max_deliveries: dead-lettered with its reason and an
   // unscored result so the run can still complete.
+  LetEntriesIdle();
   EXPECT_EQ(*worker->Step(), 1);
   EXPECT_EQ(Pending(), 0);
   EXPECT_EQ(backend.calls, 2);
@@ -307,6 +312,72 @@ TEST_F(ScorerWorkerTest, RunsAreScoredWithTheirProfileAndTopics) {
     }
   }
   EXPECT_EQ(unscored, 1);
+}
+
+// An entry over the delivery limit is given up before its paper is parsed
+// (it may be the poison that crashed a replica), with the unscored result
+// taken from the raw run_id and arxiv_id fields.
+TEST_F(ScorerWorkerTest, OverDeliveredPoisonIsGivenUpWithoutParsing) {
+  ASSERT_TRUE(
+      redis_->EnsureGroup(keys::PapersStream(), keys::kScorerGroup).ok());
+  ASSERT_TRUE(redis_
+                  ->XAdd(keys::PapersStream(), {{"run_id", "run-p"},
+                                                {"arxiv_id", "2504.00042"},
+                                                {"paper", "[[[[[[[[[["}})
+                  .ok());
+  for (int i = 0; i < 3; ++i) {  // three replicas died on it
+    ASSERT_TRUE(
+        redis_
+            ->XReadGroup(keys::kScorerGroup, "dead", keys::PapersStream(), 10,
+                         std::chrono::milliseconds(0), i == 0 ? ">" : "0")
+            .ok());
+  }
+  LetEntriesIdle();
+  FakeBackend backend;
+  auto worker = MakeWorker("c1", backend, std::chrono::milliseconds(0),
+                           /*max_deliveries=*/2);
+  EXPECT_EQ(*worker->Step(), 1);
+  EXPECT_EQ(Pending(), 0);
+  EXPECT_EQ(backend.calls, 0);
+  auto dead = redis_->Command({"XRANGE", keys::DeadLetterStream(), "-", "+"});
+  ASSERT_EQ(dead->elements.size(), 1u);
+  std::vector<StreamEntry> scores = Scores();
+  ASSERT_EQ(scores.size(), 1u);
+  EXPECT_EQ(scores[0].Field("run_id"), "run-p");
+  absl::StatusOr<Score> s = ScoreFromJson(*scores[0].Field("score"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->arxiv_id, "2504.00042");
+  EXPECT_FALSE(s->scored);
+}
+
+// A slow but legitimate LLM call keeps its entries: the heartbeat renews
+// their idle time, so another replica's claim finds nothing to take over
+// (and does not pay for the same call again). Without it, it would.
+TEST_F(ScorerWorkerTest, SlowCallIsNotTakenOverWhileInFlight) {
+  auto thief = RedisClient::Connect(server_->url());
+  ASSERT_TRUE(thief.ok());
+  auto keepalive = RedisClient::Connect(server_->url());
+  ASSERT_TRUE(keepalive.ok());
+  const auto claim_idle = std::chrono::milliseconds(150);
+  for (bool renew : {true, false}) {
+    FakeBackend backend;
+    int stolen = -1;
+    backend.during_call = [&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+      auto claimed =
+          (*thief)->XAutoClaim(keys::PapersStream(), keys::kScorerGroup,
+                               "thief", claim_idle, "0-0", 10);
+      ASSERT_TRUE(claimed.ok());
+      stolen = static_cast<int>(claimed->entries.size());
+    };
+    auto worker = MakeWorker(renew ? "c1" : "c2", backend, claim_idle, 5,
+                             renew ? keepalive->get() : nullptr);
+    AddPaper(renew ? "run-k" : "run-l", 1);
+    EXPECT_EQ(*worker->Step(), 1);
+    EXPECT_EQ(backend.calls, 1);
+    EXPECT_EQ(stolen, renew ? 0 : 1) << (renew ? "renewed" : "not renewed");
+    EXPECT_EQ(Pending(), 0);
+  }
 }
 
 // With Redis gone, a step fails with a status (the loop backs off) and

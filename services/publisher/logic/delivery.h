@@ -1,8 +1,11 @@
 // Where a published digest goes besides the output folder and Redis:
 // Slack, e-mail, ... Each sink is called once per published digest version;
-// a failing sink is logged and counted, never blocks the others.
+// a failing sink is logged and counted, never blocks the others. The
+// interface lives in logic/ because the publish use case calls it; the
+// sinks themselves are adapters.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,5 +31,9 @@ class DigestSink {
   virtual std::string name() const = 0;  // for logs and metric labels
   virtual absl::Status Deliver(const PublishedDigest& digest) = 0;
 };
+
+// The delivery sinks of a profile (Slack, e-mail, ...); may be empty.
+using SinksForProfile =
+    std::function<std::vector<DigestSink*>(const std::string& profile)>;
 
 }  // namespace arxiv_digest

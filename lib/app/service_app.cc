@@ -1,0 +1,168 @@
+#include "lib/app/service_app.h"
+
+#include <prometheus/registry.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "lib/config/profiles.h"
+#include "lib/core/shutdown.h"
+#include "lib/log/log.h"
+#include "lib/redis/keys.h"
+
+namespace arxiv_digest {
+namespace {
+
+// Payload that marks a status as the user's to fix (exit 2), and whether
+// the usage text should follow the message.
+constexpr char kExitPayload[] = "arxiv-digest/exit";
+
+absl::Status Marked(absl::string_view message, absl::string_view kind) {
+  absl::Status status = absl::InvalidArgumentError(std::string(message));
+  status.SetPayload(kExitPayload, absl::Cord(std::string(kind)));
+  return status;
+}
+
+std::string PayloadOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kExitPayload);
+  return payload ? std::string(*payload) : "";
+}
+
+}  // namespace
+
+absl::Status ConfigurationError(absl::string_view message) {
+  return Marked(message, "config");
+}
+
+absl::Status UsageError(absl::string_view message) {
+  return Marked(message, "usage");
+}
+
+int ExitCodeFor(const absl::Status& status) {
+  if (status.ok()) return 0;
+  return PayloadOf(status).empty() ? 1 : 2;
+}
+
+std::string DefaultConsumerName(std::string_view fallback_host) {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') {
+    return absl::StrCat(std::string(fallback_host), "-", getpid());
+  }
+  return absl::StrCat(host, "-", getpid());
+}
+
+ServiceApp::ServiceApp(ServiceSpec spec, ParsedFlags flags,
+                       std::string configs_dir,
+                       std::map<std::string, Config> profiles)
+    : spec_(std::move(spec)),
+      flags_(std::move(flags)),
+      configs_dir_(std::move(configs_dir)),
+      profiles_(std::move(profiles)),
+      registry_(std::make_shared<prometheus::Registry>()) {}
+
+ServiceApp::~ServiceApp() {
+  if (admin_) admin_->Stop();
+}
+
+absl::StatusOr<std::unique_ptr<ServiceApp>> ServiceApp::Create(
+    int argc, char** argv, ServiceSpec spec) {
+  std::set<std::string> values = spec.value_flags;
+  values.insert({"--configs", "--admin-port", "--admin-host"});
+  std::set<std::string> switches = spec.switch_flags;
+  switches.insert("--help");
+  absl::StatusOr<ParsedFlags> flags =
+      ParseFlags(argc, argv, 1, values, switches);
+  if (!flags.ok()) return UsageError(flags.status().message());
+  if (flags->Has("--help")) return absl::CancelledError("--help");
+
+  std::string configs_dir = flags->Get("--configs", "configs");
+  std::map<std::string, Config> profiles;
+  if (spec.load_profiles) {
+    absl::StatusOr<std::map<std::string, Config>> loaded =
+        LoadProfiles(configs_dir);
+    if (!loaded.ok()) {
+      return ConfigurationError(
+          absl::StrCat("configuration error: ", loaded.status().message()));
+    }
+    profiles = *std::move(loaded);
+  } else {
+    absl::StatusOr<Config> loaded = LoadConfig(configs_dir);
+    if (!loaded.ok()) {
+      return ConfigurationError(
+          absl::StrCat("configuration error: ", loaded.status().message()));
+    }
+    profiles.emplace(kDefaultProfile, *std::move(loaded));
+  }
+  if (absl::Status s =
+          keys::SetPrefix(profiles.at(kDefaultProfile).env.redis_key_prefix);
+      !s.ok()) {
+    return ConfigurationError(absl::StrCat("REDIS_KEY_PREFIX: ", s.message()));
+  }
+  return std::unique_ptr<ServiceApp>(new ServiceApp(
+      std::move(spec), *std::move(flags), configs_dir, std::move(profiles)));
+}
+
+const Config& ServiceApp::config() const {
+  return profiles_.at(kDefaultProfile);
+}
+
+absl::StatusOr<int> ServiceApp::IntFlag(const std::string& name, int def,
+                                        int min_value) const {
+  absl::StatusOr<int> value = flags_.GetInt(name, def);
+  if (!value.ok()) return UsageError(value.status().message());
+  if (*value < min_value) {
+    return UsageError(absl::StrCat(name, " must be at least ", min_value,
+                                   " (got ", *value, ")"));
+  }
+  return value;
+}
+
+absl::Status ServiceApp::StartAdmin(std::function<bool()> ready) {
+  absl::StatusOr<int> port =
+      IntFlag("--admin-port", spec_.default_admin_port, 0);
+  if (!port.ok()) return port.status();
+  admin_ = std::make_unique<AdminServer>(registry_, std::move(ready));
+  if (absl::Status s =
+          admin_->Start(flags_.Get("--admin-host", "0.0.0.0"), *port);
+      !s.ok()) {
+    return ConfigurationError(absl::StrCat("--admin-port: ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<RedisClient>> ServiceApp::ConnectRedis() const {
+  absl::StatusOr<std::unique_ptr<RedisClient>> redis =
+      RedisClient::Connect(config().env.redis_url);
+  if (!redis.ok()) {
+    return absl::Status(redis.status().code(),
+                        absl::StrCat("REDIS_URL: ", redis.status().message()));
+  }
+  return redis;
+}
+
+int RunService(int argc, char** argv, ServiceSpec spec,
+               const std::function<absl::Status(ServiceApp&)>& body) {
+  InitLogging(spec.name);  // std::string converts to the service tag
+  const std::string name = spec.name;
+  const std::string usage = spec.usage;
+  absl::StatusOr<std::unique_ptr<ServiceApp>> app =
+      ServiceApp::Create(argc, argv, std::move(spec));
+  if (!app.ok() && app.status().code() == absl::StatusCode::kCancelled) {
+    std::cout << usage;  // --help
+    return 0;
+  }
+  absl::Status status = app.status();
+  if (app.ok()) {
+    InstallShutdownHandlers();
+    status = body(**app);
+  }
+  if (!status.ok()) {
+    std::cerr << name << ": " << status.message() << "\n";
+    if (PayloadOf(status) == "usage") std::cerr << usage;
+  }
+  return ExitCodeFor(status);
+}
+
+}  // namespace arxiv_digest

@@ -1,0 +1,107 @@
+// Shared startup of every service binary: the common flags, --help, the
+// configuration (default profile and configs/profiles/*), the metrics
+// registry and admin port, Redis connections and the shutdown handlers.
+// Every failure is a status whose message names the flag or setting, and
+// RunService turns it into the exit code, so each main.cc only wires.
+//
+// Exit codes: 0 success or --help; 2 bad startup configuration (a flag, a
+// setting, a port that cannot be bound); 1 a dependency is unreachable
+// (Redis) or the service failed.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "lib/config/config.h"
+#include "lib/core/flags.h"
+#include "lib/metrics/admin_server.h"
+#include "lib/redis/redis_client.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace arxiv_digest {
+
+struct ServiceSpec {
+  std::string name;   // "scorer": the log tag and the error prefix
+  std::string usage;  // printed for --help and after a flag error
+  int default_admin_port = 0;
+  // Flags beyond the common ones (--configs, --admin-port, --admin-host,
+  // --help).
+  std::set<std::string> value_flags;
+  std::set<std::string> switch_flags;
+  // true: every profile (configs/ + configs/profiles/*) is loaded at start,
+  // so a bad profile stops the service; false: only configs/ itself.
+  bool load_profiles = true;
+};
+
+// Statuses that mean "exit 2": the user must fix a flag or a setting.
+absl::Status ConfigurationError(absl::string_view message);
+absl::Status UsageError(absl::string_view message);  // also prints usage
+
+// "<hostname>-<pid>": a consumer name unique per process.
+std::string DefaultConsumerName(std::string_view fallback_host);
+
+class ServiceApp {
+ public:
+  // Parses the flags and loads the configuration. --help is reported as
+  // absl::StatusCode::kCancelled (RunService prints usage and exits 0).
+  static absl::StatusOr<std::unique_ptr<ServiceApp>> Create(int argc,
+                                                            char** argv,
+                                                            ServiceSpec spec);
+  ~ServiceApp();
+  ServiceApp(const ServiceApp&) = delete;
+  ServiceApp& operator=(const ServiceApp&) = delete;
+
+  const ServiceSpec& spec() const { return spec_; }
+  const ParsedFlags& flags() const { return flags_; }
+  const std::string& configs_dir() const { return configs_dir_; }
+  // The default profile's configuration.
+  const Config& config() const;
+  // Every profile by name (only "default" when spec.load_profiles is false).
+  const std::map<std::string, Config>& profiles() const { return profiles_; }
+  const std::shared_ptr<prometheus::Registry>& registry() const {
+    return registry_;
+  }
+
+  // Integer flag >= min_value, else a usage error naming the flag.
+  absl::StatusOr<int> IntFlag(const std::string& name, int def,
+                              int min_value = 0) const;
+
+  // Serves /metrics, /healthz and /readyz (ready() per request, must be
+  // thread-safe) on --admin-host:--admin-port.
+  absl::Status StartAdmin(std::function<bool()> ready);
+  AdminServer* admin() { return admin_.get(); }
+
+  // A new Redis connection (one per thread); the error names REDIS_URL.
+  absl::StatusOr<std::unique_ptr<RedisClient>> ConnectRedis() const;
+
+ private:
+  ServiceApp(ServiceSpec spec, ParsedFlags flags, std::string configs_dir,
+             std::map<std::string, Config> profiles);
+
+  ServiceSpec spec_;
+  ParsedFlags flags_;
+  std::string configs_dir_;
+  std::map<std::string, Config> profiles_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<AdminServer> admin_;
+};
+
+// main() of a service: logging, ServiceApp::Create, shutdown handlers, then
+// body(app). Prints "<name>: <message>" for every error and returns the
+// exit code (see the top of this file).
+int RunService(int argc, char** argv, ServiceSpec spec,
+               const std::function<absl::Status(ServiceApp&)>& body);
+
+// The exit code RunService uses for a status.
+int ExitCodeFor(const absl::Status& status);
+
+}  // namespace arxiv_digest

@@ -1,0 +1,15 @@
+// Reading the bearer-token table from its file (--tokens / API_TOKENS_FILE).
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/api/logic/auth.h"
+
+namespace arxiv_digest::api {
+
+// An empty path is no tokens (an empty table). Errors start with
+// "--tokens: " and never contain a token.
+absl::StatusOr<TokenTable> LoadTokenFile(const std::string& path);
+
+}  // namespace arxiv_digest::api

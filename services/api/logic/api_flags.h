@@ -1,0 +1,44 @@
+// The api's command line beyond the common flags that lib/app handles
+// (--configs, --admin-port, --admin-host, --help): the flag names, their
+// defaults and checks, and the usage text. Pure (the environment's
+// API_TOKENS_FILE is passed in).
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lib/core/flags.h"
+
+namespace arxiv_digest::api {
+
+extern const char kApiUsage[];
+
+// The api's own flags, for ServiceSpec::value_flags / switch_flags.
+const std::set<std::string>& ApiValueFlags();
+const std::set<std::string>& ApiSwitchFlags();
+
+struct ApiFlags {
+  std::string grpc_host = "0.0.0.0";
+  int grpc_port = 50051;
+  std::string web_host = "0.0.0.0";
+  int web_port = 8080;
+  std::string web_base_url;  // empty: from the request's Host
+  std::string tokens_file;   // --tokens, else API_TOKENS_FILE; empty: none
+  std::string tls_cert, tls_key;
+  int rescore_burst = 5;
+  int rescore_period_seconds = 600;
+  std::string consumer = "api-1";  // fan-out consumer name
+  bool fanout = true;              // false with --no-fanout
+};
+
+// The api's flags from the parsed command line; `tokens_env` is
+// $API_TOKENS_FILE (used without --tokens). A number that is not one is an
+// error naming the flag (main exits with 2, without the usage); the
+// numbers are checked in the order --grpc-port, --admin-port, --web-port,
+// --rescore-burst, --rescore-period-seconds, so the first bad one is the
+// one reported.
+absl::StatusOr<ApiFlags> ApiFlagsFrom(const ParsedFlags& parsed,
+                                      const std::string& tokens_env);
+
+}  // namespace arxiv_digest::api

@@ -1,0 +1,14 @@
+#include "services/fetcher/adapters/fetcher_stores.h"
+
+#include <chrono>
+
+namespace arxiv_digest {
+
+FetcherStores::FetcherStores(RedisClient& redis, const FetcherConfig& config)
+    : validators(redis),
+      writer(redis),
+      seen(redis, std::chrono::hours(24) * config.seen_ttl_days),
+      dates(redis),
+      lock(redis) {}
+
+}  // namespace arxiv_digest

@@ -1,0 +1,38 @@
+// DigestStore on the output folder and Redis: each format as a file (when
+// the profile's [OUTPUT] asks for it) and as Redis strings under the
+// versioned and the "latest" key, plus the version bookkeeping (the
+// per-date meta hash, the per-profile date index, the set of profiles).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lib/core/clock.h"
+#include "lib/redis/redis_client.h"
+#include "services/publisher/logic/publish_ports.h"
+
+namespace arxiv_digest {
+
+class RedisDigestStore : public DigestStore {
+ public:
+  // Files go under output_path; clock stamps published_at.
+  RedisDigestStore(RedisClient& redis, std::string output_path, Clock& clock);
+
+  absl::StatusOr<bool> TryLockVersions(const std::string& profile,
+                                       const std::string& date,
+                                       const std::string& owner) override;
+  void ReleaseVersions(const std::string& profile,
+                       const std::string& date) override;
+  absl::StatusOr<int> NextVersion(const std::string& profile,
+                                  const std::string& date) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Store(
+      const AssembledDigest& digest) override;
+
+ private:
+  RedisClient& redis_;
+  std::string output_dir_;  // empty or ending in '/'
+  Clock& clock_;
+};
+
+}  // namespace arxiv_digest

@@ -1,0 +1,120 @@
+#include "services/publisher/logic/digest_assembly.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "lib/config/profiles.h"
+#include "lib/contract/run_manifest.h"
+#include "lib/json/json_util.h"
+#include "lib/prompt/prompt_builder.h"
+#include "services/publisher/logic/html_renderer.h"
+#include "services/publisher/logic/json_renderer.h"
+#include "services/publisher/logic/markdown_renderer.h"
+#include "services/publisher/logic/ranking.h"
+
+namespace arxiv_digest {
+namespace {
+
+// The run's scores joined with their papers, in arxiv id order; counts the
+// unscored and pre-filtered ones.
+std::vector<ScoredPaper> JoinScores(const RunRecords& records,
+                                    AssembledDigest& out) {
+  std::vector<ScoredPaper> scored;
+  for (const auto& [arxiv_id, score_json] : records.scores) {
+    auto p = records.papers.find(arxiv_id);
+    absl::StatusOr<Score> score = ScoreFromJson(score_json);
+    absl::StatusOr<Paper> paper =
+        p == records.papers.end() ? absl::StatusOr<Paper>(absl::NotFoundError(
+                                        "score for a paper not in the run"))
+                                  : PaperFromJson(p->second);
+    if (!score.ok() || !paper.ok()) {
+      out.skipped.push_back(SkippedRecord{
+          arxiv_id, std::string(!score.ok() ? score.status().message()
+                                            : paper.status().message())});
+      continue;
+    }
+    if (score->prefiltered) {
+      ++out.prefiltered_papers;
+    } else if (!score->scored) {
+      ++out.unscored_papers;
+    }
+    scored.push_back(ScoredPaper{*std::move(paper), *std::move(score)});
+  }
+  return scored;
+}
+
+}  // namespace
+
+std::string DigestFileName(const std::string& profile, const std::string& date,
+                           int version, const std::string& format) {
+  std::string dir = profile == kDefaultProfile ? "" : profile + "/";
+  std::string stem = version > 1 ? absl::StrCat(date, ".v", version) : date;
+  return absl::StrCat(dir, stem, ".", format);
+}
+
+absl::StatusOr<AssembledDigest> AssembleDigest(const DigestInputs& inputs) {
+  if (inputs.config == nullptr) {
+    return absl::InvalidArgumentError("AssembleDigest needs a config");
+  }
+  const PriceTable& prices =
+      inputs.prices != nullptr ? *inputs.prices : DefaultPriceTable();
+  const RunState& run = inputs.run;
+  const Config config = WithTopicsOverride(*inputs.config, run.topics_override);
+
+  AssembledDigest out;
+  std::vector<ScoredPaper> scored = JoinScores(inputs.records, out);
+  for (const auto& [call_id, json] : inputs.records.usage) {
+    if (absl::StatusOr<TokenUsage> u = UsageFromJson(json); u.ok()) {
+      out.usage += *u;
+    }
+  }
+  out.model = run.model.empty() ? config.selection.model : run.model;
+  out.cost = ComputeCost(prices, out.model, out.usage);
+
+  DigestHeader header;
+  header.date = run.date;
+  header.model = out.model;
+  header.usage = out.usage;
+  header.total_papers = run.total_papers;
+  header.scanned_papers = run.scanned_papers;
+  header.prices = &prices;
+
+  PublishedDigest& d = out.digest;
+  d.run_id = run.run_id;
+  d.profile = inputs.profile;
+  d.date = run.date;
+  d.version = inputs.version;
+  d.ranked = SelectAndRank(std::move(scored), config.filtering);
+  d.markdown = RenderDigestMarkdown(header, d.ranked,
+                                    BuildDigestPromptSection(config.prompts));
+  d.json = RenderDigestJson(d.ranked);
+  d.html = RenderDigestHtml(header, d.ranked);
+  out.relevant_papers = static_cast<int64_t>(d.ranked.size());
+
+  const OutputConfig& output = config.output;
+  const std::pair<std::string, const std::string*> texts[] = {
+      {"md", &d.markdown}, {"json", &d.json}, {"html", &d.html}};
+  const bool write[] = {output.dump_md, output.dump_json, true};
+  for (size_t i = 0; i < 3; ++i) {
+    const std::string& format = texts[i].first;
+    out.outputs.push_back(
+        DigestOutput{format, *texts[i].second, write[i],
+                     DigestFileName(d.profile, d.date, d.version, format),
+                     format + "_path"});
+  }
+
+  RunManifest published;
+  published.status = run_status::kPublished;
+  published.profile = d.profile;
+  published.digest_version = d.version;
+  published.relevant_papers = out.relevant_papers;
+  published.unscored_papers = out.unscored_papers;
+  published.prefiltered_papers = out.prefiltered_papers;
+  published.tokens = out.usage;
+  published.cost_usd = out.cost.prompt + out.cost.completion;
+  out.manifest_fields =
+      contract::EncodeManifest(published, contract::kPublishedFields);
+  return out;
+}
+
+}  // namespace arxiv_digest

@@ -1,0 +1,71 @@
+#include "services/scorer/adapters/redis_scorer_ports.h"
+
+#include <chrono>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "lib/contract/stream_entries.h"
+#include "lib/core/ids.h"
+#include "lib/json/json_util.h"
+#include "lib/redis/keys.h"
+
+namespace arxiv_digest {
+
+absl::Status RedisScoreSink::AppendScore(const std::string& run_id,
+                                         const std::string& model,
+                                         const Score& score) {
+  absl::StatusOr<RunId> id = RunId::Parse(run_id);
+  if (!id.ok()) return id.status();
+  return redis_
+      .XAdd(keys::ScoresStream(),
+            contract::EncodeScoreEntry({*std::move(id), model, score}))
+      .status();
+}
+
+absl::Status RedisScoreSink::AppendUsage(const std::string& run_id,
+                                         const std::string& call_id,
+                                         const std::string& model,
+                                         const TokenUsage& usage) {
+  absl::StatusOr<RunId> id = RunId::Parse(run_id);
+  if (!id.ok()) return id.status();
+  return redis_
+      .XAdd(keys::ScoresStream(),
+            contract::EncodeUsageEntry({*std::move(id), call_id, model, usage}))
+      .status();
+}
+
+absl::StatusOr<std::optional<int>> RedisRunInfo::LoadPrefilterThreshold(
+    const std::string& run_id) {
+  absl::StatusOr<std::optional<std::string>> stored =
+      redis_.Get(keys::RunPrefilterThreshold(run_id));
+  if (!stored.ok()) return stored.status();
+  int threshold = 0;
+  if (stored->has_value() && absl::SimpleAtoi(**stored, &threshold)) {
+    return threshold;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<bool> RedisRunInfo::StorePrefilterThresholdIfAbsent(
+    const std::string& run_id, int threshold) {
+  return redis_.SetIfAbsent(keys::RunPrefilterThreshold(run_id),
+                            std::to_string(threshold),
+                            std::chrono::hours(24 * 7));
+}
+
+absl::StatusOr<std::vector<Paper>> RedisRunInfo::RunPapers(
+    const std::string& run_id) {
+  absl::StatusOr<std::map<std::string, std::string>> papers =
+      redis_.HGetAll(keys::RunPapers(run_id));
+  if (!papers.ok()) return papers.status();
+  std::vector<Paper> out;
+  out.reserve(papers->size());
+  for (const auto& [id, json] : *papers) {
+    if (absl::StatusOr<Paper> p = PaperFromJson(json); p.ok()) {
+      out.push_back(*std::move(p));
+    }
+  }
+  return out;
+}
+
+}  // namespace arxiv_digest
