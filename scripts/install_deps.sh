@@ -8,7 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libcpp-httplib-dev libssl-dev rapidjson-dev
   prometheus-cpp-dev libpugixml-dev libgtest-dev libgmock-dev
-  redis-server redis-tools prometheus
+  redis-server redis-tools prometheus ccache
   chromium openssl
   clang-format clang-tidy
 )

@@ -13,10 +13,12 @@
 #   scripts/lint.sh layers   scripts/check_layers.sh
 #   scripts/lint.sh all      all three; exit status non-zero if any failed
 #
-# tidy keeps a result cache in $BUILD_DIR/clang-tidy-cache: a file that
-# passed is skipped while its source, the project headers it includes (from
-# ninja's dependency log), its compile command, .clang-tidy and the
-# clang-tidy version are unchanged. TIDY_CACHE=0 disables it.
+# tidy keeps a result cache in $TIDY_CACHE_DIR (default
+# ~/.cache/arxiv-digest/clang-tidy, at most 20,000 empty files): a file
+# that passed is skipped while its source, the project headers it includes
+# (from ninja's dependency log), its compile command (paths relative to the
+# checkout, so every clone shares it), .clang-tidy and the clang-tidy version
+# are unchanged. TIDY_CACHE=0 disables it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -108,7 +110,7 @@ except (OSError, subprocess.CalledProcessError):
     pass
 
 version = subprocess.run([tidy, "--version"], capture_output=True, text=True).stdout
-common = hashlib.sha256((version + header_filter + digest(os.path.join(root, ".clang-tidy")))
+common = hashlib.sha256((version + "(lib|services)" + digest(os.path.join(root, ".clang-tidy")))
                         .encode()).hexdigest()
 project_dirs = (root + "/", build + "/")
 
@@ -119,15 +121,31 @@ def cache_key(path):
     included = deps.get(obj)
     if not included:
         return None  # not built yet: no dependency list, always run
-    h = hashlib.sha256((common + e["directory"] + " ".join(args)).encode())
+    # Paths relative to the checkout and the build folder, so another clone
+    # of the same sources (CI's) hits the same entries.
+    def rel(text):
+        return text.replace(build, "<build>").replace(root, "<root>")
+    h = hashlib.sha256((common + rel(e["directory"]) + rel(" ".join(args))).encode())
     for inc in included:
         if inc.startswith(project_dirs):  # system headers: covered by version
-            h.update((inc + digest(inc)).encode())
-    h.update(digest(path).encode())
+            h.update((rel(inc) + digest(inc)).encode())
+    h.update((rel(path) + digest(path)).encode())
     return h.hexdigest()
 
-cache_dir = os.path.join(build, "clang-tidy-cache")
+cache_dir = os.environ.get("TIDY_CACHE_DIR") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+    "arxiv-digest", "clang-tidy")
 os.makedirs(cache_dir, exist_ok=True)
+# Bounded: an entry is an empty file named by its key; keep the newest.
+MAX_ENTRIES = 20000
+try:
+    names = os.listdir(cache_dir)
+    if len(names) > MAX_ENTRIES:
+        paths = sorted((os.path.join(cache_dir, n) for n in names), key=os.path.getmtime)
+        for old in paths[: len(paths) - MAX_ENTRIES // 2]:
+            os.remove(old)
+except OSError:
+    pass
 noise = re.compile(r"^(\d+ warnings? generated\.|Suppressed \d+ warnings.*|Use -header-filter=.*"
                    r"|\d+ warnings? treated as errors?)$")
 

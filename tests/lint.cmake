@@ -33,7 +33,7 @@ set_tests_properties(layers_check_selftest PROPERTIES LABELS lint TIMEOUT 60)
 
 # clang-tidy over lib/ and services/ with build/compile_commands.json; needs
 # the build (generated proto headers). Results of unchanged files come from
-# build/clang-tidy-cache. PROCESSORS: it runs $(nproc) clang-tidy jobs.
+# ~/.cache/arxiv-digest/clang-tidy (scripts/lint.sh). PROCESSORS: it runs $(nproc) clang-tidy jobs.
 cmake_host_system_information(RESULT LINT_NPROC QUERY NUMBER_OF_LOGICAL_CORES)
 add_test(NAME tidy_check COMMAND ${CMAKE_COMMAND} -E env
   BUILD_DIR=${PROJECT_BINARY_DIR} ${LINT_SH} tidy)

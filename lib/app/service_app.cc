@@ -3,7 +3,9 @@
 #include <prometheus/registry.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <iostream>
+#include <mutex>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
@@ -140,6 +142,52 @@ absl::StatusOr<std::unique_ptr<RedisClient>> ServiceApp::ConnectRedis() const {
                         absl::StrCat("REDIS_URL: ", redis.status().message()));
   }
   return redis;
+}
+
+namespace {
+
+// The state behind RedisReadiness(): one connection, one probe at a time.
+struct ReadinessProbe {
+  std::string url;
+  std::timed_mutex mu;
+  std::unique_ptr<RedisClient> client;  // guarded by mu
+
+  // PING on the current connection, else on a fresh one: the first
+  // command after a Redis restart fails on the old socket, and that must
+  // not make /readyz report one extra failure.
+  bool Ping() {
+    if (client != nullptr && PingOnce()) return true;
+    client.reset();
+    RedisClient::Options options;
+    options.connect_timeout = std::chrono::milliseconds(300);
+    options.command_timeout = std::chrono::milliseconds(300);
+    absl::StatusOr<std::unique_ptr<RedisClient>> fresh =
+        RedisClient::Connect(url, options);
+    if (!fresh.ok()) return false;
+    client = *std::move(fresh);
+    if (PingOnce()) return true;
+    client.reset();
+    return false;
+  }
+
+  bool PingOnce() {
+    absl::StatusOr<RedisReply> reply = client->Command({"PING"});
+    return reply.ok() && reply->str == "PONG";
+  }
+};
+
+}  // namespace
+
+std::function<bool()> ServiceApp::RedisReadiness() const {
+  auto probe = std::make_shared<ReadinessProbe>();
+  probe->url = config().env.redis_url;
+  return [probe] {
+    // A probe already running (Redis slow): answer now instead of
+    // queueing, so /readyz stays within its time budget.
+    std::unique_lock<std::timed_mutex> lock(probe->mu, std::defer_lock);
+    if (!lock.try_lock_for(std::chrono::milliseconds(100))) return false;
+    return probe->Ping();
+  };
 }
 
 int RunService(int argc, char** argv, ServiceSpec spec,

@@ -80,8 +80,16 @@ class ServiceApp {
   absl::Status StartAdmin(std::function<bool()> ready);
   AdminServer* admin() { return admin_.get(); }
 
-  // A new Redis connection (one per thread); the error names REDIS_URL.
+  // A new Redis connection (one per thread); the error names REDIS_URL
+  // (never its password).
   absl::StatusOr<std::unique_ptr<RedisClient>> ConnectRedis() const;
+
+  // A ready() for StartAdmin: true while Redis answers PING. It has its own
+  // connection (hiredis contexts are not thread-safe), opened on first use
+  // and again after a failure, with short timeouts so that a request
+  // returns within about a second even when Redis hangs. A probe waits at
+  // most 100 ms for one already running, then answers "not ready".
+  std::function<bool()> RedisReadiness() const;
 
  private:
   ServiceApp(ServiceSpec spec, ParsedFlags flags, std::string configs_dir,

@@ -18,6 +18,22 @@ std::string Trim(absl::string_view s) {
   return std::string(absl::StripAsciiWhitespace(s));
 }
 
+// A URL for an error message: a password in it (redis://:pw@host,
+// https://user:pw@proxy) becomes "***", the rest stays so the user can
+// see what was wrong. Without a scheme everything up to an '@' goes.
+std::string RedactUrl(absl::string_view url) {
+  size_t start = url.find("://");
+  start = start == absl::string_view::npos ? 0 : start + 3;
+  size_t at = url.rfind('@');
+  if (at == absl::string_view::npos || at < start) return std::string(url);
+  absl::string_view userinfo = url.substr(start, at - start);
+  size_t colon = userinfo.find(':');
+  absl::string_view user = colon == absl::string_view::npos
+                               ? absl::string_view()
+                               : userinfo.substr(0, colon);
+  return absl::StrCat(url.substr(0, start), user, ":***", url.substr(at));
+}
+
 // Reads a whole file; NotFound names the path.
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -211,6 +227,10 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
       "score_cache_ttl_days", config.selection.score_cache_ttl_days, 0));
   DIGEST_RETURN_IF_ERROR(selection.Double(
       "prefilter_keep_share", config.selection.prefilter_keep_share));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Int("max_reply_bytes", config.selection.max_reply_bytes, 1));
+  DIGEST_RETURN_IF_ERROR(selection.Int(
+      "llm_timeout_seconds", config.selection.llm_timeout_seconds, 1));
   if (config.selection.prefilter_keep_share < 0 ||
       config.selection.prefilter_keep_share > 1) {
     return absl::InvalidArgumentError(
@@ -339,12 +359,13 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
   };
   if (!starts_with(env.openai_base_url, "http://") &&
       !starts_with(env.openai_base_url, "https://")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "OPENAI_BASE_URL: '", env.openai_base_url, "' is not an http(s) URL"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("OPENAI_BASE_URL: '", RedactUrl(env.openai_base_url),
+                     "' is not an http(s) URL"));
   }
   if (!starts_with(env.redis_url, "redis://")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("REDIS_URL: '", env.redis_url, "' is not a redis:// URL"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "REDIS_URL: '", RedactUrl(env.redis_url), "' is not a redis:// URL"));
   }
   if (!starts_with(env.arxiv_rss_url, "http://") &&
       !starts_with(env.arxiv_rss_url, "https://") &&

@@ -38,6 +38,11 @@ struct SelectionConfig {
       30;  // re-runs of unchanged papers are free; 0 = off
   double prefilter_keep_share =
       0;  // >0: only the lexically top share goes to the LLM
+  // Hard limits on one LLM call: a larger reply fails as soon as it passes
+  // the cap (it is never held in memory), and a call that has not finished
+  // within the timeout (connect to last byte, redirects included) fails.
+  int max_reply_bytes = 4194304;
+  int llm_timeout_seconds = 120;
 };
 
 struct FilteringConfig {

@@ -31,9 +31,16 @@ std::optional<int64_t> ParseDeltaSeconds(absl::string_view v) {
 
 std::string ClassifyOutcome(const absl::StatusOr<HttpResponse>& result) {
   if (!result.ok()) {
-    return result.status().code() == absl::StatusCode::kDeadlineExceeded
-               ? "timeout"
-               : "transport_error";
+    switch (result.status().code()) {
+      case absl::StatusCode::kDeadlineExceeded:
+        return "timeout";
+      case absl::StatusCode::kResourceExhausted:
+        // Over the transport's reply cap: asking again would only be billed
+        // again for the same oversized answer.
+        return "too_large";
+      default:
+        return "transport_error";
+    }
   }
   int status = result->status;
   if (status >= 200 && status < 300) return "ok";

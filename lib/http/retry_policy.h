@@ -44,7 +44,8 @@ RetryPolicy CappedRetryPolicy(int max_attempts,
 // Outcome label of one attempt (metrics, logs): ok (2xx), not_modified
 // (304), rate_limited (429), unavailable (503), server_error (other 5xx),
 // client_error (other 4xx), redirect (other 3xx and anything else), timeout
-// (DeadlineExceeded), transport_error (any other error status).
+// (DeadlineExceeded), too_large (ResourceExhausted: over the reply cap; not
+// retried), transport_error (any other error status).
 std::string ClassifyOutcome(const absl::StatusOr<HttpResponse>& result);
 
 // True for the outcomes worth another attempt: timeout, transport_error,

@@ -2,15 +2,23 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "lib/http_transport/redirect_rules.h"
 
 namespace arxiv_digest {
 namespace {
+
+using SteadyClock = std::chrono::steady_clock;
 
 absl::StatusOr<HttpResponse> ReadFileUrl(const std::string& url) {
   std::string path = url.substr(std::string("file://").size());
@@ -22,6 +30,66 @@ absl::StatusOr<HttpResponse> ReadFileUrl(const std::string& url) {
   resp.status = 200;
   resp.body = buf.str();
   return resp;
+}
+
+bool IsConditional(const HttpRequest& request) {
+  for (const auto& [k, v] : request.headers) {
+    std::string name = absl::AsciiStrToLower(k);
+    if (name == "if-none-match" || name == "if-modified-since") return true;
+  }
+  return false;
+}
+
+// Cuts a call that outlives its deadline wherever it is blocked (connect,
+// headers, a body that never ends): the content receiver only runs when
+// body bytes arrive, so a server dripping its headers would escape it.
+// httplib's stop() may be called from another thread for exactly this; it
+// only reaches an open socket, so it is repeated until the call returns.
+class Watchdog {
+ public:
+  Watchdog(httplib::Client& client,
+           std::optional<SteadyClock::time_point> deadline) {
+    if (!deadline) return;
+    thread_ = std::thread([this, &client, at = *deadline] {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (cv_.wait_until(lock, at, [this] { return done_; })) return;
+      fired_ = true;
+      while (!done_) {
+        lock.unlock();
+        client.stop();
+        lock.lock();
+        cv_.wait_for(lock, std::chrono::milliseconds(50),
+                     [this] { return done_; });
+      }
+    });
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+  ~Watchdog() { Finish(); }
+
+  // Stops watching; true when the deadline passed and the call was cut.
+  bool Finish() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    return fired_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool fired_ = false;
+  std::thread thread_;
+};
+
+std::chrono::milliseconds AtMost(std::chrono::milliseconds value,
+                                 std::optional<std::chrono::milliseconds> cap) {
+  if (!cap) return value;
+  return std::max(std::chrono::milliseconds(1), std::min(value, *cap));
 }
 
 }  // namespace
@@ -36,42 +104,146 @@ absl::StatusOr<HttpResponse> HttplibClient::Send(const HttpRequest& request) {
     }
     return ReadFileUrl(request.url);
   }
-  absl::StatusOr<std::pair<std::string, std::string>> parts =
-      SplitUrl(request.url);
-  if (!parts.ok()) return parts.status();
-
-  httplib::Client client(parts->first);
-  client.set_connection_timeout(options_.connect_timeout);
-  client.set_read_timeout(options_.read_timeout);
-  client.set_write_timeout(options_.read_timeout);
-  // cpp-httplib 0.11 treats every 3xx as a redirect when following them, so
-  // a 304 Not Modified (no Location) would come back as Error::Unknown.
-  // Conditional requests therefore see 3xx answers as they are.
-  bool conditional = false;
-  for (const auto& [k, v] : request.headers) {
-    std::string name = absl::AsciiStrToLower(k);
-    conditional =
-        conditional || name == "if-none-match" || name == "if-modified-since";
-  }
-  client.set_follow_location(!conditional);
-  httplib::Headers headers = {{"User-Agent", options_.user_agent}};
-  for (const auto& [k, v] : request.headers) headers.emplace(k, v);
-
   if (request.method != "GET" && request.method != "POST") {
     return absl::InvalidArgumentError(
         absl::StrCat("unsupported HTTP method ", request.method));
   }
-  std::string type =
-      request.content_type.empty() ? "application/json" : request.content_type;
-  httplib::Result result =
-      request.method == "GET"
-          ? client.Get(parts->second, headers)
-          : client.Post(parts->second, headers, request.body, type);
+  const SteadyClock::time_point started = SteadyClock::now();
+  // A conditional GET's 304 Not Modified is its answer, and its other 3xx
+  // answers have always been returned as they are.
+  const bool follow = !IsConditional(request);
+  HttpRequest hop = request;
+  for (int redirects = 0;; ++redirects) {
+    absl::StatusOr<HttpResponse> resp = SendOnce(hop, started);
+    if (!resp.ok() || !follow || !IsFollowedRedirect(resp->status)) {
+      return resp;
+    }
+    const std::string location = resp->Header("location");
+    if (location.empty()) return resp;
+    absl::StatusOr<std::pair<std::string, std::string>> parts =
+        SplitUrl(hop.url);
+    const std::string origin = parts.ok() ? parts->first : hop.url;
+    if (redirects >= options_.max_redirects) {
+      return absl::UnavailableError(
+          absl::StrCat(request.method, " ", origin, ": more than ",
+                       options_.max_redirects, " redirects"));
+    }
+    absl::StatusOr<std::string> next = ResolveRedirect(hop.url, location);
+    if (!next.ok()) {
+      return absl::UnavailableError(absl::StrCat(
+          request.method, " ", origin, ": ", next.status().message()));
+    }
+    absl::StatusOr<UrlOrigin> from = OriginOf(hop.url);
+    absl::StatusOr<UrlOrigin> to = OriginOf(*next);
+    if (!from.ok() || !to.ok() || !(*from == *to)) {
+      // Credentials are for the origin they were meant for; once dropped
+      // they stay dropped, even if a later hop comes back.
+      hop.headers =
+          WithoutSensitiveHeaders(hop.headers, options_.sensitive_headers);
+    }
+    if (resp->status == 303 && hop.method != "GET") {
+      hop.method = "GET";  // "See Other": fetch the answer, do not re-post
+      hop.body.clear();
+      hop.content_type.clear();
+    }
+    hop.url = *std::move(next);
+  }
+}
+
+absl::StatusOr<HttpResponse> HttplibClient::SendOnce(
+    const HttpRequest& request, SteadyClock::time_point started) const {
+  absl::StatusOr<std::pair<std::string, std::string>> parts =
+      SplitUrl(request.url);
+  if (!parts.ok()) return parts.status();
+  const std::string& origin = parts->first;
+
+  std::optional<SteadyClock::time_point> deadline;
+  std::optional<std::chrono::milliseconds> remaining;
+  if (options_.total_deadline.count() > 0) {
+    deadline = started + options_.total_deadline;
+    remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        *deadline - SteadyClock::now());
+    if (remaining->count() <= 0) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          request.method, " ", origin, ": no complete reply within ",
+          options_.total_deadline.count(), " ms"));
+    }
+  }
+  httplib::Client client(origin);
+  client.set_connection_timeout(AtMost(options_.connect_timeout, remaining));
+  client.set_read_timeout(AtMost(options_.read_timeout, remaining));
+  client.set_write_timeout(AtMost(options_.read_timeout, remaining));
+  client.set_follow_location(false);  // Send follows them itself
+
+  httplib::Request req;
+  req.method = request.method;
+  req.path = parts->second;
+  req.headers = {{"User-Agent", options_.user_agent}};
+  for (const auto& [k, v] : request.headers) req.headers.emplace(k, v);
+  if (request.method == "POST") {
+    req.body = request.body;
+    if (!req.has_header("Content-Type")) {
+      req.headers.emplace("Content-Type", request.content_type.empty()
+                                              ? "application/json"
+                                              : request.content_type);
+    }
+  }
+
+  enum class Abort { kNone, kTooLarge, kDeadline };
+  Abort abort = Abort::kNone;
+  std::string body;
+  const size_t cap = options_.max_reply_bytes;
+  auto past_deadline = [&deadline] {
+    return deadline && SteadyClock::now() >= *deadline;
+  };
+  // A declared length over the cap is refused before any body is read.
+  req.response_handler = [&](const httplib::Response& r) {
+    if (r.has_header("Content-Length")) {
+      const uint64_t length = r.get_header_value<uint64_t>("Content-Length");
+      if (length > cap) {
+        abort = Abort::kTooLarge;
+        return false;
+      }
+    }
+    if (past_deadline()) {
+      abort = Abort::kDeadline;
+      return false;
+    }
+    return true;
+  };
+  // The body is read here rather than into httplib's Response, so neither
+  // a chunked reply without a length nor a lying Content-Length can make it
+  // grow past the cap.
+  req.content_receiver = [&](const char* data, size_t size, uint64_t,
+                             uint64_t) {
+    if (size > cap - body.size()) {
+      abort = Abort::kTooLarge;
+      return false;
+    }
+    if (past_deadline()) {
+      abort = Abort::kDeadline;
+      return false;
+    }
+    body.append(data, size);
+    return true;
+  };
+
+  Watchdog watchdog(client, deadline);
+  httplib::Result result = client.send(req);
+  const bool cut = watchdog.Finish();
+  if (abort == Abort::kTooLarge) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("reply larger than ", cap, " bytes from ", origin));
+  }
+  if (abort == Abort::kDeadline || (cut && !result)) {
+    return absl::DeadlineExceededError(
+        absl::StrCat(request.method, " ", origin, ": no complete reply within ",
+                     options_.total_deadline.count(), " ms"));
+  }
   if (!result) {
     httplib::Error err = result.error();
     std::string why = httplib::to_string(err);
-    std::string what =
-        absl::StrCat(request.method, " ", parts->first, ": ", why);
+    std::string what = absl::StrCat(request.method, " ", origin, ": ", why);
     if (err == httplib::Error::Read || err == httplib::Error::Write) {
       // cpp-httplib reports an expired read timeout as a read error.
       return absl::DeadlineExceededError(what);
@@ -80,7 +252,7 @@ absl::StatusOr<HttpResponse> HttplibClient::Send(const HttpRequest& request) {
   }
   HttpResponse resp;
   resp.status = result->status;
-  resp.body = std::move(result->body);
+  resp.body = std::move(body);
   for (const auto& [k, v] : result->headers) {
     resp.headers.emplace(absl::AsciiStrToLower(k), v);
   }

@@ -75,9 +75,41 @@ std::string JsonQuote(std::string_view s) {
   return out;
 }
 
-absl::StatusOr<rapidjson::Document> ParseJson(std::string_view text) {
+absl::Status CheckJsonNesting(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "JSON nested deeper than ", max_depth, " levels at offset ", i));
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<rapidjson::Document> ParseJson(std::string_view text,
+                                              int max_depth) {
+  if (absl::Status s = CheckJsonNesting(text, max_depth); !s.ok()) return s;
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid JSON at offset ", doc.GetErrorOffset(), ": ",

@@ -17,7 +17,21 @@ namespace arxiv_digest {
 // A JSON string literal with quotes, escaping control characters.
 std::string JsonQuote(std::string_view s);
 
-absl::StatusOr<rapidjson::Document> ParseJson(std::string_view text);
+// Nesting limit of ParseJson: far above any document this project reads,
+// low enough that a recursive walk over a parsed value (RapidJSON's own
+// Accept and CopyFrom recurse) cannot exhaust the stack.
+inline constexpr int kMaxJsonNesting = 256;
+
+// Parses untrusted JSON without recursion (RapidJSON's iterative parser:
+// the recursive one overflows the stack on a deeply nested input), after
+// refusing nesting deeper than `max_depth`.
+absl::StatusOr<rapidjson::Document> ParseJson(std::string_view text,
+                                              int max_depth = kMaxJsonNesting);
+
+// InvalidArgument when `text` opens more than `max_depth` arrays/objects
+// inside each other (brackets in strings do not count). A linear scan that
+// needs no valid JSON, so it can run before any parse.
+absl::Status CheckJsonNesting(std::string_view text, int max_depth);
 
 // Typed lookups on an object value; nullopt when absent or of another type.
 std::optional<std::string> GetString(const rapidjson::Value& obj,

@@ -33,7 +33,9 @@ absl::Status Fetch(ServiceApp& app) {
   absl::StatusOr<std::unique_ptr<RedisClient>> redis = app.ConnectRedis();
   if (!redis.ok()) return redis.status();
   FetcherMetrics metrics(app.registry());
-  if (absl::Status s = app.StartAdmin([] { return true; }); !s.ok()) return s;
+  if (absl::Status s = app.StartAdmin(app.RedisReadiness()); !s.ok()) {
+    return s;
+  }
 
   const Config& config = app.config();
   const FetcherConfig& fc = config.fetcher;

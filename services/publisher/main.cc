@@ -43,7 +43,9 @@ absl::Status Serve(ServiceApp& app) {
                         {{keys::ScoresStream(), keys::kPublisherGroup},
                          {keys::RunsStream(), keys::kPublisherGroup}});
   streams.Start();
-  if (absl::Status s = app.StartAdmin([] { return true; }); !s.ok()) return s;
+  if (absl::Status s = app.StartAdmin(app.RedisReadiness()); !s.ok()) {
+    return s;
+  }
   absl::StatusOr<PriceTable> prices = LoadPriceTable(app.configs_dir());
   if (!prices.ok()) {
     return ConfigurationError(

@@ -10,6 +10,7 @@
 #include "lib/log/log.h"
 #include "lib/metrics/stream_metrics.h"
 #include "lib/redis/keys.h"
+#include "services/scorer/adapters/llm_transport.h"
 #include "services/scorer/adapters/openai_client.h"
 #include "services/scorer/adapters/scorer_metrics.h"
 #include "services/scorer/adapters/scorer_slots.h"
@@ -33,10 +34,20 @@ absl::Status Serve(ServiceApp& app) {
                         {{keys::PapersStream(), keys::kScorerGroup},
                          {keys::DeadLetterStream(), ""}});
   streams.Start();
-  if (absl::Status s = app.StartAdmin([] { return true; }); !s.ok()) return s;
+  // Ready while Redis answers and the LLM backend has what it needs.
+  const bool llm_usable = LlmConfigUsable(*backend, config.env.openai_api_key,
+                                          config.env.openai_base_url);
+  if (absl::Status s =
+          app.StartAdmin([redis_ready = app.RedisReadiness(), llm_usable] {
+            return llm_usable && redis_ready();
+          });
+      !s.ok()) {
+    return s;
+  }
 
-  HttplibClient http;
-  // Shared by all slots: cpp-httplib opens a connection per request.
+  // Shared by all slots: cpp-httplib opens a connection per request. The
+  // reply cap and whole-call deadline bound every LLM call.
+  HttplibClient http(LlmTransportOptionsFor(config.selection));
   OpenAiClient llm(
       http, LlmOptionsFor(config), SystemClock(),
       [&](const std::string& outcome, double seconds) {

@@ -397,8 +397,11 @@ TEST_F(DailyCycleTest, SameDigestWhenTheLlmMisbehaves) {
 // client, as a user would run it.
 TEST_F(DailyCycleTest, TriggerAndRescoreThroughTheApi) {
   const std::string tokens = work_ + "/tokens";
-  std::ofstream(tokens)
-      << "op-secret operator ops\nread-secret reader viewer\n";
+  std::ofstream(tokens) << "op-secret-0123456789 operator ops\n"
+                           "read-secret-0123456789 reader viewer\n";
+  // The api refuses a tokens file that others can read.
+  std::filesystem::permissions(tokens, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
   Subprocess* api = StartService(
       "api", "api",
       {"--grpc-port", "0", "--grpc-host", "127.0.0.1", "--web-port", "0",
@@ -443,9 +446,9 @@ TEST_F(DailyCycleTest, TriggerAndRescoreThroughTheApi) {
   };
 
   // A reader may not trigger (exit code 4 = auth), an operator may.
-  EXPECT_EQ(ctl({"trigger"}, "read-secret", nullptr), 4);
+  EXPECT_EQ(ctl({"trigger"}, "read-secret-0123456789", nullptr), 4);
   std::string out;
-  ASSERT_EQ(ctl({"trigger"}, "op-secret", &out), 0) << out;
+  ASSERT_EQ(ctl({"trigger"}, "op-secret-0123456789", &out), 0) << out;
   const std::string run_id(absl::StripAsciiWhitespace(out));
   ASSERT_FALSE(run_id.empty());
   std::map<std::string, std::string> run = WaitForRun(run_id, seconds(120));
@@ -460,7 +463,7 @@ TEST_F(DailyCycleTest, TriggerAndRescoreThroughTheApi) {
                                      kDate,    "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     std::string json;
-    EXPECT_EQ(ctl(args, "read-secret", &json), 0) << json;
+    EXPECT_EQ(ctl(args, "read-secret-0123456789", &json), 0) << json;
     std::vector<std::string> order;
     for (const DigestEntry& e : ParseDigestJson(json)) order.push_back(e.key);
     return order;
@@ -477,7 +480,7 @@ TEST_F(DailyCycleTest, TriggerAndRescoreThroughTheApi) {
                         << "\nStub salt: rescore-1\n";
   ASSERT_EQ(ctl({"rescore", "--run", run_id, "--topics-file", topics, "--watch",
                  "--watch-timeout", "120"},
-                "op-secret", &out),
+                "op-secret-0123456789", &out),
             0)
       << out;
   const std::vector<std::string> v2_expected = ExpectedDigestOrder(
@@ -498,7 +501,7 @@ TEST_F(DailyCycleTest, TriggerAndRescoreThroughTheApi) {
     EXPECT_EQ(n, 2) << id;
   }
   std::string list;
-  EXPECT_EQ(ctl({"digest", "list"}, "read-secret", &list), 0);
+  EXPECT_EQ(ctl({"digest", "list"}, "read-secret-0123456789", &list), 0);
   EXPECT_THAT(list, ::testing::HasSubstr(kDate));
 
   // Each version's record, as the real publisher wrote it, decodes with the

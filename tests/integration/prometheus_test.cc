@@ -48,7 +48,7 @@ constexpr char kRulesDir[] = ARXIV_DIGEST_SOURCE_DIR "/deploy/prometheus/rules";
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
 constexpr char kPromtool[] = "/usr/bin/promtool";
 constexpr char kArxivctl[] = ARXIV_DIGEST_BINARY_DIR "/tools/arxivctl/arxivctl";
-// The api's operator token (tokens are at least 8 characters).
+// The api's operator token (tokens are at least 16 characters).
 constexpr char kToken[] = "prom-test-operator";
 
 // Metrics the dashboard or the rules use that no service exports yet. An
@@ -487,6 +487,9 @@ TEST_F(PrometheusTest, DashboardAndRulesReturnDataDuringARealDay) {
   // The api: gRPC and web on ports it picks (it prints them), admin on ours.
   const std::string tokens = work_ + "/tokens";
   std::ofstream(tokens) << kToken << " operator ops\n";
+  // The api refuses a tokens file that others can read.
+  std::filesystem::permissions(tokens, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
   Subprocess* api = StartService(
       "api", "api", ports["api"],
       {"--grpc-port", "0", "--grpc-host", "127.0.0.1", "--web-port", "0",

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <map>
 
+#include "absl/strings/str_cat.h"
+
 namespace arxiv_digest {
 namespace {
 
@@ -214,6 +216,62 @@ TEST(ApplyEnvironmentTest, BackfillEndpoints) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("ARXIV_OAI_URL"), std::string::npos);
   g_env = nullptr;
+}
+
+TEST(ApplyEnvironmentTest, PasswordsInUrlsNeverReachTheMessage) {
+  std::map<std::string, std::string> env = {
+      {"REDIS_URL", "rediss://:hunter2-redis@cache.example:6380"}};
+  g_env = &env;
+  EnvironmentConfig e;
+  absl::Status s = ApplyEnvironment(&FakeEnv, e);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message().find("hunter2"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("rediss://:***@cache.example:6380"),
+            std::string::npos)
+      << s.message();
+
+  env = {{"REDIS_URL", "tcp://admin:hunter2-redis@cache.example"}};
+  EnvironmentConfig e2;
+  s = ApplyEnvironment(&FakeEnv, e2);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message().find("hunter2"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("tcp://admin:***@cache.example"),
+            std::string::npos)
+      << s.message();
+
+  env = {{"OPENAI_API_KEY", "sk-live-abcdef"},
+         {"OPENAI_BASE_URL", "ftp://proxy:pw-abcdef@gw.example/v1"}};
+  EnvironmentConfig e3;
+  s = ApplyEnvironment(&FakeEnv, e3);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message().find("abcdef"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("OPENAI_BASE_URL"), std::string::npos);
+  g_env = nullptr;
+}
+
+TEST(ConfigFromIniTest, NegativeLimitsAreRefusedNamingTheSetting) {
+  for (const char* setting :
+       {"limit_per_minute", "tokens_per_minute", "max_tokens", "abstract_retry",
+        "score_cache_ttl_days"}) {
+    absl::StatusOr<IniFile> ini =
+        ParseIni(absl::StrCat("[SELECTION]\n", setting,
+                              " = -1\n[FILTERING]\narxiv_category = cs.LG\n"));
+    ASSERT_TRUE(ini.ok()) << setting;
+    absl::StatusOr<Config> c = ConfigFromIni(*ini);
+    ASSERT_FALSE(c.ok()) << setting;
+    EXPECT_NE(c.status().message().find(absl::StrCat("[SELECTION] ", setting)),
+              std::string::npos)
+        << c.status().message();
+  }
+  for (const char* setting : {"min_request_interval_ms", "max_retries"}) {
+    absl::StatusOr<Config> c = ConfigFromIni(*ParseIni(
+        absl::StrCat("[FILTERING]\narxiv_category = cs.LG\n[FETCHER]\n",
+                     setting, " = -5\n")));
+    ASSERT_FALSE(c.ok()) << setting;
+    EXPECT_NE(c.status().message().find(absl::StrCat("[FETCHER] ", setting)),
+              std::string::npos)
+        << c.status().message();
+  }
 }
 
 TEST(LoadConfigTest, ShippedDefaultConfigLoads) {

@@ -28,6 +28,19 @@ TEST(ParseRedisUrlTest, HostPortPasswordDb) {
   EXPECT_FALSE(ParseRedisUrl("redis://h:notaport").ok());
 }
 
+TEST(ParseRedisUrlTest, ErrorsNeverShowThePassword) {
+  for (const char* url : {"rediss://:hunter2-pw@cache.example:6380",
+                          "redis://user:hunter2-pw@cache.example:notaport",
+                          "redis://:hunter2-pw@cache.example:6379/x"}) {
+    absl::StatusOr<RedisEndpoint> ep = ParseRedisUrl(url);
+    ASSERT_FALSE(ep.ok()) << url;
+    std::string message(ep.status().message());
+    EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+    EXPECT_NE(message.find("REDIS_URL"), std::string::npos) << message;
+    EXPECT_NE(message.find(":***@cache.example"), std::string::npos) << message;
+  }
+}
+
 TEST_F(RedisClientTest, StreamsConsumerGroupLifecycle) {
   ASSERT_TRUE(redis_->EnsureGroup("s", "g").ok());
   ASSERT_TRUE(redis_->EnsureGroup("s", "g").ok()) << "existing group is fine";

@@ -228,6 +228,16 @@ TEST(DecideRetryTest, ClampRetryAfterWaitsTheBoundInstead) {
   EXPECT_EQ(d.delay, seconds(30));
 }
 
+// A reply over the transport's cap is not asked for again (each try could be
+// billed for the same oversized answer).
+TEST(ClassifyOutcomeTest, OversizedReplyIsNotRetried) {
+  absl::StatusOr<HttpResponse> too_large =
+      absl::ResourceExhaustedError("reply larger than 4194304 bytes");
+  EXPECT_EQ(ClassifyOutcome(too_large), "too_large");
+  EXPECT_FALSE(IsRetryableOutcome("too_large"));
+  EXPECT_FALSE(DecideRetry(1, too_large, kNow, RetryPolicy{}).retry);
+}
+
 // The LLM client's and the Slack sink's policy: a provider asking for an
 // hour is waited for max_backoff, never an hour, and never refused.
 TEST(CappedRetryPolicyTest, LongRetryAfterIsWaitedForMaxBackoffOnly) {

@@ -1,5 +1,7 @@
 #include "services/api/adapters/token_file.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -20,6 +22,20 @@ absl::StatusOr<TokenTable> LoadTokenFile(const std::string& path) {
   if (!parsed.ok()) {
     return absl::Status(parsed.status().code(),
                         absl::StrCat("--tokens: ", parsed.status().message()));
+  }
+  // A file without a token (only comments, as deploy/docker's example)
+  // holds no secret, so only a file with tokens must be private.
+  if (!parsed->empty()) {
+    struct stat st = {};
+    if (stat(path.c_str(), &st) != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--tokens: cannot stat ", path));
+    }
+    if (absl::Status s = CheckTokenFileMode(path, st.st_mode, st.st_uid);
+        !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--tokens: ", s.message()));
+    }
   }
   return parsed;
 }

@@ -8,8 +8,9 @@
 
 namespace arxiv_digest::api {
 
-// An empty path is no tokens (an empty table). Errors start with
-// "--tokens: " and never contain a token.
+// An empty path is no tokens (an empty table). A file that holds tokens
+// must pass CheckTokenFileMode (auth.h). Errors start with "--tokens: " and
+// never contain a token.
 absl::StatusOr<TokenTable> LoadTokenFile(const std::string& path);
 
 }  // namespace arxiv_digest::api

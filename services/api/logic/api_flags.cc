@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 namespace arxiv_digest::api {
 
 const char kApiUsage[] =
@@ -41,15 +43,27 @@ absl::StatusOr<ApiFlags> ApiFlagsFrom(const ParsedFlags& parsed,
   // --admin-port is lib/app's (ServiceApp::StartAdmin); it is only checked
   // here, in its place, so the first bad number is still the one reported.
   int admin_port = 0;
-  for (auto [name, value] :
-       {std::pair{"--grpc-port", &f.grpc_port},
-        {"--admin-port", &admin_port},
-        {"--web-port", &f.web_port},
-        {"--rescore-burst", &f.rescore_burst},
-        {"--rescore-period-seconds", &f.rescore_period_seconds}}) {
-    absl::StatusOr<int> v = parsed.GetInt(name, *value);
+  // A negative number would turn a limit off (--rescore-burst 0 is the one
+  // documented way to do that) or mean nothing (a port), and a period of 0
+  // refills the bucket infinitely fast: both are refused, naming the flag.
+  struct IntFlag {
+    const char* name;
+    int* value;
+    int min_value;
+  };
+  for (const IntFlag& flag :
+       {IntFlag{"--grpc-port", &f.grpc_port, 0},
+        IntFlag{"--admin-port", &admin_port, 0},
+        IntFlag{"--web-port", &f.web_port, 0},
+        IntFlag{"--rescore-burst", &f.rescore_burst, 0},
+        IntFlag{"--rescore-period-seconds", &f.rescore_period_seconds, 1}}) {
+    absl::StatusOr<int> v = parsed.GetInt(flag.name, *flag.value);
     if (!v.ok()) return v.status();
-    *value = *v;
+    if (*v < flag.min_value) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          flag.name, " must be at least ", flag.min_value, " (got ", *v, ")"));
+    }
+    *flag.value = *v;
   }
   f.grpc_host = parsed.Get("--grpc-host", f.grpc_host);
   f.web_host = parsed.Get("--web-host", f.web_host);

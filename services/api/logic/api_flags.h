@@ -33,8 +33,9 @@ struct ApiFlags {
 };
 
 // The api's flags from the parsed command line; `tokens_env` is
-// $API_TOKENS_FILE (used without --tokens). A number that is not one is an
-// error naming the flag (main exits with 2, without the usage); the
+// $API_TOKENS_FILE (used without --tokens). A number that is not one, or
+// is below its minimum (0; --rescore-period-seconds 1), is an error naming
+// the flag (main exits with 2, without the usage); the
 // numbers are checked in the order --grpc-port, --admin-port, --web-port,
 // --rescore-burst, --rescore-period-seconds, so the first bad one is the
 // one reported.

@@ -5,9 +5,31 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 
 namespace arxiv_digest::api {
+namespace {
+
+bool IsRole(std::string_view field) {
+  return field == "reader" || field == "operator";
+}
+
+}  // namespace
+
+absl::Status CheckTokenFileMode(std::string_view path, uint32_t mode,
+                                uint32_t owner_uid) {
+  // As PostgreSQL does for its key file: private to its owner, or, owned
+  // by root, also readable by the group (a Kubernetes Secret volume is
+  // root:fsGroup, so a non-root service can only read it through the
+  // group). Nobody else may read it, and only the owner may write it.
+  const uint32_t allowed = owner_uid == 0 ? 0740 : 0700;
+  if ((mode & 0777 & ~allowed) == 0) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrFormat(
+      "%s is readable or writable by others (mode %04o): it holds bearer "
+      "tokens; run chmod 600 %s",
+      std::string(path), mode & 0777, std::string(path)));
+}
 
 absl::StatusOr<TokenTable> TokenTable::Parse(std::string_view text) {
   TokenTable table;
@@ -23,6 +45,15 @@ absl::StatusOr<TokenTable> TokenTable::Parse(std::string_view text) {
       return absl::InvalidArgumentError(absl::StrCat(
           "tokens line ", line_no, ": expected 'token role client-name'"));
     }
+    // A role where the token belongs (or the token where the role
+    // belongs) would put the token into the message: say only what was
+    // expected where.
+    if (IsRole(parts[0])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "tokens line ", line_no,
+          ": the first field must be the token, then the role, then the "
+          "client name ('token role client-name')"));
+    }
     ApiClient client;
     client.name = parts[2];
     if (parts[1] == "reader") {
@@ -31,12 +62,23 @@ absl::StatusOr<TokenTable> TokenTable::Parse(std::string_view text) {
       client.role = Role::kOperator;
     } else {
       return absl::InvalidArgumentError(
-          absl::StrCat("tokens line ", line_no, ": unknown role '", parts[1],
-                       "' (reader or operator)"));
+          absl::StrCat("tokens line ", line_no,
+                       ": the second field must be the role, reader or "
+                       "operator ('token role client-name')"));
     }
-    if (parts[0].size() < 8) {
+    if (parts[0].size() < kMinTokenLength &&
+        parts[2].size() >= kMinTokenLength) {
+      // "client role token": the client name would be the token.
       return absl::InvalidArgumentError(absl::StrCat(
-          "tokens line ", line_no, ": token shorter than 8 characters"));
+          "tokens line ", line_no, ": token shorter than ", kMinTokenLength,
+          " characters, or the fields are in the wrong order ('token role "
+          "client-name')"));
+    }
+    if (parts[0].size() < kMinTokenLength) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("tokens line ", line_no, " (client '", client.name,
+                       "'): token shorter than ", kMinTokenLength,
+                       " characters (e.g. openssl rand -hex 24)"));
     }
     if (!table.by_token_.emplace(parts[0], client).second) {
       return absl::InvalidArgumentError(

@@ -4,6 +4,7 @@
 // message or a log line: clients are named by their client name only.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,10 +25,21 @@ struct ApiClient {
 // cost-incurring calls (TriggerRun, Rescore).
 enum class Access { kRead, kMutate };
 
+// Shorter tokens are refused: a guessable token is no access control.
+inline constexpr size_t kMinTokenLength = 16;
+
+// OK when a tokens file with this st_mode and owner may be used: no
+// permission bits for others, and for the group only read and only when
+// root owns the file (a Kubernetes Secret volume); otherwise an error
+// naming `path` and the fix (chmod 600).
+absl::Status CheckTokenFileMode(std::string_view path, uint32_t mode,
+                                uint32_t owner_uid);
+
 class TokenTable {
  public:
-  // Lines "token role client-name"; roles reader|operator; '#' comments and
-  // blank lines skipped. Errors name the line number, never the token.
+  // Lines "token role client-name"; roles reader|operator; tokens of at
+  // least kMinTokenLength characters; '#' comments and blank lines
+  // skipped. Errors name the line number (and the client), never the token.
   static absl::StatusOr<TokenTable> Parse(std::string_view text);
 
   bool empty() const { return by_token_.empty(); }

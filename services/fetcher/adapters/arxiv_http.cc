@@ -14,6 +14,9 @@ HttpClientOptions TransportOptions(const FetcherConfig& config) {
   options.connect_timeout =
       std::chrono::seconds(std::min(10, config.request_timeout_seconds));
   options.user_agent = ArxivUserAgent(config.contact);
+  // A whole day's feed of a large category is a few MB; the parser is
+  // tested up to 50 MB. Bounded, but far above any real feed.
+  options.max_reply_bytes = size_t{64} << 20;
   return options;
 }
 

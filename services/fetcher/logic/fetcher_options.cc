@@ -67,6 +67,7 @@ ParsedFetcherOptions FetcherOptionsFromFlags(const ParsedFlags& flags) {
   absl::StatusOr<int> admin_port = flags.GetInt("--admin-port", 9101);
   absl::StatusOr<int> interval = flags.GetInt("--interval-seconds", 3600);
   if (!admin_port.ok()) return Fail(std::string(admin_port.status().message()));
+  if (*admin_port < 0) return Fail("--admin-port must be at least 0");
   if (!interval.ok() || *interval <= 0) {
     return Fail("--interval-seconds must be a positive integer");
   }

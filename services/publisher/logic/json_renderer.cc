@@ -281,7 +281,9 @@ std::string RenderDigestJson(const std::vector<ScoredPaper>& ranked) {
 absl::StatusOr<std::vector<ScoredPaper>> ParseScoredJson(
     std::string_view text) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+  // Iterative: a deeply nested file must not exhaust the stack.
+  doc.Parse<rapidjson::kParseValidateEncodingFlag |
+            rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid JSON at offset ", doc.GetErrorOffset(), ": ",

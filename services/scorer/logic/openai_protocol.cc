@@ -98,8 +98,10 @@ std::string BuildChatCompletionRequest(const ChatRequestOptions& options,
 
 absl::StatusOr<ChatCompletion> ParseChatCompletionResponse(
     std::string_view body) {
+  // Iterative: the recursive parser overflows the stack on a body that
+  // nests thousands of levels deep.
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat("chat completion response is not JSON: ",

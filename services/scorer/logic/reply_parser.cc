@@ -294,8 +294,11 @@ class ReplyParser {
       if (LooksLikeJson(text)) AddError(span, span.problem);
       return;
     }
+    // Iterative: the recursive parser overflows the stack on a reply that
+    // nests thousands of levels deep.
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseNumbersAsStringsFlag |
+    doc.Parse<rapidjson::kParseIterativeFlag |
+              rapidjson::kParseNumbersAsStringsFlag |
               rapidjson::kParseTrailingCommasFlag>(text.data(), text.size());
     if (doc.HasParseError() || !doc.IsObject()) {
       if (LooksLikeJson(text)) {

@@ -29,6 +29,13 @@ absl::StatusOr<ScorerFlags> ReadScorerFlags(
                              std::pair{"--batch-fill-ms", &f.batch_fill_ms}}) {
     absl::StatusOr<int> v = flags.GetInt(name, *value);
     if (!v.ok()) return v.status();
+    // 0 is documented for --claim-idle-ms (never claim) and
+    // --max-deliveries (no limit); a negative number would switch those
+    // limits off without saying so.
+    if (*v < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, " must be at least 0 (got ", *v, ")"));
+    }
     *value = *v;
   }
   return f;
@@ -47,6 +54,12 @@ absl::StatusOr<std::string> ChooseBackend(const std::string& backend_env,
         "built-in local scorer)");
   }
   return name;
+}
+
+bool LlmConfigUsable(const std::string& backend, const std::string& api_key,
+                     const std::string& base_url) {
+  if (backend == "lexical") return true;
+  return backend == "openai" && !api_key.empty() && !base_url.empty();
 }
 
 }  // namespace arxiv_digest

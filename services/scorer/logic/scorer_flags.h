@@ -25,7 +25,7 @@ struct ScorerFlags {
 };
 
 // The scorer's values (default_consumer when --consumer is not given), or
-// InvalidArgument naming the flag that is not an integer.
+// InvalidArgument naming the flag that is not an integer or is negative.
 absl::StatusOr<ScorerFlags> ReadScorerFlags(
     const ParsedFlags& flags, const std::string& default_consumer);
 
@@ -33,5 +33,10 @@ absl::StatusOr<ScorerFlags> ReadScorerFlags(
 // "lexical", or an InvalidArgument message to print after "scorer: ".
 absl::StatusOr<std::string> ChooseBackend(const std::string& backend_env,
                                           const std::string& api_key);
+
+// Part of /readyz: the lexical backend needs nothing; the openai backend
+// an API key and a base URL.
+bool LlmConfigUsable(const std::string& backend, const std::string& api_key,
+                     const std::string& base_url);
 
 }  // namespace arxiv_digest

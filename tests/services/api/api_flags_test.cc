@@ -5,7 +5,9 @@
 #include "services/api/logic/api_flags.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -21,6 +23,7 @@ namespace {
 absl::StatusOr<ParsedFlags> ParseAll(std::vector<std::string> args) {
   args.insert(args.begin(), "api");
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (std::string& a : args) argv.push_back(a.data());
   std::set<std::string> values = ApiValueFlags();
   values.insert({"--configs", "--admin-port", "--admin-host"});
@@ -113,6 +116,28 @@ TEST(ApiFlagsTest, UsageAndErrors) {
             "--rescore-period-seconds: '1m' is not an integer");
 }
 
+TEST(ApiFlagsTest, NegativeLimitsAreRefusedNamingTheFlag) {
+  // --rescore-burst 0 is the documented "no limit"; a negative burst or a
+  // period of 0 would switch the limit off without saying so.
+  EXPECT_EQ(Parse({"--rescore-burst", "-1"}).status().message(),
+            "--rescore-burst must be at least 0 (got -1)");
+  EXPECT_EQ(Parse({"--rescore-period-seconds", "0"}).status().message(),
+            "--rescore-period-seconds must be at least 1 (got 0)");
+  EXPECT_EQ(Parse({"--rescore-period-seconds", "-600"}).status().message(),
+            "--rescore-period-seconds must be at least 1 (got -600)");
+  for (const char* flag : {"--grpc-port", "--admin-port", "--web-port"}) {
+    EXPECT_EQ(Parse({flag, "-5"}).status().message(),
+              std::string(flag) + " must be at least 0 (got -5)");
+  }
+}
+
+// A tokens file as an operator should write it: private to its owner.
+void WritePrivate(const std::string& path, const std::string& text) {
+  std::remove(path.c_str());  // a read-only file from an earlier step
+  std::ofstream(path) << text;
+  ASSERT_EQ(chmod(path.c_str(), 0600), 0) << path;
+}
+
 TEST(TokenFileTest, LoadsOrExplains) {
   absl::StatusOr<TokenTable> none = LoadTokenFile("");
   ASSERT_TRUE(none.ok());
@@ -123,19 +148,62 @@ TEST(TokenFileTest, LoadsOrExplains) {
   EXPECT_EQ(missing.status().message(),
             "--tokens: cannot read " + dir + "/absent");
 
-  std::ofstream(dir + "/bad") << "secret-token-1 admin ci\n";
+  WritePrivate(dir + "/bad", "secret-token-0001 admin ci\n");
   absl::StatusOr<TokenTable> bad = LoadTokenFile(dir + "/bad");
   ASSERT_FALSE(bad.ok());
   std::string message(bad.status().message());
   EXPECT_EQ(message.rfind("--tokens: ", 0), 0u) << message;
   EXPECT_NE(message.find("line 1"), std::string::npos) << message;
-  EXPECT_EQ(message.find("secret-token-1"), std::string::npos) << message;
+  EXPECT_EQ(message.find("secret-token-0001"), std::string::npos) << message;
 
-  std::ofstream(dir + "/good") << "# ops\nop-token-0001 operator ci\n";
+  WritePrivate(dir + "/good", "# ops\nop-token-0123456789 operator ci\n");
   absl::StatusOr<TokenTable> good = LoadTokenFile(dir + "/good");
   ASSERT_TRUE(good.ok()) << good.status();
   EXPECT_EQ(good->size(), 1u);
-  EXPECT_EQ(good->Find("op-token-0001")->name, "ci");
+  EXPECT_EQ(good->Find("op-token-0123456789")->name, "ci");
+}
+
+TEST(TokenFileTest, FileReadableByOthersIsRefusedNamingTheFix) {
+  std::string dir = arxiv_digest::testing::TempDir("api-tokens-");
+  const std::string path = dir + "/tokens";
+  for (mode_t mode : {0644, 0604, 0606, 0620, 0660}) {
+    WritePrivate(path, "op-token-0123456789 operator ci\n");
+    ASSERT_EQ(chmod(path.c_str(), mode), 0);
+    absl::StatusOr<TokenTable> open = LoadTokenFile(path);
+    ASSERT_FALSE(open.ok()) << std::oct << mode;
+    std::string message(open.status().message());
+    EXPECT_EQ(message.rfind("--tokens: ", 0), 0u) << message;
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("chmod 600"), std::string::npos) << message;
+    EXPECT_EQ(message.find("op-token-0123456789"), std::string::npos)
+        << message;
+  }
+  for (mode_t mode : {0600, 0400}) {
+    ASSERT_EQ(chmod(path.c_str(), mode), 0);
+    EXPECT_TRUE(LoadTokenFile(path).ok()) << std::oct << mode;
+  }
+  // Only comments (deploy/docker's example): no secret to protect.
+  WritePrivate(path, "# no tokens\n");
+  ASSERT_EQ(chmod(path.c_str(), 0644), 0);
+  EXPECT_TRUE(LoadTokenFile(path).ok());
+}
+
+TEST(TokenFileTest, ModePolicy) {
+  const uint32_t kUser = 1000;
+  EXPECT_TRUE(CheckTokenFileMode("/t", 0100600, kUser).ok());
+  EXPECT_TRUE(CheckTokenFileMode("/t", 0100400, kUser).ok());
+  EXPECT_FALSE(CheckTokenFileMode("/t", 0100640, kUser).ok());
+  EXPECT_FALSE(CheckTokenFileMode("/t", 0100604, kUser).ok());
+  // Root-owned with group read: a Kubernetes Secret volume (root:fsGroup,
+  // defaultMode 0440) that a non-root service reads through its group.
+  EXPECT_TRUE(CheckTokenFileMode("/t", 0100440, 0).ok());
+  EXPECT_TRUE(CheckTokenFileMode("/t", 0100640, 0).ok());
+  EXPECT_FALSE(CheckTokenFileMode("/t", 0100460, 0).ok());
+  EXPECT_FALSE(CheckTokenFileMode("/t", 0100444, 0).ok());
+  absl::Status s = CheckTokenFileMode("/etc/api/tokens", 0100644, kUser);
+  EXPECT_EQ(s.message(),
+            "/etc/api/tokens is readable or writable by others (mode 0644): "
+            "it holds bearer tokens; run chmod 600 /etc/api/tokens");
 }
 
 }  // namespace

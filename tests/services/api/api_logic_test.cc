@@ -44,18 +44,20 @@ TEST(ValidationTest, Categories) {
 
 TEST(AuthLogicTest, ParseAndDecide) {
   auto table = TokenTable::Parse(
-      "# comment\n\n  tok-operator-1 operator ci  \ntok-reader-22\treader "
+      "# comment\n\n  tok-operator-0001 operator ci  "
+      "\ntok-reader-000022\treader "
       "web\n");
   ASSERT_TRUE(table.ok()) << table.status();
   EXPECT_EQ(table->size(), 2u);
-  EXPECT_EQ(table->Find("tok-reader-22")->name, "web");
-  EXPECT_FALSE(table->Find("tok-reader-2").has_value());
-  EXPECT_FALSE(table->Find("tok-reader-222").has_value());
+  EXPECT_EQ(table->Find("tok-reader-000022")->name, "web");
+  EXPECT_FALSE(table->Find("tok-reader-00002").has_value());
+  EXPECT_FALSE(table->Find("tok-reader-0000222").has_value());
 
-  auto op = Authorize(&*table, "Bearer tok-operator-1", Access::kMutate, "M");
+  auto op =
+      Authorize(&*table, "Bearer tok-operator-0001", Access::kMutate, "M");
   ASSERT_TRUE(op.ok());
   EXPECT_EQ(op->name, "ci");
-  EXPECT_EQ(Authorize(&*table, "Bearer tok-reader-22", Access::kMutate, "M")
+  EXPECT_EQ(Authorize(&*table, "Bearer tok-reader-000022", Access::kMutate, "M")
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);
@@ -70,17 +72,43 @@ TEST(AuthLogicTest, ParseAndDecide) {
 }
 
 TEST(AuthLogicTest, BadFilesNameTheLineNotTheToken) {
-  auto bad_role =
-      TokenTable::Parse("ok-token-1 operator a\nsecret-xyz-1 admin b\n");
+  auto bad_role = TokenTable::Parse(
+      "ok-token-0123456789 operator a\nsecret-xyz-0123456789 admin b\n");
   ASSERT_FALSE(bad_role.ok());
   EXPECT_NE(bad_role.status().message().find("line 2"), std::string::npos);
-  EXPECT_EQ(bad_role.status().message().find("secret-xyz-1"),
+  EXPECT_EQ(bad_role.status().message().find("secret-xyz-0123456789"),
             std::string::npos);
-  EXPECT_FALSE(TokenTable::Parse("short operator a\n").ok());
-  EXPECT_FALSE(TokenTable::Parse("only-two-fields operator\n").ok());
-  EXPECT_FALSE(
-      TokenTable::Parse("same-token-1 reader a\nsame-token-1 operator b\n")
-          .ok());
+  EXPECT_FALSE(TokenTable::Parse("only-two-fields-0123 operator\n").ok());
+  EXPECT_FALSE(TokenTable::Parse("same-token-0123456789 reader a\n"
+                                 "same-token-0123456789 operator b\n")
+                   .ok());
+}
+
+TEST(AuthLogicTest, FieldsInTheWrongOrderNeverPrintTheToken) {
+  // Role first, token second: the token sits where the role belongs.
+  for (const char* line : {"operator secret-xyz-0123456789 alice\n",
+                           "alice operator secret-xyz-0123456789\n",
+                           "alice secret-xyz-0123456789 operator\n"}) {
+    auto bad = TokenTable::Parse(std::string("# c\n") + line);
+    ASSERT_FALSE(bad.ok()) << line;
+    std::string message(bad.status().message());
+    EXPECT_EQ(message.find("secret-xyz"), std::string::npos) << message;
+    EXPECT_NE(message.find("line 2"), std::string::npos) << message;
+    EXPECT_NE(message.find("token role client-name"), std::string::npos)
+        << message;
+  }
+}
+
+TEST(AuthLogicTest, TokensShorterThan16AreRefusedNamingLineAndClient) {
+  auto weak = TokenTable::Parse(
+      "ok-token-0123456789 operator a\nfifteen-chars-x reader bob\n");
+  ASSERT_FALSE(weak.ok());
+  std::string message(weak.status().message());
+  EXPECT_NE(message.find("line 2"), std::string::npos) << message;
+  EXPECT_NE(message.find("'bob'"), std::string::npos) << message;
+  EXPECT_NE(message.find("16"), std::string::npos) << message;
+  EXPECT_EQ(message.find("fifteen-chars-x"), std::string::npos) << message;
+  EXPECT_TRUE(TokenTable::Parse("sixteen-chars-xy reader bob\n").ok());
 }
 
 TEST(RunViewTest, StatesFromManifest) {

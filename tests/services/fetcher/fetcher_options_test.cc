@@ -16,6 +16,7 @@ using ::testing::ElementsAre;
 ParsedFetcherOptions Parse(std::vector<std::string> args) {
   args.insert(args.begin(), "fetcher");
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (std::string& a : args) argv.push_back(a.data());
   return ParseFetcherOptions(static_cast<int>(argv.size()), argv.data());
 }
@@ -86,6 +87,7 @@ TEST(FetcherOptionsTest, IntervalAndAdminPort) {
   // The admin port is reported first.
   EXPECT_EQ(Error({"--admin-port", "x", "--interval-seconds", "0"}),
             "--admin-port: 'x' is not an integer");
+  EXPECT_EQ(Error({"--admin-port", "-1"}), "--admin-port must be at least 0");
 }
 
 TEST(FetcherOptionsTest, IdsBackfillImpliesOnce) {

@@ -15,6 +15,7 @@ namespace {
 absl::StatusOr<ScorerFlags> Read(std::vector<std::string> args) {
   args.insert(args.begin(), "scorer");
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (std::string& a : args) argv.push_back(a.data());
   std::set<std::string> values = ScorerValueFlags();
   values.insert({"--configs", "--admin-port", "--admin-host"});
@@ -54,6 +55,30 @@ TEST(ScorerFlagsTest, BadNumberNamesTheFlag) {
   // The scorer's flags are known to the parser; others are not.
   EXPECT_FALSE(Read({"--bogus"}).ok());
   EXPECT_NE(std::string(kScorerUsage).find("usage: scorer"), std::string::npos);
+}
+
+TEST(ScorerFlagsTest, NegativeNumberIsRefusedNamingTheFlag) {
+  // A negative --max-deliveries or --claim-idle-ms would switch the limit
+  // off silently (0 is the documented way).
+  for (const char* flag : {"--admin-port", "--claim-idle-ms",
+                           "--max-deliveries", "--batch-fill-ms"}) {
+    absl::StatusOr<ScorerFlags> bad = Read({flag, "-1"});
+    ASSERT_FALSE(bad.ok()) << flag;
+    EXPECT_EQ(bad.status().message(),
+              std::string(flag) + " must be at least 0 (got -1)");
+  }
+  absl::StatusOr<ScorerFlags> zero =
+      Read({"--max-deliveries", "0", "--claim-idle-ms", "0"});
+  ASSERT_TRUE(zero.ok()) << zero.status();
+  EXPECT_EQ(zero->max_deliveries, 0);
+}
+
+TEST(ScorerFlagsTest, LlmConfigurationForReadiness) {
+  EXPECT_TRUE(LlmConfigUsable("lexical", "", ""));
+  EXPECT_TRUE(LlmConfigUsable("openai", "sk-x", "https://api.openai.com/v1"));
+  EXPECT_FALSE(LlmConfigUsable("openai", "", "https://api.openai.com/v1"));
+  EXPECT_FALSE(LlmConfigUsable("openai", "sk-x", ""));
+  EXPECT_FALSE(LlmConfigUsable("claude", "sk-x", "https://x"));
 }
 
 TEST(ScorerFlagsTest, BackendChoice) {
