@@ -10,28 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "lib/text/redact.h"
 
 namespace arxiv_digest {
 namespace {
 
 std::string Trim(absl::string_view s) {
   return std::string(absl::StripAsciiWhitespace(s));
-}
-
-// A URL for an error message: a password in it (redis://:pw@host,
-// https://user:pw@proxy) becomes "***", the rest stays so the user can
-// see what was wrong. Without a scheme everything up to an '@' goes.
-std::string RedactUrl(absl::string_view url) {
-  size_t start = url.find("://");
-  start = start == absl::string_view::npos ? 0 : start + 3;
-  size_t at = url.rfind('@');
-  if (at == absl::string_view::npos || at < start) return std::string(url);
-  absl::string_view userinfo = url.substr(start, at - start);
-  size_t colon = userinfo.find(':');
-  absl::string_view user = colon == absl::string_view::npos
-                               ? absl::string_view()
-                               : userinfo.substr(0, colon);
-  return absl::StrCat(url.substr(0, start), user, ":***", url.substr(at));
 }
 
 // Reads a whole file; NotFound names the path.
@@ -359,13 +344,14 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
   };
   if (!starts_with(env.openai_base_url, "http://") &&
       !starts_with(env.openai_base_url, "https://")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("OPENAI_BASE_URL: '", RedactUrl(env.openai_base_url),
-                     "' is not an http(s) URL"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "OPENAI_BASE_URL: '", RedactUrlPassword(env.openai_base_url),
+        "' is not an http(s) URL"));
   }
   if (!starts_with(env.redis_url, "redis://")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "REDIS_URL: '", RedactUrl(env.redis_url), "' is not a redis:// URL"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("REDIS_URL: '", RedactUrlPassword(env.redis_url),
+                     "' is not a redis:// URL"));
   }
   if (!starts_with(env.arxiv_rss_url, "http://") &&
       !starts_with(env.arxiv_rss_url, "https://") &&

@@ -65,30 +65,9 @@ absl::Status CheckJsonBounds(std::string_view field, std::string_view json,
         absl::StrCat(AsAbsl(field), ": JSON of ", json.size(),
                      " bytes (at most ", max_bytes, ")"));
   }
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : json) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxJsonDepth) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(AsAbsl(field), ": JSON nested deeper than ",
-                         kMaxJsonDepth, " levels"));
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
+  if (absl::Status s = CheckJsonNesting(json, kMaxJsonDepth); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(AsAbsl(field), ": ", s.message()));
   }
   return absl::OkStatus();
 }

@@ -4,24 +4,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "lib/text/redact.h"
 
 namespace arxiv_digest {
 namespace {
-
-// REDIS_URL for an error message, its password as "***"
-// (redis://:***@host:port). lib/config's RedactUrl does the same for the
-// configuration's checks; lib/redis keeps its own so it needs no new API.
-std::string RedactUrl(const std::string& url) {
-  size_t start = url.find("://");
-  start = start == std::string::npos ? 0 : start + 3;
-  size_t at = url.rfind('@');
-  if (at == std::string::npos || at < start) return url;
-  std::string userinfo = url.substr(start, at - start);
-  size_t colon = userinfo.find(':');
-  std::string user =
-      colon == std::string::npos ? std::string() : userinfo.substr(0, colon);
-  return absl::StrCat(url.substr(0, start), user, ":***", url.substr(at));
-}
 
 RedisReply Convert(const redisReply* r) {
   RedisReply out;
@@ -101,7 +87,7 @@ absl::StatusOr<RedisEndpoint> ParseRedisUrl(const std::string& url) {
   const std::string scheme = "redis://";
   if (url.compare(0, scheme.size(), scheme) != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "REDIS_URL: '", RedactUrl(url), "' must start with redis://"));
+        "REDIS_URL: '", RedactUrlPassword(url), "' must start with redis://"));
   }
   RedisEndpoint ep;
   std::string rest = url.substr(scheme.size());
@@ -117,7 +103,7 @@ absl::StatusOr<RedisEndpoint> ParseRedisUrl(const std::string& url) {
     rest = rest.substr(0, slash);
     if (!db.empty() && !absl::SimpleAtoi(db, &ep.db)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "REDIS_URL: bad database number in '", RedactUrl(url), "'"));
+          "REDIS_URL: bad database number in '", RedactUrlPassword(url), "'"));
     }
   }
   if (size_t colon = rest.rfind(':'); colon != std::string::npos) {
@@ -125,7 +111,7 @@ absl::StatusOr<RedisEndpoint> ParseRedisUrl(const std::string& url) {
     rest = rest.substr(0, colon);
     if (!absl::SimpleAtoi(port, &ep.port) || ep.port <= 0 || ep.port > 65535) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "REDIS_URL: bad port in '", RedactUrl(url), "' (1-65535)"));
+          "REDIS_URL: bad port in '", RedactUrlPassword(url), "' (1-65535)"));
     }
   }
   if (!rest.empty()) ep.host = rest;
