@@ -127,6 +127,8 @@ def cache_key(path):
         return text.replace(build, "<build>").replace(root, "<root>")
     h = hashlib.sha256((common + rel(e["directory"]) + rel(" ".join(args))).encode())
     for inc in included:
+        # ccache hits record dependencies relative to the build folder.
+        inc = os.path.normpath(os.path.join(build, inc))
         if inc.startswith(project_dirs):  # system headers: covered by version
             h.update((rel(inc) + digest(inc)).encode())
     h.update((rel(path) + digest(path)).encode())
