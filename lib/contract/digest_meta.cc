@@ -35,6 +35,13 @@ std::optional<int> VersionOfMetaField(std::string_view field) {
   return version;
 }
 
+int64_t DigestIndexScore(std::string_view date) {
+  absl::StatusOr<Date> d = Date::Parse(date);
+  if (!d.ok()) return 0;
+  return d->day().year() * int64_t{10000} + int64_t{d->day().month()} * 100 +
+         d->day().day();
+}
+
 std::string EncodeDigestMeta(const DigestVersionMeta& meta) {
   return absl::StrCat("{\"", kRunId, "\":", JsonQuote(meta.run_id), ",\"",
                       kVersion, "\":", meta.version, ",\"", kRelevantPapers,

@@ -28,6 +28,11 @@ struct DigestVersionMeta {
 std::string DigestMetaField(int version);
 std::optional<int> VersionOfMetaField(std::string_view field);
 
+// Score of a date in the sorted set keys::DigestIndex(profile): YYYYMMDD,
+// so ranges by date are ranges by score; 0 for what is not a date (a run
+// published as "unknown-date" is still listed, first).
+int64_t DigestIndexScore(std::string_view date);
+
 std::string EncodeDigestMeta(const DigestVersionMeta& meta);
 // `field` is the hash field ("v<n>"): the version comes from it. Validates
 // the run id and the counts; published_at may be an RFC 3339 string or, as

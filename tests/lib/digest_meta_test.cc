@@ -26,6 +26,16 @@ TEST(DigestMetaTest, EpochSecondsFromOlderPublishersBecomeRfc3339) {
   EXPECT_EQ(meta->relevant_papers, 10);
 }
 
+// The publisher writes this score and the api ranges over it: one rule. A
+// run published as "unknown-date" must not make ZADD fail ("not a float",
+// as "unknowndate" did when the publisher stripped the dashes itself).
+TEST(DigestMetaTest, IndexScoreIsTheDateAsANumber) {
+  EXPECT_EQ(DigestIndexScore("2025-04-08"), 20250408);
+  EXPECT_EQ(DigestIndexScore("2024-12-31"), 20241231);
+  EXPECT_EQ(DigestIndexScore("unknown-date"), 0);
+  EXPECT_EQ(DigestIndexScore("2025-02-30"), 0);
+}
+
 TEST(DigestMetaTest, FieldNamesAndVersions) {
   EXPECT_EQ(DigestMetaField(12), "v12");
   EXPECT_EQ(VersionOfMetaField("v12"), 12);

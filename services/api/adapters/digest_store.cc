@@ -78,8 +78,10 @@ absl::StatusOr<std::vector<VersionMeta>> DigestStore::Versions(
 absl::StatusOr<std::vector<std::string>> DigestStore::Dates(
     const std::string& profile, const std::string& from, const std::string& to,
     int limit) {
-  std::string max = to.empty() ? "+inf" : std::to_string(DateScore(to));
-  std::string min = from.empty() ? "-inf" : std::to_string(DateScore(from));
+  std::string max =
+      to.empty() ? "+inf" : std::to_string(contract::DigestIndexScore(to));
+  std::string min =
+      from.empty() ? "-inf" : std::to_string(contract::DigestIndexScore(from));
   std::vector<std::string> args = {"ZREVRANGEBYSCORE",
                                    keys::DigestIndex(profile), max, min};
   if (limit > 0) {

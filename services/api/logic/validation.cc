@@ -57,13 +57,6 @@ int DaysBetween(std::string_view from, std::string_view to) {
   return static_cast<int>(b->day() - a->day());
 }
 
-long long DateScore(std::string_view date) {
-  absl::StatusOr<Date> d = Date::Parse(date);
-  if (!d.ok()) return 0;
-  return d->day().year() * 10000LL + int64_t{d->day().month()} * 100 +
-         d->day().day();
-}
-
 bool IsValidCategory(std::string_view category) {
   if (category.empty() || category.size() > 200) return false;
   for (absl::string_view part : absl::StrSplit(

@@ -18,9 +18,6 @@ absl::Status ValidatePastDate(std::string_view field, std::string_view date,
 // Days from `from` to `to` (both valid dates); negative when to < from.
 int DaysBetween(std::string_view from, std::string_view to);
 
-// "YYYY-MM-DD" -> YYYYMMDD, the score of the digest date index.
-long long DateScore(std::string_view date);
-
 // An arXiv category ("cs.LG", "math-ph", "cond-mat.mes-hall", "econ") or a
 // '+' combination of them as the RSS feed accepts ("cs.CL+cs.LG").
 bool IsValidCategory(std::string_view category);

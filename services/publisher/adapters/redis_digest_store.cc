@@ -1,6 +1,5 @@
 #include "services/publisher/adapters/redis_digest_store.h"
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -90,12 +89,12 @@ RedisDigestStore::Store(const AssembledDigest& assembled) {
       !s.ok()) {
     return s;
   }
-  std::string score = d.date;  // YYYY-MM-DD -> YYYYMMDD
-  score.erase(std::remove(score.begin(), score.end(), '-'), score.end());
-  if (absl::Status s = redis_
-                           .Command({"ZADD", keys::DigestIndex(d.profile),
-                                     score.empty() ? "0" : score, d.date})
-                           .status();
+  if (absl::Status s =
+          redis_
+              .Command({"ZADD", keys::DigestIndex(d.profile),
+                        std::to_string(contract::DigestIndexScore(d.date)),
+                        d.date})
+              .status();
       !s.ok()) {
     return s;
   }

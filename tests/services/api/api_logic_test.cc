@@ -5,6 +5,7 @@
 
 #include <pugixml.hpp>
 
+#include "lib/contract/digest_meta.h"
 #include "lib/core/ids.h"
 #include "services/api/logic/auth.h"
 #include "services/api/logic/rescore_plan.h"
@@ -27,8 +28,8 @@ TEST(ValidationTest, Dates) {
   EXPECT_NE(bad.message().find("d: '2025-02-29'"), std::string::npos) << bad;
   EXPECT_EQ(DaysBetween("2025-03-30", "2025-04-02"), 3);
   EXPECT_EQ(DaysBetween("2025-04-02", "2025-03-30"), -3);
-  EXPECT_EQ(DateScore("2025-04-08"), 20250408);
-  EXPECT_EQ(DateScore("2025-4-8"), 0);
+  EXPECT_EQ(contract::DigestIndexScore("2025-04-08"), 20250408);
+  EXPECT_EQ(contract::DigestIndexScore("2025-4-8"), 0);
 }
 
 TEST(ValidationTest, Categories) {

@@ -48,12 +48,13 @@ class RunPublisherTest : public testing::RedisTest {
   }
 
   void WriteRun(const std::string& run, int papers, const std::string& status,
-                const std::string& profile = "default") {
+                const std::string& profile = "default",
+                const std::string& date = "2025-04-08") {
     ASSERT_TRUE(redis_
                     ->HSet(keys::Run(run),
                            {{"run_id", run},
                             {"profile", profile},
-                            {"date", "2025-04-08"},
+                            {"date", date},
                             {"status", status},
                             {"total_papers", "900"},
                             {"scanned_papers", "500"},
@@ -151,6 +152,23 @@ TEST_F(RunPublisherTest, CompleteRunIsPublishedOnce) {
   EXPECT_TRUE(std::filesystem::exists(out_ + "/2025-04-08.json"));
   EXPECT_TRUE(std::filesystem::exists(out_ + "/2025-04-08.html"));
   EXPECT_FALSE(std::filesystem::exists(out_ + "/2025-04-08.md.tmp"));
+}
+
+// A feed without a pubDate gives the run the date "unknown-date". Its
+// digest is published and indexed (score 0) instead of failing at ZADD,
+// which a date with its dashes stripped ("unknowndate") made fail forever.
+TEST_F(RunPublisherTest, UnknownDateRunIsPublishedAndIndexed) {
+  WriteRun("r1", 1, "fetched", "default", "unknown-date");
+  WriteScore("r1", 0, 9, 9);
+  RunPublisher publisher(*redis_, profiles_, out_, *metrics_);
+  absl::StatusOr<bool> published = publisher.TryPublish("r1");
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_TRUE(*published);
+  EXPECT_TRUE(std::filesystem::exists(out_ + "/unknown-date.md"));
+  absl::StatusOr<RedisReply> score =
+      redis_->Command({"ZSCORE", keys::DigestIndex("default"), "unknown-date"});
+  ASSERT_TRUE(score.ok()) << score.status();
+  EXPECT_EQ(score->str, "0");
 }
 
 TEST_F(RunPublisherTest, DisabledOutputsAreNotWritten) {
