@@ -8,12 +8,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "lib/core/ids.h"
+#include "lib/core/string_view.h"
 
 namespace arxiv_digest::contract {
 namespace {
-
-// This abseil's string_view is its own type, not std::string_view.
-absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
 namespace f = manifest_field;
 

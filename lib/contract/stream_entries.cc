@@ -7,13 +7,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "lib/contract/run_manifest.h"
+#include "lib/core/string_view.h"
 #include "lib/json/json_util.h"
 
 namespace arxiv_digest::contract {
 namespace {
-
-// This abseil's string_view is its own type, not std::string_view.
-absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
 namespace f = stream_field;
 

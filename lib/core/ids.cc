@@ -4,14 +4,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/core/string_view.h"
 
 namespace arxiv_digest {
 namespace {
 
 constexpr size_t kMaxQuoted = 60;
-
-// This abseil's string_view is its own type, not std::string_view.
-absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
 // "field: 'value' is not ..." with the value cut short: values come from
 // untrusted input and end up in logs and API replies.

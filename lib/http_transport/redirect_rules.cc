@@ -5,12 +5,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "lib/core/string_view.h"
 
 namespace arxiv_digest {
 namespace {
-
-// Debian's Abseil has its own absl::string_view (not std::string_view).
-absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
 // "http://a:1/x?q" -> scheme "http", authority "a:1", rest "/x?q".
 struct UrlParts {

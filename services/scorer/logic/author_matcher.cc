@@ -8,13 +8,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "lib/core/string_view.h"
 
 namespace arxiv_digest {
 namespace {
-
-// Debian's Abseil is built with its own absl::string_view (not an alias of
-// std::string_view), so the public std::string_view API converts here.
-absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
 // ASCII spelling of U+00C0..U+017F (Latin-1 Supplement letters and Latin
 // Extended-A), already lower-case. "" = not a letter (x, division sign).

@@ -11,13 +11,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "lib/core/string_view.h"
 
 namespace arxiv_digest {
 namespace {
-
-// Debian's Abseil is built with its own absl::string_view (not an alias of
-// std::string_view), so the public std::string_view API converts here.
-absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
 // How much each list of paper_topics.txt counts. The explicit keyword list
 // is the strongest signal (the scoring criteria say a paper "scores the

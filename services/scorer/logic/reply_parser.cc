@@ -10,15 +10,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "lib/core/ids.h"
+#include "lib/core/string_view.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 
 namespace arxiv_digest {
 namespace {
-
-// Debian's Abseil is built with its own absl::string_view (not an alias of
-// std::string_view), so the public std::string_view API converts here.
-absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
 // Errors quote the offending text, but a runaway object should not make a
 // log line of several kilobytes.
