@@ -5,12 +5,15 @@
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace arxiv_digest {
 namespace {
+
+constexpr char kNotRetryablePayload[] = "arxiv-digest/not-retryable";
 
 constexpr int64_t kMaxRetryAfterSeconds =
     std::chrono::duration_cast<std::chrono::seconds>(kMaxRetryAfter).count();
@@ -113,6 +116,7 @@ RetryDecision DecideRetry(int attempts_done,
   RetryDecision decision;
   decision.why = result.ok() ? absl::StrCat("HTTP ", result->status)
                              : std::string(result.status().message());
+  if (!result.ok() && IsNotRetryable(result.status())) return decision;
   if (!IsRetryableOutcome(ClassifyOutcome(result))) return decision;
   if (attempts_done >= std::max(1, policy.max_attempts)) {
     decision.why +=
@@ -156,6 +160,15 @@ RetryPolicy CappedRetryPolicy(int max_attempts,
   policy.clamp_retry_after = true;
   policy.jitter = jitter;
   return policy;
+}
+
+absl::Status NotRetryable(absl::Status status) {
+  if (!status.ok()) status.SetPayload(kNotRetryablePayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsNotRetryable(const absl::Status& status) {
+  return status.GetPayload(kNotRetryablePayload).has_value();
 }
 
 }  // namespace arxiv_digest

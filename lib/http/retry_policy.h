@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "lib/http/http_client.h"
 
@@ -31,6 +32,12 @@ struct RetryPolicy {
   // started whose wait would end after it. 0 = none.
   std::chrono::milliseconds deadline{0};
 };
+
+// Marks an error as final for this call: DecideRetry never retries it,
+// whatever its code (e.g. a request that was never sent because the shared
+// request gate already waited its bound). Code and message stay as they are.
+absl::Status NotRetryable(absl::Status status);
+bool IsNotRetryable(const absl::Status& status);
 
 // The policy of callers that must not stall on a provider's long
 // Retry-After (the LLM client, the Slack sink): up to `max_attempts`,

@@ -238,6 +238,19 @@ TEST(ClassifyOutcomeTest, OversizedReplyIsNotRetried) {
   EXPECT_FALSE(DecideRetry(1, too_large, kNow, RetryPolicy{}).retry);
 }
 
+// An error marked final is not retried whatever its code; the mark keeps
+// the code and the message.
+TEST(DecideRetryTest, ErrorMarkedNotRetryableIsFinal) {
+  absl::Status timeout = absl::DeadlineExceededError("waited 600 s");
+  EXPECT_TRUE(DecideRetry(1, timeout, kNow, RetryPolicy{}).retry);
+  absl::Status final_timeout = NotRetryable(timeout);
+  EXPECT_TRUE(IsNotRetryable(final_timeout));
+  EXPECT_FALSE(IsNotRetryable(timeout));
+  EXPECT_EQ(final_timeout.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(final_timeout.message(), "waited 600 s");
+  EXPECT_FALSE(DecideRetry(1, final_timeout, kNow, RetryPolicy{}).retry);
+}
+
 // The LLM client's and the Slack sink's policy: a provider asking for an
 // hour is waited for max_backoff, never an hour, and never refused.
 TEST(CappedRetryPolicyTest, LongRetryAfterIsWaitedForMaxBackoffOnly) {

@@ -17,9 +17,10 @@ absl::StatusOr<HttpResponse> GatedHttpClient::Send(const HttpRequest& request) {
   if (request.url.rfind("file://", 0) == 0) return inner_.Send(request);
   if (gate_ != nullptr) {
     if (absl::Status s = gate_->Acquire(); !s.ok()) {
-      gate_failed_ = true;
       if (observer_.on_attempt) observer_.on_attempt("gate_timeout", 0);
-      return s;
+      // The gate already waited its bound (or saw a shutdown): another
+      // attempt would only wait it again.
+      return NotRetryable(std::move(s));
     }
   }
   const auto start = clock_.Monotonic();

@@ -26,19 +26,14 @@ class GatedHttpClient : public HttpClient {
                   HttpObserver observer = {});
 
   // file:// URLs go straight to `inner` (local files: no gate, not counted).
-  // A failed Acquire is returned as is, without sending.
+  // A failed Acquire is returned, marked NotRetryable, without sending.
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override;
-
-  // Whether a Send since the last Reset could not get the request slot.
-  bool gate_failed() const { return gate_failed_; }
-  void ResetGateFailed() { gate_failed_ = false; }
 
  private:
   HttpClient& inner_;
   RequestGate* gate_;
   Clock& clock_;
   HttpObserver observer_;
-  bool gate_failed_ = false;
 };
 
 }  // namespace arxiv_digest
