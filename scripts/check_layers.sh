@@ -27,10 +27,10 @@ declare -A LIB_DEPS=(
   [log]="core config json"
   [prompt]="core config text"
   [contract]="core json text"
-  [http]="core log"
-  [http_transport]="core log http"
+  [http]="core log text"
+  [http_transport]="core log http text"
   [redis]="core json log config contract text"
-  [metrics]="core log redis"
+  [metrics]="core log redis http_transport"
   [app]="core text json log config prompt contract http http_transport redis metrics"
 )
 

@@ -9,6 +9,8 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "lib/app/build_info.h"
+#include "lib/config/config_report.h"
 #include "lib/config/profiles.h"
 #include "lib/core/shutdown.h"
 #include "lib/log/log.h"
@@ -62,7 +64,9 @@ ServiceApp::ServiceApp(ServiceSpec spec, ParsedFlags flags,
       flags_(std::move(flags)),
       configs_dir_(std::move(configs_dir)),
       profiles_(std::move(profiles)),
-      registry_(std::make_shared<prometheus::Registry>()) {}
+      registry_(std::make_shared<prometheus::Registry>()) {
+  RegisterBuildInfo(*registry_, spec_.name);
+}
 
 ServiceApp::~ServiceApp() {
   if (admin_) admin_->Stop();
@@ -73,11 +77,13 @@ absl::StatusOr<std::unique_ptr<ServiceApp>> ServiceApp::Create(
   std::set<std::string> values = spec.value_flags;
   values.insert({"--configs", "--admin-port", "--admin-host"});
   std::set<std::string> switches = spec.switch_flags;
-  switches.insert("--help");
+  switches.insert({"--help", "--version", "--check-config"});
   absl::StatusOr<ParsedFlags> flags =
       ParseFlags(argc, argv, 1, values, switches);
   if (!flags.ok()) return UsageError(flags.status().message());
   if (flags->Has("--help")) return absl::CancelledError("--help");
+  // Before the configuration: a binary says what it is even without one.
+  if (flags->Has("--version")) return absl::CancelledError("--version");
 
   std::string configs_dir = flags->Get("--configs", "configs");
   std::map<std::string, Config> profiles;
@@ -96,6 +102,14 @@ absl::StatusOr<std::unique_ptr<ServiceApp>> ServiceApp::Create(
           absl::StrCat("configuration error: ", loaded.status().message()));
     }
     profiles.emplace(kDefaultProfile, *std::move(loaded));
+  }
+  // Settings a migrated folder carries that this project ignores (the
+  // Python tools' extra keys): named once at startup, never silently.
+  for (const auto& [name, config] : profiles) {
+    for (const std::string& warning : config.warnings) {
+      LogWarning("configuration warning",
+                 {{"profile", name}, {"warning", warning}});
+    }
   }
   if (absl::Status s =
           keys::SetPrefix(profiles.at(kDefaultProfile).env.redis_key_prefix);
@@ -192,23 +206,49 @@ std::function<bool()> ServiceApp::RedisReadiness() const {
 
 int RunService(int argc, char** argv, ServiceSpec spec,
                const std::function<absl::Status(ServiceApp&)>& body) {
-  InitLogging(spec.name);  // std::string converts to the service tag
   const std::string name = spec.name;
   const std::string usage = spec.usage;
-  absl::StatusOr<std::unique_ptr<ServiceApp>> app =
-      ServiceApp::Create(argc, argv, std::move(spec));
-  if (!app.ok() && app.status().code() == absl::StatusCode::kCancelled) {
-    std::cout << usage;  // --help
+  // Set up even when LOG_LEVEL is refused, so that this very error is
+  // written in the LOG_FORMAT asked for.
+  absl::Status status = InitLogging(name);
+  if (!status.ok()) {
+    status = ConfigurationError(
+        absl::StrCat("configuration error: ", status.message()));
+  }
+  std::unique_ptr<ServiceApp> app;
+  if (status.ok()) {
+    absl::StatusOr<std::unique_ptr<ServiceApp>> created =
+        ServiceApp::Create(argc, argv, std::move(spec));
+    if (!created.ok() &&
+        created.status().code() == absl::StatusCode::kCancelled) {
+      if (created.status().message() == "--version") {
+        std::cout << VersionLine(name) << "\n";
+      } else {
+        std::cout << usage;  // --help
+      }
+      return 0;
+    }
+    status = created.status();
+    if (created.ok()) app = *std::move(created);
+  }
+  if (app != nullptr && app->flags().Has("--check-config")) {
+    // Loading the configuration was the check; what it resolved to goes to
+    // stdout for the operator.
+    std::cout << EffectiveSettingsReport(app->profiles());
     return 0;
   }
-  absl::Status status = app.status();
-  if (app.ok()) {
+  if (app != nullptr) {
     InstallShutdownHandlers();
-    status = body(**app);
+    status = body(*app);
   }
   if (!status.ok()) {
-    std::cerr << name << ": " << status.message() << "\n";
-    if (PayloadOf(status) == "usage") std::cerr << usage;
+    const int code = ExitCodeFor(status);
+    if (PayloadOf(status) == "usage") {
+      LogFatal(std::string(status.message()),
+               {{"exit_code", code}, {"usage", usage}});
+    } else {
+      LogFatal(std::string(status.message()), {{"exit_code", code}});
+    }
   }
   return ExitCodeFor(status);
 }

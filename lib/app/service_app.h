@@ -4,9 +4,14 @@
 // Every failure is a status whose message names the flag or setting, and
 // RunService turns it into the exit code, so each main.cc only wires.
 //
-// Exit codes: 0 success or --help; 2 bad startup configuration (a flag, a
-// setting, a port that cannot be bound); 1 a dependency is unreachable
-// (Redis) or the service failed.
+// Common flags of every service: --configs, --admin-port, --admin-host,
+// --help, --version (name, version, revision, build type; no configuration
+// needed) and --check-config (loads the configuration as the service
+// would, prints the effective settings, exits 0, or 2 naming the setting).
+//
+// Exit codes: 0 success, --help, --version or --check-config; 2 bad startup
+// configuration (a flag, a setting, a port that cannot be bound); 1 a
+// dependency is unreachable (Redis) or the service failed.
 #pragma once
 
 #include <functional>
@@ -51,8 +56,10 @@ std::string DefaultConsumerName(std::string_view fallback_host);
 
 class ServiceApp {
  public:
-  // Parses the flags and loads the configuration. --help is reported as
-  // absl::StatusCode::kCancelled (RunService prints usage and exits 0).
+  // Parses the flags and loads the configuration. --help and --version are
+  // reported as absl::StatusCode::kCancelled with the flag as the message
+  // (RunService prints usage or the version and exits 0). Registers the
+  // arxiv_digest_build_info gauge (lib/app/build_info.h).
   static absl::StatusOr<std::unique_ptr<ServiceApp>> Create(int argc,
                                                             char** argv,
                                                             ServiceSpec spec);
@@ -103,9 +110,11 @@ class ServiceApp {
   std::unique_ptr<AdminServer> admin_;
 };
 
-// main() of a service: logging, ServiceApp::Create, shutdown handlers, then
-// body(app). Prints "<name>: <message>" for every error and returns the
-// exit code (see the top of this file).
+// main() of a service: logging (a bad LOG_LEVEL is exit 2), ServiceApp::
+// Create, shutdown handlers, then body(app). Every error is logged with
+// LogFatal: "<name>: <message>", or a JSON line with level FATAL and
+// exit_code under LOG_FORMAT=json; returns the exit code (see the top of
+// this file).
 int RunService(int argc, char** argv, ServiceSpec spec,
                const std::function<absl::Status(ServiceApp&)>& body);
 

@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -28,16 +30,21 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return buf.str();
 }
 
+// (section, key) pairs some reader asked for: the known keys. Whatever else
+// config.ini holds is warned about.
+using KnownKeys = std::set<std::pair<std::string, std::string>>;
+
 // Accessors that name the setting in every error, e.g. "[SELECTION] model".
 class SectionReader {
  public:
-  SectionReader(const IniFile& ini, std::string section)
-      : section_(std::move(section)) {
+  SectionReader(const IniFile& ini, std::string section, KnownKeys& known)
+      : section_(std::move(section)), known_(&known) {
     auto it = ini.find(section_);
     if (it != ini.end()) values_ = &it->second;
   }
 
   const std::string* Find(const std::string& key) const {
+    known_->emplace(section_, key);
     if (values_ == nullptr) return nullptr;
     auto it = values_->find(key);
     return it == values_->end() ? nullptr : &it->second;
@@ -67,6 +74,29 @@ class SectionReader {
     out = parsed;
     return absl::OkStatus();
   }
+
+  // A rate limit: 0 or -1 (the seed tool's spelling) = no limit; other
+  // negative values are refused.
+  absl::Status Limit(const std::string& key, int& out) const {
+    const std::string* v = Find(key);
+    if (v == nullptr) return absl::OkStatus();
+    int parsed = 0;
+    if (!absl::SimpleAtoi(*v, &parsed)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Name(key), ": '", *v, "' is not an integer"));
+    }
+    if (parsed < -1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Name(key), ": ", parsed,
+                       " is below the minimum 0 (0 or -1 = no limit)"));
+    }
+    out = parsed == -1 ? 0 : parsed;
+    return absl::OkStatus();
+  }
+
+  // Another name for a key (tatsu's batch_size for abstract_batch_size):
+  // read first, so the canonical key wins when both are set.
+  bool Has(const std::string& key) const { return Find(key) != nullptr; }
 
   absl::Status Double(const std::string& key, double& out) const {
     const std::string* v = Find(key);
@@ -114,8 +144,48 @@ class SectionReader {
 
  private:
   std::string section_;
+  KnownKeys* known_;
   const std::map<std::string, std::string>* values_ = nullptr;
 };
+
+// Sections of later versions of DaizeDong's tool for features this project
+// does not have: one warning per section rather than one per key.
+constexpr const char* kUnsupportedSeedSections[] = {
+    "MONTHLY_SUMMARY", "HOTSPOTS", "HOTSPOT_SOURCES", "HOTSPOT_GITHUB",
+    "HOTSPOT_HN"};
+
+std::vector<std::string> UnknownKeyWarnings(const IniFile& ini,
+                                            const KnownKeys& known) {
+  std::vector<std::string> warnings;
+  for (const auto& [section, values] : ini) {
+    bool unsupported = false;
+    for (const char* name : kUnsupportedSeedSections) {
+      unsupported = unsupported || section == name;
+    }
+    if (unsupported) {
+      warnings.push_back(
+          absl::StrCat("[", section,
+                       "]: a feature of the Python tool this project does "
+                       "not have; its ",
+                       values.size(), " settings are ignored"));
+      continue;
+    }
+    for (const auto& [key, value] : values) {
+      if (known.count({section, key}) == 0) {
+        warnings.push_back(absl::StrCat("[", section, "] ", key,
+                                        ": unknown setting, ignored"));
+      }
+    }
+  }
+  return warnings;
+}
+
+std::string StripTrailingNewlines(std::string value) {
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
+    value.pop_back();
+  }
+  return value;
+}
 
 #define DIGEST_RETURN_IF_ERROR(expr)   \
   do {                                 \
@@ -184,22 +254,30 @@ std::vector<FollowedAuthor> ParseAuthors(const std::string& text) {
 
 absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
   Config config;
-  SectionReader selection(ini, "SELECTION");
+  KnownKeys known;
+  SectionReader selection(ini, "SELECTION", known);
   DIGEST_RETURN_IF_ERROR(selection.String("model", config.selection.model));
+  // tatsu-lab's name first, so abstract_batch_size wins when both are set.
+  DIGEST_RETURN_IF_ERROR(
+      selection.Int("batch_size", config.selection.abstract_batch_size, 1));
   DIGEST_RETURN_IF_ERROR(selection.Int(
       "abstract_batch_size", config.selection.abstract_batch_size, 1));
   DIGEST_RETURN_IF_ERROR(
       selection.Int("abstract_retry", config.selection.abstract_retry, 0));
   DIGEST_RETURN_IF_ERROR(
-      selection.Int("limit_per_minute", config.selection.limit_per_minute, 0));
+      selection.Limit("limit_per_minute", config.selection.limit_per_minute));
+  // tatsu-lab keeps the switch in [FILTERING] as author_match.
+  SectionReader filtering(ini, "FILTERING", known);
+  DIGEST_RETURN_IF_ERROR(
+      filtering.Bool("author_match", config.selection.run_author_match));
   DIGEST_RETURN_IF_ERROR(
       selection.Bool("run_author_match", config.selection.run_author_match));
   DIGEST_RETURN_IF_ERROR(selection.Double("author_match_score",
                                           config.selection.author_match_score));
   DIGEST_RETURN_IF_ERROR(
       selection.Int("max_in_flight", config.selection.max_in_flight, 1));
-  DIGEST_RETURN_IF_ERROR(selection.Int("tokens_per_minute",
-                                       config.selection.tokens_per_minute, 0));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Limit("tokens_per_minute", config.selection.tokens_per_minute));
   DIGEST_RETURN_IF_ERROR(
       selection.Int("max_tokens", config.selection.max_tokens, 0));
   DIGEST_RETURN_IF_ERROR(
@@ -216,6 +294,20 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
       selection.Int("max_reply_bytes", config.selection.max_reply_bytes, 1));
   DIGEST_RETURN_IF_ERROR(selection.Int(
       "llm_timeout_seconds", config.selection.llm_timeout_seconds, 1));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Bool("run_openai", config.selection.run_openai));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Bool("run_title_filter", config.selection.run_title_filter));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Int("title_batch_size", config.selection.title_batch_size, 1));
+  DIGEST_RETURN_IF_ERROR(
+      selection.Int("title_retry", config.selection.title_retry, 0));
+  DIGEST_RETURN_IF_ERROR(selection.Bool("run_abstract_filter",
+                                        config.selection.run_abstract_filter));
+  DIGEST_RETURN_IF_ERROR(selection.Bool("adaptive_batch_size",
+                                        config.selection.adaptive_batch_size));
+  DIGEST_RETURN_IF_ERROR(selection.Int("adaptive_threshold",
+                                       config.selection.adaptive_threshold, 1));
   if (config.selection.prefilter_keep_share < 0 ||
       config.selection.prefilter_keep_share > 1) {
     return absl::InvalidArgumentError(
@@ -225,7 +317,6 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
     return absl::InvalidArgumentError("[SELECTION] model: must not be empty");
   }
 
-  SectionReader filtering(ini, "FILTERING");
   DIGEST_RETURN_IF_ERROR(
       filtering.List("arxiv_category", config.filtering.arxiv_categories));
   DIGEST_RETURN_IF_ERROR(
@@ -236,6 +327,21 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
       filtering.Int("relevance_cutoff", config.filtering.relevance_cutoff, 0));
   DIGEST_RETURN_IF_ERROR(
       filtering.Int("novelty_cutoff", config.filtering.novelty_cutoff, 0));
+  // tatsu-lab's hcutoff first, so h_cutoff wins when both are set.
+  DIGEST_RETURN_IF_ERROR(
+      filtering.Int("hcutoff", config.filtering.h_cutoff, 0));
+  DIGEST_RETURN_IF_ERROR(
+      filtering.Int("h_cutoff", config.filtering.h_cutoff, 0));
+  // tatsu-lab averages num_samples completions per batch; one call per
+  // batch is all this scorer does, so anything else would silently change
+  // the scores the user expects.
+  int num_samples = 1;
+  DIGEST_RETURN_IF_ERROR(filtering.Int("num_samples", num_samples, 1));
+  if (num_samples != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("[FILTERING] num_samples: ", num_samples,
+                     " is not supported (only 1: one completion per batch)"));
+  }
   if (config.filtering.arxiv_categories.empty()) {
     return absl::InvalidArgumentError(
         "[FILTERING] arxiv_category: at least one category is required");
@@ -252,7 +358,7 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
     }
   }
 
-  SectionReader fetcher(ini, "FETCHER");
+  SectionReader fetcher(ini, "FETCHER", known);
   DIGEST_RETURN_IF_ERROR(
       fetcher.Int("seen_ttl_days", config.fetcher.seen_ttl_days, 1));
   DIGEST_RETURN_IF_ERROR(fetcher.String("contact", config.fetcher.contact));
@@ -264,6 +370,12 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
       "request_timeout_seconds", config.fetcher.request_timeout_seconds, 1));
   DIGEST_RETURN_IF_ERROR(
       fetcher.Int("lock_ttl_seconds", config.fetcher.lock_ttl_seconds, 1));
+  DIGEST_RETURN_IF_ERROR(
+      fetcher.Bool("backfill_missing", config.fetcher.backfill_missing));
+  DIGEST_RETURN_IF_ERROR(
+      fetcher.Int("backfill_max_days", config.fetcher.backfill_max_days, 0));
+  DIGEST_RETURN_IF_ERROR(fetcher.Int("backfill_lookback_days",
+                                     config.fetcher.backfill_lookback_days, 1));
   // A contact ends up in an HTTP header: no line breaks or control bytes.
   for (char c : config.fetcher.contact) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
@@ -272,7 +384,13 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
     }
   }
 
-  SectionReader delivery(ini, "DELIVERY");
+  SectionReader retention(ini, "RETENTION", known);
+  DIGEST_RETURN_IF_ERROR(
+      retention.Int("run_days", config.retention.run_days, 1));
+  DIGEST_RETURN_IF_ERROR(
+      retention.Int("digest_days", config.retention.digest_days, 1));
+
+  SectionReader delivery(ini, "DELIVERY", known);
   DIGEST_RETURN_IF_ERROR(
       delivery.String("slack_webhook_env", config.delivery.slack_webhook_env));
   DIGEST_RETURN_IF_ERROR(
@@ -286,20 +404,78 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
   DIGEST_RETURN_IF_ERROR(delivery.List("smtp_to", config.delivery.smtp_to));
   DIGEST_RETURN_IF_ERROR(
       delivery.String("digest_base_url", config.delivery.digest_base_url));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.String("slack_token_env", config.delivery.slack_token_env));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.String("slack_channel_env", config.delivery.slack_channel_env));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.String("smtp_security", config.delivery.smtp_security));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.String("smtp_user_env", config.delivery.smtp_user_env));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.String("smtp_password_env", config.delivery.smtp_password_env));
+  DIGEST_RETURN_IF_ERROR(
+      delivery.Bool("notify_empty", config.delivery.notify_empty));
+  if (config.delivery.smtp_security != "starttls" &&
+      config.delivery.smtp_security != "tls" &&
+      config.delivery.smtp_security != "none") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "[DELIVERY] smtp_security: '", config.delivery.smtp_security,
+        "' (expected starttls, tls or none)"));
+  }
   if (!config.delivery.smtp_host.empty() &&
       (config.delivery.smtp_from.empty() || config.delivery.smtp_to.empty())) {
     return absl::InvalidArgumentError(
         "[DELIVERY] smtp_from and smtp_to are required with smtp_host");
   }
 
-  SectionReader output(ini, "OUTPUT");
+  SectionReader output(ini, "OUTPUT", known);
   DIGEST_RETURN_IF_ERROR(
       output.String("output_path", config.output.output_path));
   DIGEST_RETURN_IF_ERROR(output.Bool("dump_json", config.output.dump_json));
   DIGEST_RETURN_IF_ERROR(output.Bool("dump_md", config.output.dump_md));
   DIGEST_RETURN_IF_ERROR(
       output.Bool("push_to_slack", config.output.push_to_slack));
+  DIGEST_RETURN_IF_ERROR(output.String("layout", config.output.layout));
+  // The Python tools' debugging switches: accepted so their folders load;
+  // here LOG_LEVEL=debug gives the detail and nothing dumps debug files.
+  for (const char* key : {"debug_messages", "dump_debug_file"}) {
+    bool on = false;
+    DIGEST_RETURN_IF_ERROR(output.Bool(key, on));
+    if (on) {
+      config.warnings.push_back(absl::StrCat(
+          "[OUTPUT] ", key,
+          ": accepted but has no effect here (use LOG_LEVEL=debug)"));
+    }
+  }
+  if (config.output.layout != "default" && config.output.layout != "seed") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("[OUTPUT] layout: '", config.output.layout,
+                     "' (expected default or seed)"));
+  }
+  for (std::string& w : UnknownKeyWarnings(ini, known)) {
+    config.warnings.push_back(std::move(w));
+  }
   return config;
+}
+
+void ApplyPromptLayout(const IniFile& ini, Config& config) {
+  config.prompts.layout = config.prompts.score_criteria.empty()
+                              ? PromptLayout::kTatsu
+                              : PromptLayout::kReference;
+  if (config.prompts.layout != PromptLayout::kTatsu ||
+      !config.selection.cache_friendly_prompt) {
+    return;
+  }
+  config.selection.cache_friendly_prompt = false;
+  auto section = ini.find("SELECTION");
+  if (section != ini.end() &&
+      section->second.count("cache_friendly_prompt") != 0) {
+    config.warnings.emplace_back(
+        "[SELECTION] cache_friendly_prompt: ignored without "
+        "score_criteria.txt (the tatsu-lab layout already sends the static "
+        "parts first)");
+  }
 }
 
 std::string GetEnvOrEmpty(const char* name) {
@@ -348,6 +524,15 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
         "OPENAI_BASE_URL: '", RedactUrlPassword(env.openai_base_url),
         "' is not an http(s) URL"));
   }
+  if (starts_with(env.redis_url, "rediss://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "REDIS_URL: '", RedactUrlPassword(env.redis_url),
+        "' asks for TLS (rediss://), which this build's Redis client (hiredis "
+        "0.14) cannot speak: run stunnel next to the service (client = yes, "
+        "accept = 127.0.0.1:6380, connect = <redis host>:<TLS port>) and set "
+        "REDIS_URL=redis://[user:password@]127.0.0.1:6380 (deploy/README.md, "
+        "'Redis over TLS')"));
+  }
   if (!starts_with(env.redis_url, "redis://")) {
     return absl::InvalidArgumentError(
         absl::StrCat("REDIS_URL: '", RedactUrlPassword(env.redis_url),
@@ -371,6 +556,40 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
   return absl::OkStatus();
 }
 
+void ReadPromptFiles(const std::string& dir, bool sibling_prompts,
+                     Config& config) {
+  struct Piece {
+    const char* piece;
+    const char* alias;  // DaizeDong's file name, or nullptr
+    std::string* target;
+  };
+  const Piece pieces[] = {
+      {"base_prompt", nullptr, &config.prompts.base},
+      {"postfix_prompt", "postfix_prompt_abstract", &config.prompts.postfix},
+      {"score_criteria", nullptr, &config.prompts.score_criteria},
+      {"paper_topics", nullptr, &config.prompts.topics},
+      {"postfix_prompt_title", nullptr, &config.prompts.title_postfix}};
+  std::string base = dir.empty() ? "./" : dir;
+  if (base.back() != '/') base += '/';
+  std::vector<std::string> folders = {base};
+  if (sibling_prompts) folders.push_back(base + "../prompts/");
+  for (const Piece& p : pieces) {
+    bool found = false;
+    for (const std::string& folder : folders) {
+      for (const char* name : {p.piece, p.alias}) {
+        if (found || name == nullptr) continue;
+        std::string path = absl::StrCat(folder, name, ".txt");
+        absl::StatusOr<std::string> text = ReadFile(path);
+        if (!text.ok()) continue;
+        *p.target = StripTrailingNewlines(*std::move(text));
+        config.prompt_paths[p.piece] =
+            std::filesystem::path(path).lexically_normal().string();
+        found = true;
+      }
+    }
+  }
+}
+
 absl::StatusOr<Config> LoadConfig(const std::string& config_dir) {
   std::string dir = config_dir.empty() ? "configs" : config_dir;
   if (dir.back() != '/') dir += '/';
@@ -383,22 +602,22 @@ absl::StatusOr<Config> LoadConfig(const std::string& config_dir) {
 
   // The prompt pieces keep their text verbatim but for trailing newlines, so
   // joining them with blank lines reproduces the reference layout.
-  struct PromptFile {
-    const char* name;
-    std::string* target;
-  };
-  PromptFile files[] = {{"base_prompt.txt", &config->prompts.base},
-                        {"postfix_prompt.txt", &config->prompts.postfix},
-                        {"score_criteria.txt", &config->prompts.score_criteria},
-                        {"paper_topics.txt", &config->prompts.topics}};
-  for (const PromptFile& file : files) {
-    absl::StatusOr<std::string> text = ReadFile(dir + file.name);
-    if (!text.ok()) return text.status();
-    std::string value = *std::move(text);
-    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
-      value.pop_back();
+  ReadPromptFiles(dir, /*sibling_prompts=*/true, *config);
+  for (const char* piece : {"base_prompt", "postfix_prompt", "paper_topics"}) {
+    if (config->prompt_paths.count(piece) == 0) {
+      return absl::NotFoundError(absl::StrCat(
+          "cannot read ", dir, piece, ".txt (nor ", dir, "../prompts/", piece,
+          std::string_view(piece) == "postfix_prompt"
+              ? ".txt, postfix_prompt_abstract.txt"
+              : ".txt",
+          ")"));
     }
-    *file.target = std::move(value);
+  }
+  ApplyPromptLayout(*ini, *config);
+  if (config->selection.run_title_filter &&
+      config->prompts.title_postfix.empty()) {
+    return absl::InvalidArgumentError(
+        "[SELECTION] run_title_filter: needs postfix_prompt_title.txt");
   }
   if (absl::StatusOr<std::string> authors = ReadFile(dir + "authors.txt");
       authors.ok()) {

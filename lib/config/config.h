@@ -1,5 +1,6 @@
-// Configuration compatible with the Python tool's configs/ folder:
-// config.ini, paper_topics.txt, authors.txt, base_prompt.txt,
+// Configuration compatible with the Python tools' configs/ folders
+// (DaizeDong/ChatGPT-ArXiv-Paper-Assistant and tatsu-lab/gpt_paper_assistant,
+// unchanged): config.ini, paper_topics.txt, authors.txt, base_prompt.txt,
 // score_criteria.txt, postfix_prompt.txt, plus environment overrides.
 #pragma once
 
@@ -43,6 +44,17 @@ struct SelectionConfig {
   // within the timeout (connect to last byte, redirects included) fails.
   int max_reply_bytes = 4194304;
   int llm_timeout_seconds = 120;
+  // The seed tool's (DaizeDong) selection stages, in its order: followed
+  // authors, h-index ([FILTERING] h_cutoff), LLM title pre-filter, LLM
+  // abstract scoring. Same key names and meanings as its config.ini.
+  bool run_openai = true;  // false = no LLM stage at all
+  bool run_title_filter = false;
+  int title_batch_size = 8;
+  int title_retry = 3;
+  bool run_abstract_filter = true;
+  // Batch x ceil(log2(N / threshold) + 1) when N > threshold papers.
+  bool adaptive_batch_size = false;
+  int adaptive_threshold = 32;
 };
 
 struct FilteringConfig {
@@ -51,6 +63,15 @@ struct FilteringConfig {
   bool force_primary = true;
   int relevance_cutoff = 0;
   int novelty_cutoff = 0;
+  // Drop papers none of whose authors has a Semantic Scholar h-index above
+  // this (seed tool's h_cutoff, tatsu's hcutoff); 0 = stage off.
+  int h_cutoff = 0;
+};
+
+// [RETENTION]: how long Redis keeps per-run data and digests.
+struct RetentionConfig {
+  int run_days = 30;      // run hashes, per-run paper/score keys
+  int digest_days = 365;  // published digests (compact form)
 };
 
 // [FETCHER]: how the fetcher treats arXiv (politeness) and what it remembers
@@ -62,6 +83,12 @@ struct FetcherConfig {
   int max_retries = 4;                 // extra attempts after a failed request
   int request_timeout_seconds = 60;
   int lock_ttl_seconds = 600;  // expiry of the one-fetcher-per-day lock
+  // Missed announcement days (fetcher down, CronJob skipped): after each
+  // daily run, weekdays in the last backfill_lookback_days without a run or
+  // digest are fetched through OAI-PMH, at most backfill_max_days a cycle.
+  bool backfill_missing = true;
+  int backfill_max_days = 5;
+  int backfill_lookback_days = 14;
 };
 
 struct OutputConfig {
@@ -69,6 +96,10 @@ struct OutputConfig {
   bool dump_json = true;
   bool dump_md = true;
   bool push_to_slack = false;
+  // "default": out/<profile>/<date>.{md,json,html}; "seed": the Python
+  // tool's out/md/YYYY-MM/YYYY-MM-DD-output.md, out/json/... and the latest
+  // copies out/output.md / out/output.json.
+  std::string layout = "default";
 };
 
 // Where published digests go besides files and Redis (per profile).
@@ -82,6 +113,28 @@ struct DeliveryConfig {
   std::string smtp_from;
   std::vector<std::string> smtp_to;
   std::string digest_base_url;  // links in messages: <base>/p/<profile>/<date>
+  // Slack Web API with a bot token (the Python tool's SLACK_KEY and
+  // SLACK_CHANNEL_ID): a header message plus one threaded reply per paper.
+  // Names of environment variables; unset or empty = no bot post.
+  std::string slack_token_env = "SLACK_KEY";
+  std::string slack_channel_env = "SLACK_CHANNEL_ID";
+  // SMTP: "starttls" (required upgrade), "tls" (implicit, port 465) or
+  // "none" (plain relay on a trusted network).
+  std::string smtp_security = "starttls";
+  std::string smtp_user_env = "SMTP_USER";          // unset = no AUTH
+  std::string smtp_password_env = "SMTP_PASSWORD";  // secret, env only
+  // Send a short "no papers today" message when a digest is empty.
+  bool notify_empty = false;
+};
+
+// How the prompt pieces are put together (lib/prompt/prompt_builder.h).
+enum class PromptLayout {
+  // DaizeDong's tool (the reference digests): base, instructions, scoring
+  // criteria, "## Papers", the papers, topics.
+  kReference,
+  // tatsu-lab's tool, chosen when there is no score_criteria.txt: base,
+  // topics, the papers, instructions (postfix_prompt.txt last).
+  kTatsu,
 };
 
 // The prompt pieces, verbatim file contents without the final newline.
@@ -90,6 +143,8 @@ struct PromptTexts {
   std::string postfix;         // postfix_prompt.txt (## Instructions ...)
   std::string score_criteria;  // score_criteria.txt (## Scoring Criteria ...)
   std::string topics;          // paper_topics.txt (## Relevant Topics ...)
+  std::string title_postfix;   // postfix_prompt_title.txt (title stage)
+  PromptLayout layout = PromptLayout::kReference;
 };
 
 // Values that come from the environment rather than configs/.
@@ -114,6 +169,7 @@ struct Config {
   SelectionConfig selection;
   FilteringConfig filtering;
   FetcherConfig fetcher;
+  RetentionConfig retention;
   OutputConfig output;
   DeliveryConfig delivery;
   PromptTexts prompts;
@@ -121,6 +177,13 @@ struct Config {
   EnvironmentConfig env;
   std::string config_dir;
   std::string profile = "default";  // see lib/config/profiles.h
+  // Where each prompt piece was read from ("base_prompt" -> path), for
+  // --check-config; pieces not found are absent.
+  std::map<std::string, std::string> prompt_paths;
+  // Startup warnings (unknown keys, accepted keys without effect), each
+  // naming the section and key. The loader does not log (lib/log depends on
+  // this module); the service startup logs them.
+  std::vector<std::string> warnings;
 };
 
 // Parsed INI: section -> key -> value (keys lower-cased, values trimmed).
@@ -134,7 +197,18 @@ std::vector<FollowedAuthor> ParseAuthors(const std::string& text);
 
 // Builds a Config from already-read file contents; errors name the setting,
 // e.g. "[SELECTION] abstract_batch_size: 'abc' is not an integer".
+// Accepts every key of both Python tools: tatsu's aliases (batch_size,
+// hcutoff, [FILTERING] author_match), -1 = no limit for limit_per_minute and
+// tokens_per_minute, num_samples (only 1; other values are an error),
+// debug_messages and dump_debug_file (no effect; a warning when true). Every
+// other unknown key lands in Config::warnings.
 absl::StatusOr<Config> ConfigFromIni(const IniFile& ini);
+
+// Sets prompts.layout from the pieces present (no scoring criteria = tatsu)
+// and, for the tatsu layout, turns cache_friendly_prompt off: that layout
+// already sends the static parts first, and the cache-friendly builder
+// knows only the reference order (a warning if config.ini asked for it).
+void ApplyPromptLayout(const IniFile& ini, Config& config);
 
 // Applies OPENAI_API_KEY, OPENAI_BASE_URL, REDIS_URL, ARXIV_RSS_URL,
 // ARXIV_API_URL, ARXIV_OAI_URL from a
@@ -143,9 +217,20 @@ using EnvLookup = std::string (*)(const char* name);
 absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env);
 std::string GetEnvOrEmpty(const char* name);
 
+// Reads the prompt pieces present in `dir` into config.prompts (verbatim
+// but for trailing newlines) and records their paths in prompt_paths; pieces
+// not found are left as they are. Looks for <dir>/<name>, then DaizeDong's
+// postfix_prompt_abstract.txt for postfix_prompt.txt, then (with
+// `sibling_prompts`) the same names in <dir>/../prompts/.
+void ReadPromptFiles(const std::string& dir, bool sibling_prompts,
+                     Config& config);
+
 // Reads configs/ from disk: config.ini (required) and the text files
-// (required: base_prompt.txt, postfix_prompt.txt, score_criteria.txt,
-// paper_topics.txt; optional: authors.txt), then the environment.
+// (required: base_prompt.txt, postfix_prompt.txt, paper_topics.txt;
+// optional: score_criteria.txt, postfix_prompt_title.txt, authors.txt), then
+// the environment. A prompt file missing from the folder is looked for in a
+// sibling prompts/ folder (DaizeDong's layout: configs/ + prompts/), and
+// postfix_prompt_abstract.txt stands for postfix_prompt.txt.
 absl::StatusOr<Config> LoadConfig(const std::string& config_dir);
 
 }  // namespace arxiv_digest

@@ -45,21 +45,22 @@ absl::StatusOr<Config> LoadProfile(const Config& base, const IniFile& base_ini,
         absl::StrCat("profile ", name, ": ", config.status().message()));
   }
   config->prompts = base.prompts;
+  config->prompt_paths = base.prompt_paths;
   config->authors = base.authors;
   config->env = base.env;
-  struct PromptFile {
-    const char* file;
-    std::string* target;
-  };
-  for (PromptFile f :
-       {PromptFile{"base_prompt.txt", &config->prompts.base},
-        PromptFile{"postfix_prompt.txt", &config->prompts.postfix},
-        PromptFile{"score_criteria.txt", &config->prompts.score_criteria},
-        PromptFile{"paper_topics.txt", &config->prompts.topics}}) {
-    if (std::optional<std::string> text = ReadIfExists(dir / f.file)) {
-      *f.target = StripTrailingNewlines(*text);
+  // A profile folder holds only our (or DaizeDong's) file names; no sibling
+  // prompts/ folder, which would be the profiles/ folder's neighbour.
+  ReadPromptFiles(dir.string(), /*sibling_prompts=*/false, *config);
+  ApplyPromptLayout(merged, *config);
+  // The default profile's warnings are reported once, with the default.
+  std::vector<std::string> own_warnings;
+  for (std::string& w : config->warnings) {
+    if (std::find(base.warnings.begin(), base.warnings.end(), w) ==
+        base.warnings.end()) {
+      own_warnings.push_back(absl::StrCat("profile ", name, ": ", w));
     }
   }
+  config->warnings = std::move(own_warnings);
   if (std::optional<std::string> authors = ReadIfExists(dir / "authors.txt")) {
     config->authors = ParseAuthors(*authors);
   }

@@ -60,6 +60,9 @@ namespace run_kind {
 inline constexpr char kFetched[] = "";  // daily or triggered fetch
 inline constexpr char kRescore[] = "rescore";
 inline constexpr char kProfile[] = "profile";
+// arxivctl backfill --missing: the fetcher backfills the missed days as
+// runs of their own and ends this one no_announcements with a summary.
+inline constexpr char kCatchUp[] = "catch_up";
 }  // namespace run_kind
 
 // Named field sets, in the order the services write them today.

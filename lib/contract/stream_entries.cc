@@ -183,9 +183,12 @@ absl::StatusOr<RunEntry> DecodeRunEntry(const StreamFields& fields) {
 }
 
 StreamFields EncodeTriggerEntry(const TriggerEntry& entry) {
-  return {{std::string(f::kRunId), entry.run_id.str()},
-          {std::string(f::kCategories), absl::StrJoin(entry.categories, ",")},
-          {std::string(f::kDate), entry.date ? entry.date->str() : ""}};
+  StreamFields fields = {
+      {std::string(f::kRunId), entry.run_id.str()},
+      {std::string(f::kCategories), absl::StrJoin(entry.categories, ",")},
+      {std::string(f::kDate), entry.date ? entry.date->str() : ""}};
+  if (entry.missing_days) fields.emplace_back(f::kMissingDays, "1");
+  return fields;
 }
 
 absl::StatusOr<TriggerEntry> DecodeTriggerEntry(const StreamFields& fields) {
@@ -207,6 +210,16 @@ absl::StatusOr<TriggerEntry> DecodeTriggerEntry(const StreamFields& fields) {
     absl::StatusOr<Date> d = Date::Parse(date, f::kDate);
     if (!d.ok()) return d.status();
     t.date = *d;
+  }
+  std::string missing = FieldOf(fields, f::kMissingDays).value_or("0");
+  if (missing != "0" && missing != "1") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(f::kMissingDays, ": expected 0 or 1"));
+  }
+  t.missing_days = missing == "1";
+  if (t.missing_days && (t.date || !t.categories.empty())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        f::kMissingDays, ": not combined with a date or categories"));
   }
   return t;
 }

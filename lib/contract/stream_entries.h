@@ -32,6 +32,7 @@ inline constexpr char kUsage[] = "usage";
 inline constexpr char kStatus[] = "status";
 inline constexpr char kCategories[] = "categories";
 inline constexpr char kDate[] = "date";
+inline constexpr char kMissingDays[] = "missing_days";
 inline constexpr char kSourceStream[] = "source_stream";
 inline constexpr char kSourceId[] = "source_id";
 inline constexpr char kReason[] = "reason";
@@ -92,6 +93,9 @@ struct TriggerEntry {
   RunId run_id;
   std::vector<std::string> categories;
   std::optional<Date> date;
+  // Backfill the missed announcement days instead of fetching (written as
+  // missing_days=1 only when set, so older fetchers see a plain trigger).
+  bool missing_days = false;
 };
 StreamFields EncodeTriggerEntry(const TriggerEntry& entry);
 absl::StatusOr<TriggerEntry> DecodeTriggerEntry(const StreamFields& fields);

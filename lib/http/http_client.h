@@ -19,6 +19,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string content_type;  // for bodies
+  // The path and query are a credential (a Slack incoming-webhook URL):
+  // error messages and logs show only scheme, host and port.
+  bool secret_path = false;
 };
 
 struct HttpResponse {
@@ -37,6 +40,23 @@ class HttpClient {
   // DeadlineExceeded; any HTTP status, even 500, is a response.
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
+
+// A URL as error messages quote it: a password in it becomes "***"
+// (lib/text/redact.h) and so does the value of every query parameter whose
+// name says it is a secret (key, token, secret, password, signature, auth),
+// the rest stays so the user sees what was asked.
+std::string UrlForMessage(const std::string& url);
+
+// "HTTP 404 Not Found": the status and its reason phrase (just "HTTP 599"
+// for a code without a standard phrase).
+std::string HttpStatusText(int status);
+
+// What every HTTP error says: "<METHOD> <UrlForMessage(url)>: <what>"
+// (with secret_path, the URL's origin and "/***"),
+// e.g. "POST http://127.0.0.1:46998/v1/chat/completions: connection refused
+// (errno 111)".
+std::string HttpErrorMessage(const HttpRequest& request,
+                             const std::string& what);
 
 // Splits "https://host:port/path?q" into "https://host:port" and "/path?q".
 absl::StatusOr<std::pair<std::string, std::string>> SplitUrl(

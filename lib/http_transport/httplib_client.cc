@@ -1,9 +1,15 @@
 #include "lib/http_transport/httplib_client.h"
 
 #include <httplib.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -12,6 +18,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lib/http_transport/redirect_rules.h"
 
@@ -86,6 +93,76 @@ class Watchdog {
   std::thread thread_;
 };
 
+// "connection refused (errno 111)": strerror's text, lower-cased first
+// letter, as it reads after "POST <url>: ".
+std::string ErrnoText(int err) {
+  std::string text = std::strerror(err);
+  if (!text.empty()) {
+    text[0] = absl::ascii_tolower(static_cast<unsigned char>(text[0]));
+  }
+  return absl::StrCat(text, " (errno ", err, ")");
+}
+
+// Why no connection could be made to `origin`, as the OS says it.
+// cpp-httplib 0.11 reports only "Connection" and connects non-blocking, so
+// its errno is gone; one blocking connect to the same host and port, after
+// the failure only, gets it back (refused, unreachable, unknown host).
+std::string ConnectFailureReason(const std::string& origin,
+                                 std::chrono::milliseconds timeout) {
+  const size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string::npos) return "cannot connect";
+  const bool https = origin.compare(0, scheme_end, "https") == 0;
+  std::string host_port = origin.substr(scheme_end + 3);
+  if (size_t at = host_port.rfind('@'); at != std::string::npos) {
+    host_port = host_port.substr(at + 1);  // user info is not the host
+  }
+  std::string host = host_port;
+  std::string port = https ? "443" : "80";
+  if (!host_port.empty() && host_port.front() == '[') {  // [::1]:8080
+    const size_t close = host_port.find(']');
+    host = host_port.substr(
+        1, close == std::string::npos ? std::string::npos : close - 1);
+    if (close != std::string::npos && close + 1 < host_port.size() &&
+        host_port[close + 1] == ':') {
+      port = host_port.substr(close + 2);
+    }
+  } else if (size_t colon = host_port.rfind(':'); colon != std::string::npos) {
+    host = host_port.substr(0, colon);
+    port = host_port.substr(colon + 1);
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* addrs = nullptr;
+  if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &addrs);
+      rc != 0) {
+    return absl::StrCat("cannot resolve host '", host, "': ", gai_strerror(rc));
+  }
+  int last_error = 0;
+  for (addrinfo* a = addrs; a != nullptr; a = a->ai_next) {
+    const int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) {
+      last_error = errno;
+      continue;
+    }
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    const int rc = connect(fd, a->ai_addr, a->ai_addrlen);
+    const int err = errno;
+    close(fd);
+    if (rc == 0) {
+      freeaddrinfo(addrs);
+      return "connection failed (the endpoint accepts connections again)";
+    }
+    // A connect cut by SO_SNDTIMEO reports EINPROGRESS.
+    last_error = err == EINPROGRESS ? ETIMEDOUT : err;
+  }
+  freeaddrinfo(addrs);
+  return last_error == 0 ? "cannot connect" : ErrnoText(last_error);
+}
+
 std::chrono::milliseconds AtMost(std::chrono::milliseconds value,
                                  std::optional<std::chrono::milliseconds> cap) {
   if (!cap) return value;
@@ -120,18 +197,15 @@ absl::StatusOr<HttpResponse> HttplibClient::Send(const HttpRequest& request) {
     }
     const std::string location = resp->Header("location");
     if (location.empty()) return resp;
-    absl::StatusOr<std::pair<std::string, std::string>> parts =
-        SplitUrl(hop.url);
-    const std::string origin = parts.ok() ? parts->first : hop.url;
     if (redirects >= options_.max_redirects) {
-      return absl::UnavailableError(
-          absl::StrCat(request.method, " ", origin, ": more than ",
-                       options_.max_redirects, " redirects"));
+      return absl::UnavailableError(HttpErrorMessage(
+          hop,
+          absl::StrCat("more than ", options_.max_redirects, " redirects")));
     }
     absl::StatusOr<std::string> next = ResolveRedirect(hop.url, location);
     if (!next.ok()) {
-      return absl::UnavailableError(absl::StrCat(
-          request.method, " ", origin, ": ", next.status().message()));
+      return absl::UnavailableError(
+          HttpErrorMessage(hop, std::string(next.status().message())));
     }
     absl::StatusOr<UrlOrigin> from = OriginOf(hop.url);
     absl::StatusOr<UrlOrigin> to = OriginOf(*next);
@@ -164,9 +238,9 @@ absl::StatusOr<HttpResponse> HttplibClient::SendOnce(
     remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
         *deadline - SteadyClock::now());
     if (remaining->count() <= 0) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          request.method, " ", origin, ": no complete reply within ",
-          options_.total_deadline.count(), " ms"));
+      return absl::DeadlineExceededError(HttpErrorMessage(
+          request, absl::StrCat("no complete reply within ",
+                                options_.total_deadline.count(), " ms")));
     }
   }
   httplib::Client client(origin);
@@ -232,23 +306,50 @@ absl::StatusOr<HttpResponse> HttplibClient::SendOnce(
   httplib::Result result = client.send(req);
   const bool cut = watchdog.Finish();
   if (abort == Abort::kTooLarge) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("reply larger than ", cap, " bytes from ", origin));
+    return absl::ResourceExhaustedError(HttpErrorMessage(
+        request, absl::StrCat("reply larger than ", cap, " bytes")));
   }
   if (abort == Abort::kDeadline || (cut && !result)) {
-    return absl::DeadlineExceededError(
-        absl::StrCat(request.method, " ", origin, ": no complete reply within ",
-                     options_.total_deadline.count(), " ms"));
+    return absl::DeadlineExceededError(HttpErrorMessage(
+        request, absl::StrCat("no complete reply within ",
+                              options_.total_deadline.count(), " ms")));
   }
   if (!result) {
-    httplib::Error err = result.error();
-    std::string why = httplib::to_string(err);
-    std::string what = absl::StrCat(request.method, " ", origin, ": ", why);
-    if (err == httplib::Error::Read || err == httplib::Error::Write) {
-      // cpp-httplib reports an expired read timeout as a read error.
-      return absl::DeadlineExceededError(what);
+    const httplib::Error err = result.error();
+    switch (err) {
+      case httplib::Error::Connection:
+        return absl::UnavailableError(HttpErrorMessage(
+            request,
+            ConnectFailureReason(
+                origin, AtMost(std::min(options_.connect_timeout,
+                                        std::chrono::milliseconds(2000)),
+                               remaining))));
+      case httplib::Error::ConnectionTimeout:
+        return absl::DeadlineExceededError(HttpErrorMessage(
+            request,
+            absl::StrCat("no connection within ",
+                         AtMost(options_.connect_timeout, remaining).count(),
+                         " ms (errno ", ETIMEDOUT, ")")));
+      case httplib::Error::Read:
+        // cpp-httplib reports an expired read timeout as a read error.
+        return absl::DeadlineExceededError(HttpErrorMessage(
+            request,
+            absl::StrCat("no reply within ",
+                         AtMost(options_.read_timeout, remaining).count(),
+                         " ms, or the connection was closed (read error)")));
+      case httplib::Error::Write:
+        return absl::DeadlineExceededError(HttpErrorMessage(
+            request, "the request could not be sent (write error)"));
+      case httplib::Error::SSLConnection:
+        return absl::UnavailableError(
+            HttpErrorMessage(request, "TLS handshake failed"));
+      case httplib::Error::SSLServerVerification:
+        return absl::UnavailableError(
+            HttpErrorMessage(request, "TLS certificate verification failed"));
+      default:
+        return absl::UnavailableError(
+            HttpErrorMessage(request, httplib::to_string(err)));
     }
-    return absl::UnavailableError(what);
   }
   HttpResponse resp;
   resp.status = result->status;

@@ -1,10 +1,12 @@
 #include "lib/log/log.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 
+#include "absl/strings/ascii.h"
 #include "lib/config/config.h"
 #include "lib/json/json_util.h"
 
@@ -54,44 +56,134 @@ std::string Timestamp() {
   return buf;
 }
 
+// A plain integer as std::to_string writes it: no sign but '-', no leading
+// zero (an id like "0042" stays a string), at most 15 digits so that every
+// JSON reader keeps it exact as a double.
+bool IsPlainInteger(std::string_view s) {
+  if (!s.empty() && s.front() == '-') s.remove_prefix(1);
+  if (s.empty() || s.size() > 15) return false;
+  if (s.size() > 1 && s.front() == '0') return false;
+  for (char c : s) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+std::string JsonValue(const LogField& f) {
+  if (f.kind == LogField::Kind::kLiteral || IsPlainInteger(f.value)) {
+    return f.value;
+  }
+  return JsonQuote(f.value);
+}
+
+void Write(const std::string& line) {
+  LogState& state = State();
+  std::lock_guard<std::mutex> lock(state.mu);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+std::string JsonLine(std::string_view level, std::string_view message,
+                     std::initializer_list<LogField> fields) {
+  std::string service;
+  {
+    LogState& state = State();
+    std::lock_guard<std::mutex> lock(state.mu);
+    service = state.service;
+  }
+  std::string line =
+      "{\"ts\":" + JsonQuote(Timestamp()) + ",\"level\":" + JsonQuote(level) +
+      ",\"service\":" + JsonQuote(service) + ",\"msg\":" + JsonQuote(message);
+  for (const LogField& f : fields) {
+    line += "," + JsonQuote(f.key) + ":" + JsonValue(f);
+  }
+  line += "}\n";
+  return line;
+}
+
 }  // namespace
 
-void InitLogging(std::string_view service) {
+std::string LogField::NumberText(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.17g", v);
+  // The shortest of %.15g..%.17g that reads back exactly.
+  for (int precision = 15; precision < 17; ++precision) {
+    char shorter[32];
+    std::snprintf(shorter, sizeof(shorter), "%.*g", precision, v);
+    if (std::strtod(shorter, nullptr) == v) return shorter;
+  }
+  return buf;
+}
+
+absl::StatusOr<LogLevel> ParseLogLevel(std::string_view value) {
+  const std::string level = absl::AsciiStrToLower(std::string(value));
+  if (level.empty() || level == "info") return LogLevel::kInfo;
+  if (level == "debug") return LogLevel::kDebug;
+  if (level == "warning" || level == "warn") return LogLevel::kWarning;
+  if (level == "error") return LogLevel::kError;
+  return absl::InvalidArgumentError(
+      "LOG_LEVEL: '" + std::string(value) +
+      "' is not one of debug, info, warning, error");
+}
+
+absl::Status InitLogging(std::string_view service) {
+  absl::StatusOr<LogLevel> level = ParseLogLevel(GetEnvOrEmpty("LOG_LEVEL"));
   LogState& state = State();
   std::lock_guard<std::mutex> lock(state.mu);
   state.service = std::string(service);
   state.json = GetEnvOrEmpty("LOG_FORMAT") == "json";
-  std::string level = GetEnvOrEmpty("LOG_LEVEL");
-  if (level == "debug") state.min_level = LogLevel::kDebug;
-  if (level == "warning") state.min_level = LogLevel::kWarning;
-  if (level == "error") state.min_level = LogLevel::kError;
+  state.min_level = level.ok() ? *level : LogLevel::kInfo;
+  return level.status();
+}
+
+bool LogIsJson() {
+  LogState& state = State();
+  std::lock_guard<std::mutex> lock(state.mu);
+  return state.json;
 }
 
 void Log(LogLevel level, std::string_view message,
          std::initializer_list<LogField> fields) {
   LogState& state = State();
-  if (level < state.min_level) return;
-  std::string line;
-  if (state.json) {
-    line = "{\"ts\":" + JsonQuote(Timestamp()) +
-           ",\"level\":" + JsonQuote(LevelName(level)) +
-           ",\"service\":" + JsonQuote(state.service) +
-           ",\"msg\":" + JsonQuote(message);
-    for (const LogField& f : fields) {
-      line += "," + JsonQuote(f.first) + ":" + JsonQuote(f.second);
-    }
-    line += "}\n";
-  } else {
-    line = Timestamp() + " " + LevelName(level) + " " + state.service + ": " +
-           std::string(message);
-    for (const LogField& f : fields) {
-      line += " " + std::string(f.first) + "=" + f.second;
-    }
-    line += "\n";
+  bool json;
+  std::string service;
+  {
+    std::lock_guard<std::mutex> lock(state.mu);
+    if (level < state.min_level) return;
+    json = state.json;
+    service = state.service;
   }
-  std::lock_guard<std::mutex> lock(state.mu);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
+  if (json) {
+    Write(JsonLine(LevelName(level), message, fields));
+    return;
+  }
+  std::string line = Timestamp() + " " + LevelName(level) + " " + service +
+                     ": " + std::string(message);
+  for (const LogField& f : fields) {
+    line += " " + std::string(f.key) + "=" + f.value;
+  }
+  line += "\n";
+  Write(line);
+}
+
+void LogFatal(std::string_view message,
+              std::initializer_list<LogField> fields) {
+  if (LogIsJson()) {
+    Write(JsonLine("FATAL", message, fields));
+    return;
+  }
+  std::string service;
+  {
+    LogState& state = State();
+    std::lock_guard<std::mutex> lock(state.mu);
+    service = state.service;
+  }
+  std::string text = service + ": " + std::string(message) + "\n";
+  for (const LogField& f : fields) {
+    if (f.value.find('\n') != std::string::npos) text += f.value;
+  }
+  Write(text);
 }
 
 }  // namespace arxiv_digest

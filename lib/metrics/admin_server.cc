@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "lib/http_transport/server_limits.h"
 
 namespace arxiv_digest {
 
@@ -19,6 +20,8 @@ AdminServer::~AdminServer() { Stop(); }
 
 absl::Status AdminServer::Start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
+  // /healthz and /metrics stay answerable with slow clients connected.
+  ApplyServerLimits(*server_);
   server_->Get("/metrics",
                [this](const httplib::Request&, httplib::Response& res) {
                  prometheus::TextSerializer serializer;

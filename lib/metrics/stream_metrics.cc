@@ -5,7 +5,9 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "lib/redis/redis_client.h"
 
 namespace arxiv_digest {
@@ -17,6 +19,20 @@ const RedisReply* GroupField(const RedisReply& group, std::string_view name) {
     if (group.elements[i].str == name) return &group.elements[i + 1];
   }
   return nullptr;
+}
+
+// The value of "name:value" in an INFO reply (lines end in \r\n).
+std::optional<double> InfoField(absl::string_view info,
+                                absl::string_view name) {
+  for (absl::string_view line : absl::StrSplit(info, '\n')) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() > name.size() && line.substr(0, name.size()) == name &&
+        line[name.size()] == ':') {
+      double value = 0;
+      if (absl::SimpleAtod(line.substr(name.size() + 1), &value)) return value;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -48,7 +64,17 @@ StreamMetrics::StreamMetrics(std::shared_ptr<prometheus::Registry> registry,
                   .Help("Failed refreshes of the stream gauges (Redis "
                         "unreachable or an unexpected reply)")
                   .Register(*registry_)
-                  .Add({})) {}
+                  .Add({})),
+      used_memory_(prometheus::BuildGauge()
+                       .Name("arxiv_redis_used_memory_bytes")
+                       .Help("Redis used_memory (INFO memory)")
+                       .Register(*registry_)
+                       .Add({})),
+      maxmemory_(prometheus::BuildGauge()
+                     .Name("arxiv_redis_maxmemory_bytes")
+                     .Help("Redis maxmemory (INFO memory); 0 = no limit")
+                     .Register(*registry_)
+                     .Add({})) {}
 
 StreamMetrics::~StreamMetrics() {
   {
@@ -126,6 +152,18 @@ absl::Status StreamMetrics::RefreshLocked() {
     SetGroupGauge(pending_, pending_gauges_, target, pending);
     SetGroupGauge(lag_, lag_gauges_, target, lag);
   }
+  // Redis runs with maxmemory and noeviction (deploy/): a full Redis
+  // refuses writes, so its memory is watched next to the backlog. INFO is
+  // not an @admin command: the services' ACL user may run it.
+  absl::StatusOr<RedisReply> info = redis_->Command({"INFO", "memory"});
+  if (!info.ok()) return info.status();
+  std::optional<double> used = InfoField(info->str, "used_memory");
+  std::optional<double> max = InfoField(info->str, "maxmemory");
+  if (!used || !max) {
+    return absl::InternalError("redis INFO memory: no used_memory/maxmemory");
+  }
+  used_memory_.Set(*used);
+  maxmemory_.Set(*max);
   return absl::OkStatus();
 }
 

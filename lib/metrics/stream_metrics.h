@@ -12,6 +12,9 @@
 //   arxiv_stream_pending_entries{stream,group}
 //   arxiv_stream_lag_entries{stream,group}
 //   arxiv_stream_metrics_refresh_errors_total
+//   arxiv_redis_used_memory_bytes, arxiv_redis_maxmemory_bytes (INFO
+//     memory: used_memory and maxmemory, 0 = no limit; for the alert
+//     ArxivRedisMemoryHigh, since Redis runs with noeviction)
 // A group that does not exist yet, or whose lag Redis cannot tell (after
 // XDEL/XTRIM of undelivered entries), has no sample rather than a made-up 0.
 #pragma once
@@ -75,6 +78,8 @@ class StreamMetrics {
   prometheus::Family<prometheus::Gauge>& pending_;
   prometheus::Family<prometheus::Gauge>& lag_;
   prometheus::Counter& errors_;
+  prometheus::Gauge& used_memory_;
+  prometheus::Gauge& maxmemory_;
 
   std::mutex mu_;  // serialises refreshes: one Redis connection
   std::unique_ptr<RedisClient> redis_;  // guarded by mu_, opened lazily

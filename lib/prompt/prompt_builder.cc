@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 
@@ -26,7 +27,7 @@ size_t Utf8PrefixBytes(std::string_view text, size_t max_code_points) {
 
 }  // namespace
 
-std::string PaperToPromptString(const Paper& paper) {
+std::string PaperToPromptString(const Paper& paper, PromptLayout layout) {
   const std::string_view abstract = paper.abstract;
   const size_t cut = Utf8PrefixBytes(abstract, kAbstractCutoff);
   std::string out;
@@ -36,7 +37,8 @@ std::string PaperToPromptString(const Paper& paper) {
   out += "\nTitle: ";
   out += paper.title;
   out += "\nAuthors: ";
-  out += absl::StrJoin(paper.authors, ", ");
+  out += absl::StrJoin(paper.authors,
+                       layout == PromptLayout::kTatsu ? " and " : ", ");
   out += "\nAbstract: ";
   out += abstract.substr(0, cut);
   return out;
@@ -44,8 +46,14 @@ std::string PaperToPromptString(const Paper& paper) {
 
 std::string BuildScoringPrompt(const PromptTexts& prompts,
                                const std::vector<std::string>& paper_strings) {
-  // Same order as the Python tool; the reference digests show it.
   const std::string papers = absl::StrJoin(paper_strings, "\n\n");
+  if (prompts.layout == PromptLayout::kTatsu) {
+    // tatsu-lab's run_on_batch: "\n".join([base, topics + "\n",
+    // papers + "\n", postfix]); no criteria file, no "## Papers" line.
+    return absl::StrCat(prompts.base, "\n", prompts.topics, "\n\n", papers,
+                        "\n\n", prompts.postfix);
+  }
+  // Same order as the Python tool; the reference digests show it.
   const std::vector<absl::string_view> parts = {
       prompts.base, prompts.postfix, prompts.score_criteria,
       "## Papers",  papers,          prompts.topics};

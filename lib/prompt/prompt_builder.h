@@ -14,10 +14,14 @@ namespace arxiv_digest {
 inline constexpr size_t kAbstractCutoff = 4000;
 
 // "ArXiv ID: …\nTitle: …\nAuthors: a, b\nAbstract: <first 4000 chars>".
-std::string PaperToPromptString(const Paper& paper);
+// With the tatsu layout the authors are joined by " and ", as that tool did.
+std::string PaperToPromptString(const Paper& paper,
+                                PromptLayout layout = PromptLayout::kReference);
 
 // base, instructions, scoring criteria, "## Papers", the papers joined by
 // blank lines, topics: all joined by blank lines (the reference layout).
+// With prompts.layout == kTatsu (no score_criteria.txt) tatsu-lab's order:
+// base, topics, the papers, instructions.
 std::string BuildScoringPrompt(const PromptTexts& prompts,
                                const std::vector<std::string>& paper_strings);
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -72,6 +73,11 @@ inline std::string RunUsage(const std::string& run_id) {
 inline std::string RunPublishLock(const std::string& run_id) {
   return Run(run_id) + ":publish-lock";
 }
+// Every paper's fate in one run (which stage dropped or kept it, and why):
+// hash arxiv id -> contract::PaperFate JSON, written by the scorer.
+inline std::string RunFates(const std::string& run_id) {
+  return Run(run_id) + ":fates";
+}
 // The scorer's lexical pre-filter threshold of one run.
 inline std::string RunPrefilterThreshold(const std::string& run_id) {
   return Run(run_id) + ":prefilter-threshold";
@@ -92,6 +98,11 @@ inline std::optional<std::string> RunIdOfPapersKey(std::string_view key) {
 }
 // SCAN/KEYS pattern of run manifests and their sub-keys.
 inline std::string RunPattern() { return Run("*"); }
+
+// SCAN MATCH patterns of the digest keys retention expires (the text of
+// every version and the latest, and the per-date meta hashes).
+inline std::string DigestPattern() { return Prefix() + "digest:*"; }
+inline std::string DigestMetaPattern() { return Prefix() + "digest-meta:*"; }
 
 // Rendered digests. Every publication of a (profile, date) is a new
 // version; old versions stay readable.
@@ -136,6 +147,14 @@ inline constexpr char kProfilesGroup[] = "profiles";
 inline std::string RunProfileRuns(const std::string& run_id) {
   return Run(run_id) + ":profile-runs";
 }
+// Every per-run key of one run that retention expires together (the
+// publish lock has its own short TTL and is not listed).
+inline std::vector<std::string> RunKeys(const std::string& run_id) {
+  return {Run(run_id),           RunPapers(run_id),
+          RunScores(run_id),     RunUsage(run_id),
+          RunFates(run_id),      RunPrefilterThreshold(run_id),
+          RunProfileRuns(run_id)};
+}
 // Rescore token bucket of one API client.
 inline std::string ApiLimit(const std::string& client) {
   return Prefix() + "api-limit:" + client;
@@ -147,11 +166,19 @@ inline std::string LatestRun() { return Prefix() + "latest-run"; }
 inline std::string LlmLimit(const std::string& model) {
   return Prefix() + "llm-limit:" + model;
 }
-// Cached scores of one (model, prompt fingerprint): hash
-// "<id>v<version>" -> score JSON, with a TTL.
+// Cached scores of one (model, prompt fingerprint). Until issue 12 a hash
+// "<id>v<version>" -> score JSON with one TTL for the whole key (now only
+// left to expire); since then one string per paper version with its own
+// TTL, so old entries go even while the cache keeps being written:
+//   arxiv:score-cache:<model>:<fingerprint>:<id>v<version> -> score JSON
 inline std::string ScoreCache(const std::string& model,
                               const std::string& prompt_fingerprint) {
   return Prefix() + "score-cache:" + model + ":" + prompt_fingerprint;
+}
+inline std::string ScoreCacheEntry(const std::string& model,
+                                   const std::string& prompt_fingerprint,
+                                   const std::string& paper_version) {
+  return ScoreCache(model, prompt_fingerprint) + ":" + paper_version;
 }
 
 // Fetcher memory across runs (see services/fetcher/README.md).
@@ -159,6 +186,10 @@ inline std::string ScoreCache(const std::string& model,
 inline std::string Seen(const std::string& arxiv_id) {
   return Prefix() + "seen:" + arxiv_id;
 }
+inline std::string SeenPattern() { return Seen("*"); }
+// Dates with a recorded fetch run (fetched or no_announcements): sorted set,
+// score YYYYMMDD, pruned to about a year; the missed-day catch-up reads it.
+inline std::string FetchedDates() { return Prefix() + "fetched-dates"; }
 // Channel date of the last run that used this configured feed entry.
 inline std::string LastFeedDate(const std::string& category) {
   return Prefix() + "last-feed-date:" + category;

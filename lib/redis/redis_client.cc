@@ -2,6 +2,10 @@
 
 #include <hiredis/hiredis.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lib/text/redact.h"
@@ -74,6 +78,31 @@ std::vector<StreamEntry> ToEntries(const RedisReply& r) {
   return out;
 }
 
+// RFC 3986 percent-decoding of a URL's user or password; nullopt on a bad
+// escape. The caller never quotes the input: it may be a password.
+std::optional<std::string> PercentDecode(const std::string& in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    const int hi = i + 2 < in.size() ? hex(in[i + 1]) : -1;
+    const int lo = i + 2 < in.size() ? hex(in[i + 2]) : -1;
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> StreamEntry::Field(std::string_view name) const {
@@ -85,23 +114,48 @@ std::optional<std::string> StreamEntry::Field(std::string_view name) const {
 
 absl::StatusOr<RedisEndpoint> ParseRedisUrl(const std::string& url) {
   const std::string scheme = "redis://";
+  if (url.compare(0, 9, "rediss://") == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "REDIS_URL: '", RedactUrlPassword(url),
+        "' asks for TLS (rediss://), which this build's Redis client "
+        "(hiredis 0.14) cannot speak: run stunnel next to the service "
+        "(client = yes, accept = 127.0.0.1:6380, connect = <redis "
+        "host>:<TLS port>) and set REDIS_URL=redis://[user:password@]"
+        "127.0.0.1:6380 (deploy/README.md, 'Redis over TLS')"));
+  }
   if (url.compare(0, scheme.size(), scheme) != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "REDIS_URL: '", RedactUrlPassword(url), "' must start with redis://"));
   }
   RedisEndpoint ep;
   std::string rest = url.substr(scheme.size());
+  // The last '@' ends the user information: a password may contain '@'.
   if (size_t at = rest.rfind('@'); at != std::string::npos) {
     std::string userinfo = rest.substr(0, at);
     rest = rest.substr(at + 1);
     size_t colon = userinfo.find(':');
-    ep.password =
-        colon == std::string::npos ? userinfo : userinfo.substr(colon + 1);
+    std::optional<std::string> user =
+        colon == std::string::npos ? std::string()
+                                   : PercentDecode(userinfo.substr(0, colon));
+    std::optional<std::string> password = PercentDecode(
+        colon == std::string::npos ? userinfo : userinfo.substr(colon + 1));
+    if (!user || !password) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("REDIS_URL: bad %-escape in the user or password of '",
+                       RedactUrlPassword(url), "'"));
+    }
+    ep.user = *std::move(user);
+    ep.password = *std::move(password);
+    if (!ep.user.empty() && ep.password.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "REDIS_URL: user '", ep.user, "' without a password in '",
+          RedactUrlPassword(url), "' (redis://user:password@host:port)"));
+    }
   }
   if (size_t slash = rest.find('/'); slash != std::string::npos) {
     std::string db = rest.substr(slash + 1);
     rest = rest.substr(0, slash);
-    if (!db.empty() && !absl::SimpleAtoi(db, &ep.db)) {
+    if (!db.empty() && (!absl::SimpleAtoi(db, &ep.db) || ep.db < 0)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "REDIS_URL: bad database number in '", RedactUrlPassword(url), "'"));
     }
@@ -159,10 +213,22 @@ absl::Status RedisClient::EnsureConnected() {
   redisSetTimeout(ctx, ctv);
   ctx_ = ctx;
   if (!endpoint_.password.empty()) {
-    absl::StatusOr<RedisReply> auth = Command({"AUTH", endpoint_.password});
+    // AUTH user password for an ACL user (Redis >= 6), else the legacy
+    // AUTH password (requirepass, or the "default" user).
+    std::vector<std::string> auth_args = {"AUTH"};
+    if (!endpoint_.user.empty()) auth_args.push_back(endpoint_.user);
+    auth_args.push_back(endpoint_.password);
+    absl::StatusOr<RedisReply> auth = Command(auth_args);
     if (!auth.ok()) {
       Disconnect();
-      return absl::UnauthenticatedError("redis AUTH failed");
+      // The server's reply (WRONGPASS ..., or ERR for AUTH on a Redis
+      // without a password) never contains the password.
+      return absl::UnauthenticatedError(absl::StrCat(
+          "redis ", endpoint_.host, ":", endpoint_.port, ": AUTH as ",
+          endpoint_.user.empty() ? "the default user"
+                                 : absl::StrCat("user '", endpoint_.user, "'"),
+          " failed (check the user and password in REDIS_URL): ",
+          auth.status().message()));
     }
   }
   if (endpoint_.db != 0) {

@@ -41,11 +41,17 @@ struct StreamEntry {
 struct RedisEndpoint {
   std::string host = "127.0.0.1";
   int port = 6379;
-  std::string password;
+  std::string user;      // ACL user (Redis >= 6); empty: AUTH password only
+  std::string password;  // empty: no AUTH
   int db = 0;
 };
 
-// Parses redis://[[user]:password@]host[:port][/db].
+// Parses redis://[[user]:password@]host[:port][/db]. User and password may
+// be percent-encoded (%40 for '@'); userinfo without ':' is a password
+// (redis://secret@host), as before ACL users existed. rediss:// is refused
+// with what to do instead: this build's hiredis (Debian 0.14) has no TLS,
+// so TLS goes through a local stunnel and REDIS_URL names its plain port.
+// Errors quote the URL with its password replaced by "***".
 absl::StatusOr<RedisEndpoint> ParseRedisUrl(const std::string& url);
 
 class RedisClient {

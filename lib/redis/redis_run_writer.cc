@@ -1,5 +1,6 @@
 #include "lib/redis/redis_run_writer.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "lib/contract/run_manifest.h"
@@ -19,22 +20,40 @@ std::string EpochSeconds(Clock& clock) {
 bool IsDerived(const RunManifest& m) { return !m.kind.empty(); }
 
 constexpr std::string_view kStatusOnly[] = {manifest_field::kStatus};
+// A derived run that ends with a reason.
+constexpr std::string_view kStatusAndReason[] = {manifest_field::kStatus,
+                                                 manifest_field::kReason};
 
 }  // namespace
 
 RedisRunWriter::RedisRunWriter(RedisClient& redis, Clock& clock)
-    : redis_(redis), clock_(clock) {}
+    : RedisRunWriter(redis, clock, kDefaultRunTtl) {}
+
+RedisRunWriter::RedisRunWriter(RedisClient& redis, Clock& clock,
+                               std::chrono::seconds run_ttl)
+    : redis_(redis),
+      clock_(clock),
+      run_ttl_(std::max(run_ttl, std::chrono::seconds(1))) {}
+
+absl::Status RedisRunWriter::Expire(const std::string& key) {
+  return redis_.Command({"EXPIRE", key, std::to_string(run_ttl_.count())})
+      .status();
+}
 
 absl::Status RedisRunWriter::BeginRun(const RunManifest& manifest) {
   absl::StatusOr<RunId> id = RunId::Parse(manifest.run_id);
   if (!id.ok()) return id.status();
+  absl::Status s;
   if (IsDerived(manifest)) {
-    return redis_.HSet(keys::Run(id->str()), EncodeDerivedRun(manifest));
+    s = redis_.HSet(keys::Run(id->str()), EncodeDerivedRun(manifest));
+  } else {
+    FieldValues fields = EncodeManifest(manifest, kFetchFields);
+    fields.emplace_back(std::string(manifest_field::kCreatedAt),
+                        EpochSeconds(clock_));
+    s = redis_.HSet(keys::Run(id->str()), fields);
   }
-  FieldValues fields = EncodeManifest(manifest, kFetchFields);
-  fields.emplace_back(std::string(manifest_field::kCreatedAt),
-                      EpochSeconds(clock_));
-  return redis_.HSet(keys::Run(id->str()), fields);
+  if (!s.ok()) return s;
+  return Expire(keys::Run(id->str()));
 }
 
 absl::Status RedisRunWriter::AppendPaper(const std::string& run_id,
@@ -51,6 +70,7 @@ absl::Status RedisRunWriter::AppendPaper(const std::string& run_id,
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = Expire(keys::RunPapers(id->str())); !s.ok()) return s;
   return redis_.XAdd(keys::PapersStream(), entry).status();
 }
 
@@ -71,6 +91,7 @@ absl::Status RedisRunWriter::AppendPapers(const std::string& run_id,
   if (absl::Status s = redis_.HSet(keys::RunPapers(id->str()), hash); !s.ok()) {
     return s;
   }
+  if (absl::Status s = Expire(keys::RunPapers(id->str())); !s.ok()) return s;
   for (const StreamFields& entry : entries) {
     if (absl::Status s = redis_.XAdd(keys::PapersStream(), entry).status();
         !s.ok()) {
@@ -84,10 +105,14 @@ absl::Status RedisRunWriter::FinishRun(const RunManifest& manifest) {
   absl::StatusOr<RunId> id = RunId::Parse(manifest.run_id);
   if (!id.ok()) return id.status();
   if (IsDerived(manifest)) {
-    // Only the status: the rest was written by BeginRun and may since have
-    // been extended by others.
-    if (absl::Status s = redis_.HSet(keys::Run(id->str()),
-                                     EncodeManifest(manifest, kStatusOnly));
+    // Only the status (and a reason: an empty profile run, a catch-up's
+    // summary): the rest was written by BeginRun and may since have been
+    // extended by others.
+    const bool with_reason = !manifest.reason.empty();
+    if (absl::Status s =
+            redis_.HSet(keys::Run(id->str()),
+                        with_reason ? EncodeManifest(manifest, kStatusAndReason)
+                                    : EncodeManifest(manifest, kStatusOnly));
         !s.ok()) {
       return s;
     }
@@ -98,6 +123,7 @@ absl::Status RedisRunWriter::FinishRun(const RunManifest& manifest) {
     if (absl::Status s = redis_.HSet(keys::Run(id->str()), fields); !s.ok()) {
       return s;
     }
+    if (absl::Status s = Expire(keys::Run(id->str())); !s.ok()) return s;
     // Derived runs never move the latest run: it names the latest fetch.
     if (absl::Status s = redis_.Set(keys::LatestRun(), id->str()); !s.ok()) {
       return s;
@@ -112,6 +138,7 @@ absl::Status RedisRunWriter::RequestFetch(const RunManifest& manifest) {
   absl::StatusOr<RunId> id = RunId::Parse(manifest.run_id);
   if (!id.ok()) return id.status();
   TriggerEntry trigger{*id, manifest.categories, std::nullopt};
+  trigger.missing_days = manifest.kind == run_kind::kCatchUp;
   if (!manifest.date.empty()) {
     absl::StatusOr<Date> date = Date::Parse(manifest.date);
     if (!date.ok()) return date.status();
@@ -119,11 +146,15 @@ absl::Status RedisRunWriter::RequestFetch(const RunManifest& manifest) {
   }
   RunManifest requested = manifest;
   requested.status = run_status::kRequested;
-  if (absl::Status s = redis_.HSet(keys::Run(id->str()),
-                                   EncodeManifest(requested, kTriggerFields));
-      !s.ok()) {
+  FieldValues fields = EncodeManifest(requested, kTriggerFields);
+  if (trigger.missing_days) {
+    fields.emplace_back(std::string(manifest_field::kKind),
+                        std::string(run_kind::kCatchUp));
+  }
+  if (absl::Status s = redis_.HSet(keys::Run(id->str()), fields); !s.ok()) {
     return s;
   }
+  if (absl::Status s = Expire(keys::Run(id->str())); !s.ok()) return s;
   // The manifest comes first: a fetcher that picks the trigger up at once
   // finds the run it is asked to fill.
   return redis_.XAdd(keys::TriggersStream(), EncodeTriggerEntry(trigger))
@@ -137,8 +168,12 @@ absl::Status RedisRunWriter::FailRun(const std::string& run_id,
   RunManifest failed;
   failed.status = run_status::kFailed;
   failed.error = error;
-  return redis_.HSet(keys::Run(id->str()),
-                     EncodeManifest(failed, kFailedFields));
+  if (absl::Status s = redis_.HSet(keys::Run(id->str()),
+                                   EncodeManifest(failed, kFailedFields));
+      !s.ok()) {
+    return s;
+  }
+  return Expire(keys::Run(id->str()));
 }
 
 }  // namespace arxiv_digest::contract

@@ -10,7 +10,12 @@
 //                arxiv:runs {run_id, status}.
 //   RequestFetch HSET manifest (status requested), XADD arxiv:triggers
 //   FailRun      HSET {status: failed, error}
+// Every key written is given the run TTL (EXPIRE, [RETENTION] run_days;
+// 30 days unless told): a run that is never finished still goes. The
+// publisher sets it again on the run's keys when it finishes a run.
 #pragma once
+
+#include <chrono>
 
 #include "lib/contract/run_writer.h"
 #include "lib/core/clock.h"
@@ -22,6 +27,12 @@ class RedisRunWriter : public RunWriter {
  public:
   // `clock` stamps created_at / fetched_at (epoch seconds).
   explicit RedisRunWriter(RedisClient& redis, Clock& clock = SystemClock());
+  // `run_ttl` = [RETENTION] run_days (at least one second).
+  RedisRunWriter(RedisClient& redis, Clock& clock,
+                 std::chrono::seconds run_ttl);
+
+  // 30 days, the default of [RETENTION] run_days.
+  static constexpr std::chrono::seconds kDefaultRunTtl{30 * 24 * 3600};
 
   absl::Status BeginRun(const RunManifest& manifest) override;
   absl::Status AppendPaper(const std::string& run_id,
@@ -34,8 +45,12 @@ class RedisRunWriter : public RunWriter {
                        const std::string& error) override;
 
  private:
+  // EXPIRE key run_ttl_.
+  absl::Status Expire(const std::string& key);
+
   RedisClient& redis_;
   Clock& clock_;
+  std::chrono::seconds run_ttl_;
 };
 
 }  // namespace arxiv_digest::contract

@@ -41,7 +41,8 @@ absl::Status Serve(ServiceApp& app) {
     return s;
   }
   ProfileCatalog profiles(app.configs_dir());
-  ApiServers servers(pool, profiles, metrics, *tokens, *flags);
+  ApiServers servers(pool, profiles, metrics, *tokens, *flags,
+                     app.config().retention);
   if (absl::Status s = servers.Start(); !s.ok()) {
     return ConfigurationError(s.message());
   }

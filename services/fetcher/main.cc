@@ -13,6 +13,8 @@
 #include "services/fetcher/adapters/fetcher_metrics.h"
 #include "services/fetcher/adapters/fetcher_stores.h"
 #include "services/fetcher/adapters/http_feed_source.h"
+#include "services/fetcher/adapters/profile_readers.h"
+#include "services/fetcher/adapters/redis_run_date_index.h"
 #include "services/fetcher/adapters/trigger_listener.h"
 #include "services/fetcher/adapters/trigger_runner.h"
 #include "services/fetcher/logic/fetch_scheduler.h"
@@ -41,18 +43,32 @@ absl::Status Fetch(ServiceApp& app) {
   const FetcherConfig& fc = config.fetcher;
   Clock& clock = SystemClock();
   ArxivHttp http(fc, **redis, clock, metrics);
-  FetcherStores stores(**redis, fc);
+  FetcherStores stores(**redis, fc, config.retention);
   HttpFeedSource source(http.client(), config.env.arxiv_rss_url,
                         &stores.validators);
   ArxivBackfillSource backfill_source(http.client(), config.env.arxiv_api_url,
                                       config.env.arxiv_oai_url);
   FetchObserver observer = FetchObserverFor(metrics);
-  ExportFeedErrorsAtZero(metrics, config.filtering.arxiv_categories);
+  // One fetch covers every profile's feeds; each non-default profile gets
+  // a child run of the daily run with its own selection.
+  ProfileReaders profiles(**redis, app.profiles(), config.retention);
+  ExportFeedErrorsAtZero(metrics, profiles.AllFeedEntries());
   FetchCycle cycle(config, source, stores.writer, stores.seen, stores.dates,
                    &RandomRunId, observer);
+  profiles.Serve(cycle);
   BackfillCycle backfills(config, backfill_source, stores.writer, stores.seen,
                           &RandomRunId, observer);
   const std::chrono::seconds lock_ttl(fc.lock_ttl_seconds);
+  RedisRunDateIndex run_dates(**redis);
+  CatchUpPlan catch_up{
+      .index = &run_dates,
+      .lock = &stores.lock,
+      // Replayed feed folders (file://) have no arXiv
+      // behind them to backfill from.
+      .policy = {.enabled = fc.backfill_missing &&
+                            config.env.arxiv_rss_url.rfind("file://", 0) != 0,
+                 .max_days = fc.backfill_max_days,
+                 .lookback_days = fc.backfill_lookback_days}};
 
   TriggerListener triggers(
       **redis, options.consumer.value_or(DefaultConsumerName("fetcher")));
@@ -63,10 +79,19 @@ absl::Status Fetch(ServiceApp& app) {
   TriggerRunner trigger_runner(config, source, backfill_source, stores.writer,
                                stores.seen, stores.dates, stores.lock, lock_ttl,
                                observer, triggers, metrics);
+  trigger_runner.set_profiles(&profiles);
+  trigger_runner.set_run_dates(&run_dates);
+  trigger_runner.set_catch_up([&](const FetchTrigger& t) {
+    absl::StatusOr<Date> today = Date::Parse(TodayUtc(clock));
+    if (!today.ok()) return absl::StatusOr<RunManifest>(today.status());
+    return CatchUpOnRequest(t.run_id, *today, backfills, lock_ttl, catch_up,
+                            stores.writer);
+  });
   FetchScheduler scheduler(
       {.interval = options.interval, .triggers_only = options.triggers_only},
-      PlanRun(options, cycle, backfills, clock, lock_ttl), stores.lock,
-      triggers, [&](const FetchTrigger& t) { trigger_runner.Handle(t); }, clock,
+      PlanRun(options, cycle, backfills, clock, lock_ttl, catch_up),
+      stores.lock, triggers,
+      [&](const FetchTrigger& t) { trigger_runner.Handle(t); }, clock,
       &ShutdownRequested, SchedulerObserverFor(metrics));
 
   if (!options.once) {
@@ -89,7 +114,7 @@ int main(int argc, char** argv) {
   spec.default_admin_port = 9101;
   spec.value_flags = arxiv_digest::FetcherValueFlags();
   spec.switch_flags = arxiv_digest::FetcherSwitchFlags();
-  spec.load_profiles = false;  // the fetcher reads configs/ only
+  spec.load_profiles = true;  // every profile's feeds are fetched
   return arxiv_digest::RunService(argc, argv, std::move(spec),
                                   arxiv_digest::Fetch);
 }

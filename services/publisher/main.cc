@@ -15,6 +15,7 @@
 #include "services/publisher/adapters/publisher_metrics.h"
 #include "services/publisher/adapters/publisher_worker.h"
 #include "services/publisher/adapters/render_command.h"
+#include "services/publisher/adapters/retention_sweeper.h"
 #include "services/publisher/adapters/run_publisher.h"
 
 namespace arxiv_digest {
@@ -22,7 +23,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: publisher [--configs DIR] [--output-path DIR] [--consumer NAME]\n"
-    "                 [--admin-port N]\n"
+    "                 [--admin-port N] [--retention-interval-seconds N]\n"
     "       publisher render --help   (offline rendering of a scored JSON)\n"
     "Environment: REDIS_URL\n";
 
@@ -36,6 +37,9 @@ absl::Status Serve(ServiceApp& app) {
   const Config& config = app.config();
   std::string output_path =
       app.flags().Get("--output-path", config.output.output_path);
+  absl::StatusOr<RetentionOptions> kept =
+      RetentionFromFlags(config, app.flags());
+  if (!kept.ok()) return ConfigurationError(kept.status().message());
   absl::StatusOr<std::unique_ptr<RedisClient>> redis = app.ConnectRedis();
   if (!redis.ok()) return redis.status();
   PublisherMetrics metrics(app.registry());
@@ -64,6 +68,9 @@ absl::Status Serve(ServiceApp& app) {
   PublisherWorker worker(**redis, publisher, metrics, options);
   if (absl::Status s = worker.Init(); !s.ok()) return s;
   LogInfo("publisher started", {{"output_path", output_path}});
+  auto retention =
+      RetentionThread::Start(app.ConnectRedis(), *kept, *app.registry());
+  if (!retention.ok()) return retention.status();
   worker.Run();
   LogInfo("publisher stopped");
   return absl::OkStatus();
@@ -77,7 +84,9 @@ int Main(int argc, char** argv) {
   spec.name = "publisher";
   spec.usage = kUsage;
   spec.default_admin_port = 9103;
-  spec.value_flags = {"--output-path", "--consumer"};
+  spec.value_flags = {"--output-path", "--consumer",
+                      "--retention-interval-seconds",
+                      "--retention-day-seconds"};
   return RunService(argc, argv, spec, Serve);
 }
 

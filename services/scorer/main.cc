@@ -2,14 +2,18 @@
 // [SELECTION] max_in_flight independent slots (adapters/scorer_slots.h).
 // Wiring only: the scorer's flags, metrics, the LLM client, the slots;
 // startup and exit codes are lib/app/service_app.h's.
+#include <atomic>
+#include <memory>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "lib/app/service_app.h"
+#include "lib/core/shutdown.h"
 #include "lib/http_transport/httplib_client.h"
 #include "lib/log/log.h"
 #include "lib/metrics/stream_metrics.h"
 #include "lib/redis/keys.h"
+#include "services/scorer/adapters/llm_probe.h"
 #include "services/scorer/adapters/llm_transport.h"
 #include "services/scorer/adapters/openai_client.h"
 #include "services/scorer/adapters/scorer_metrics.h"
@@ -25,9 +29,16 @@ absl::Status Serve(ServiceApp& app) {
   if (!flags.ok()) return ConfigurationError(flags.status().message());
   const ScorerWorkerOptions options = WorkerOptionsFrom(*flags);
   const Config& config = app.config();
+  if (absl::Status s = CheckProfileLlmSettings(app.profiles()); !s.ok()) {
+    return ConfigurationError(s.message());
+  }
   absl::StatusOr<std::string> backend =
       ChooseBackend(GetEnvOrEmpty("SCORER_BACKEND"), config.env.openai_api_key);
   if (!backend.ok()) return ConfigurationError(backend.status().message());
+  absl::StatusOr<LlmProbeMode> probe_mode =
+      ParseLlmProbeMode(app.flags().Get("--probe-llm"),
+                        !GetEnvOrEmpty("KUBERNETES_SERVICE_HOST").empty());
+  if (!probe_mode.ok()) return UsageError(probe_mode.status().message());
 
   ScorerMetrics metrics(app.registry());
   StreamMetrics streams(app.registry(), config.env.redis_url,
@@ -37,9 +48,11 @@ absl::Status Serve(ServiceApp& app) {
   // Ready while Redis answers and the LLM backend has what it needs.
   const bool llm_usable = LlmConfigUsable(*backend, config.env.openai_api_key,
                                           config.env.openai_base_url);
-  if (absl::Status s =
-          app.StartAdmin([redis_ready = app.RedisReadiness(), llm_usable] {
-            return llm_usable && redis_ready();
+  // And once the start-up probe of the endpoint passed (llm_probe.h).
+  auto llm_probed = std::make_shared<std::atomic<bool>>(*backend == "lexical");
+  if (absl::Status s = app.StartAdmin(
+          [redis_ready = app.RedisReadiness(), llm_usable, llm_probed] {
+            return llm_usable && *llm_probed && redis_ready();
           });
       !s.ok()) {
     return s;
@@ -48,14 +61,27 @@ absl::Status Serve(ServiceApp& app) {
   // Shared by all slots: cpp-httplib opens a connection per request. The
   // reply cap and whole-call deadline bound every LLM call.
   HttplibClient http(LlmTransportOptionsFor(config.selection));
-  OpenAiClient llm(
-      http, LlmOptionsFor(config), SystemClock(),
-      [&](const std::string& outcome, double seconds) {
-        metrics.llm_requests.Add({{"outcome", outcome}}).Increment();
-        metrics.llm_duration.Observe(seconds);
-      },
-      [&] { metrics.llm_retries.Increment(); });
-  Shared shared{&app.profiles(), *backend == "lexical", &llm, &metrics,
+  if (!*llm_probed) {
+    if (absl::Status s =
+            AwaitLlm(http, LlmOptionsFor(config), *probe_mode, SystemClock(),
+                     std::chrono::seconds(30), *llm_probed, ShutdownRequested);
+        !s.ok()) {
+      return ConfigurationError(s.message());
+    }
+    if (ShutdownRequested()) return absl::OkStatus();
+  }
+  // One client per profile call setup (scorer_slots.h ProfileLlms): each
+  // run is scored with its own profile's model and provider options.
+  LlmClientFactory make_llm = [&](const OpenAiClientOptions& o) {
+    return std::make_unique<OpenAiClient>(
+        http, o, SystemClock(),
+        [&](const std::string& outcome, double seconds) {
+          metrics.llm_requests.Add({{"outcome", outcome}}).Increment();
+          metrics.llm_duration.Observe(seconds);
+        },
+        [&] { metrics.llm_retries.Increment(); });
+  };
+  Shared shared{&app.profiles(), *backend == "lexical", make_llm, &metrics,
                 options};
   if (shared.lexical) {
     LogWarning("using the built-in lexical scorer, not an LLM");
@@ -98,5 +124,6 @@ int main(int argc, char** argv) {
   spec.usage = arxiv_digest::kScorerUsage;
   spec.default_admin_port = 9102;
   spec.value_flags = arxiv_digest::ScorerValueFlags();
+  spec.value_flags.insert("--probe-llm");  // llm_probe.h
   return arxiv_digest::RunService(argc, argv, spec, arxiv_digest::Serve);
 }

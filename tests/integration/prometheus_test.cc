@@ -94,7 +94,11 @@ std::string SubstituteGrafanaVariables(std::string expr) {
   return absl::StrReplaceAll(expr, {{"$__rate_interval", "30s"},
                                     {"${__rate_interval}", "30s"},
                                     {"$__interval", "15s"},
-                                    {"$__range", "1h"}});
+                                    {"$__range", "1h"},
+                                    {"$namespace", ".*"},
+                                    {"${namespace}", ".*"},
+                                    {"$instance", ".*"},
+                                    {"${instance}", ".*"}});
 }
 
 // The metric names a PromQL expression selects: identifiers that are not
@@ -216,7 +220,12 @@ class PrometheusTest : public ::testing::Test {
     fs::create_directories(work_ + "/out");
     configs_ = CopyConfigs();
 
-    auto redis = RedisServer::Start();
+    // Sized like production (maxmemory with noeviction), so the Redis
+    // memory panel and alert have both of their series.
+    RedisServerOptions redis_options;
+    redis_options.extra_args = {"--maxmemory", "1gb", "--maxmemory-policy",
+                                "noeviction"};
+    auto redis = RedisServer::Start(redis_options);
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = std::move(*redis);
     auto feeds = FeedServer::Start(kSampleDir);
@@ -503,8 +512,8 @@ TEST_F(PrometheusTest, DashboardAndRulesReturnDataDuringARealDay) {
   ASSERT_FALSE(web_port.empty()) << api->Describe();
   WaitForStreamReaders(2, seconds(20));
   // Not --once: the fetcher's loop runs a cycle at once and then keeps its
-  // admin port up, so Prometheus scrapes its counters after the cycle. (On
-  // Kubernetes the CronJob's --once process is scraped while it runs.)
+  // admin port up, so Prometheus scrapes its counters after the cycle, as
+  // it does on Kubernetes (a long-running fetcher Deployment).
   Subprocess* fetcher = StartService("fetcher", "fetcher", ports["fetcher"],
                                      {"--interval-seconds", "86400"});
   ASSERT_NE(fetcher, nullptr);

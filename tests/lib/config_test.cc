@@ -229,6 +229,8 @@ TEST(ApplyEnvironmentTest, PasswordsInUrlsNeverReachTheMessage) {
   EXPECT_NE(s.message().find("rediss://:***@cache.example:6380"),
             std::string::npos)
       << s.message();
+  // TLS is the stunnel sidecar's job; the message says how.
+  EXPECT_NE(s.message().find("stunnel"), std::string::npos) << s.message();
 
   env = {{"REDIS_URL", "tcp://admin:hunter2-redis@cache.example"}};
   EnvironmentConfig e2;
@@ -249,13 +251,15 @@ TEST(ApplyEnvironmentTest, PasswordsInUrlsNeverReachTheMessage) {
   g_env = nullptr;
 }
 
+// -1 is the seed tool's "no limit" for the rate limits (accepted, see
+// config_seed_compat_test.cc); below that every limit is refused.
 TEST(ConfigFromIniTest, NegativeLimitsAreRefusedNamingTheSetting) {
   for (const char* setting :
        {"limit_per_minute", "tokens_per_minute", "max_tokens", "abstract_retry",
         "score_cache_ttl_days"}) {
     absl::StatusOr<IniFile> ini =
         ParseIni(absl::StrCat("[SELECTION]\n", setting,
-                              " = -1\n[FILTERING]\narxiv_category = cs.LG\n"));
+                              " = -2\n[FILTERING]\narxiv_category = cs.LG\n"));
     ASSERT_TRUE(ini.ok()) << setting;
     absl::StatusOr<Config> c = ConfigFromIni(*ini);
     ASSERT_FALSE(c.ok()) << setting;

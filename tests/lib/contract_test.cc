@@ -347,6 +347,28 @@ TEST(TriggerEntryTest, RoundTripAndValidation) {
   EXPECT_EQ(s.message().rfind("run_id: ", 0), 0u) << s;
 }
 
+// arxivctl backfill --missing: written only when set, alone.
+TEST(TriggerEntryTest, MissingDaysFlag) {
+  TriggerEntry t{*RunId::Parse("pending-ta0000002"), {}, std::nullopt, true};
+  StreamFields fields = EncodeTriggerEntry(t);
+  EXPECT_EQ(fields, (StreamFields{{"run_id", "pending-ta0000002"},
+                                  {"categories", ""},
+                                  {"date", ""},
+                                  {"missing_days", "1"}}));
+  absl::StatusOr<TriggerEntry> back = DecodeTriggerEntry(fields);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->missing_days);
+  back = DecodeTriggerEntry({{"run_id", "r1"}});
+  ASSERT_TRUE(back.ok());
+  EXPECT_FALSE(back->missing_days);
+  EXPECT_FALSE(
+      DecodeTriggerEntry({{"run_id", "r1"}, {"missing_days", "yes"}}).ok());
+  EXPECT_FALSE(
+      DecodeTriggerEntry(
+          {{"run_id", "r1"}, {"date", "2025-04-09"}, {"missing_days", "1"}})
+          .ok());
+}
+
 TEST(DeadLetterEntryTest, RoundTripAndBounds) {
   DeadLetterEntry d{"arxiv:papers",
                     "1-0",

@@ -115,7 +115,7 @@ TEST_F(ReplyLimitsTest, DeclaredLengthOverTheCapIsRefused) {
   ASSERT_FALSE(resp.ok());
   EXPECT_EQ(resp.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(resp.status().message(),
-            "reply larger than 1048576 bytes from " + base_);
+            "GET " + base_ + "/declared: reply larger than 1048576 bytes");
 }
 
 // The body is never held past the cap: the call fails and the server is

@@ -28,6 +28,53 @@ TEST(ParseRedisUrlTest, HostPortPasswordDb) {
   EXPECT_FALSE(ParseRedisUrl("redis://h:notaport").ok());
 }
 
+TEST(ParseRedisUrlTest, AclUserAndPercentEncodedPassword) {
+  absl::StatusOr<RedisEndpoint> ep =
+      ParseRedisUrl("redis://arxiv:p%40ss:w%2Frd@redis:6379/0");
+  ASSERT_TRUE(ep.ok()) << ep.status();
+  EXPECT_EQ(ep->user, "arxiv");
+  EXPECT_EQ(ep->password, "p@ss:w/rd");
+  EXPECT_EQ(ep->host, "redis");
+  // A literal '@' in the password works too: the last '@' ends it.
+  ep = ParseRedisUrl("redis://arxiv:a@b@redis:6380");
+  ASSERT_TRUE(ep.ok()) << ep.status();
+  EXPECT_EQ(ep->password, "a@b");
+  EXPECT_EQ(ep->port, 6380);
+  // No ':' in the user information: a password for the default user.
+  ep = ParseRedisUrl("redis://only-a-password@redis");
+  ASSERT_TRUE(ep.ok()) << ep.status();
+  EXPECT_EQ(ep->user, "");
+  EXPECT_EQ(ep->password, "only-a-password");
+  ep = ParseRedisUrl("redis://redis:6379");
+  ASSERT_TRUE(ep.ok());
+  EXPECT_EQ(ep->user, "");
+  EXPECT_EQ(ep->password, "");
+}
+
+TEST(ParseRedisUrlTest, TlsUrlSaysToUseTheStunnelSidecar) {
+  absl::StatusOr<RedisEndpoint> ep =
+      ParseRedisUrl("rediss://arxiv:hunter2-pw@cache.example:6380");
+  ASSERT_FALSE(ep.ok());
+  const std::string message(ep.status().message());
+  EXPECT_NE(message.find("stunnel"), std::string::npos) << message;
+  EXPECT_NE(message.find("redis://[user:password@]127.0.0.1:6380"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+}
+
+TEST(ParseRedisUrlTest, BadUserInformationIsRefusedWithoutThePassword) {
+  for (const char* url : {"redis://arxiv:hunter2-pw%zz@cache.example",
+                          "redis://arxiv:hunter2-pw%4@cache.example",
+                          "redis://arxiv:@cache.example"}) {
+    absl::StatusOr<RedisEndpoint> ep = ParseRedisUrl(url);
+    ASSERT_FALSE(ep.ok()) << url;
+    const std::string message(ep.status().message());
+    EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+    EXPECT_NE(message.find("REDIS_URL"), std::string::npos) << message;
+  }
+}
+
 TEST(ParseRedisUrlTest, ErrorsNeverShowThePassword) {
   for (const char* url : {"rediss://:hunter2-pw@cache.example:6380",
                           "redis://user:hunter2-pw@cache.example:notaport",
@@ -114,6 +161,64 @@ TEST_F(RedisClientTest, DeadRedisIsUnavailableThenReconnects) {
   ASSERT_TRUE(server_->Restart().ok());
   EXPECT_TRUE(redis_->Set("k", "back").ok());
   EXPECT_EQ(redis_->Get("k")->value(), "back");
+}
+
+// A Redis locked down as in deploy/: requirepass for the default user and
+// an ACL user of its own. REDIS_URL's user and password are honoured, and
+// a wrong one fails with the server's reason but never the password.
+class RedisAuthTest : public RedisClientTest {
+ protected:
+  void SetUp() override {
+    RedisClientTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(
+        redis_
+            ->Command({"ACL", "SETUSER", "arxiv", "on", ">user-secret-1234",
+                       "~*", "&*", "+@all", "-@admin"})
+            .ok());
+    ASSERT_TRUE(
+        redis_->Command({"CONFIG", "SET", "requirepass", "default-secret-99"})
+            .ok());
+  }
+
+  std::string Url(const std::string& userinfo) const {
+    return "redis://" + userinfo +
+           "@127.0.0.1:" + std::to_string(server_->port());
+  }
+};
+
+TEST_F(RedisAuthTest, AclUserAndDefaultPasswordAreHonoured) {
+  auto as_user = RedisClient::Connect(Url("arxiv:user-secret-1234") + "/0");
+  ASSERT_TRUE(as_user.ok()) << as_user.status();
+  ASSERT_TRUE((*as_user)->Set("k", "v").ok());
+  auto who = (*as_user)->Command({"ACL", "WHOAMI"});
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->str, "arxiv");
+  // The ACL keeps the application user away from admin commands.
+  EXPECT_FALSE((*as_user)->Command({"CONFIG", "GET", "maxmemory"}).ok());
+
+  auto as_default = RedisClient::Connect(Url(":default-secret-99"));
+  ASSERT_TRUE(as_default.ok()) << as_default.status();
+  EXPECT_EQ((*as_default)->Get("k")->value(), "v");
+}
+
+TEST_F(RedisAuthTest, WrongOrMissingPasswordFailsWithoutShowingIt) {
+  auto wrong = RedisClient::Connect(Url("arxiv:hunter2-wrong"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kUnauthenticated);
+  const std::string message(wrong.status().message());
+  EXPECT_NE(message.find("user 'arxiv'"), std::string::npos) << message;
+  EXPECT_NE(message.find("WRONGPASS"), std::string::npos) << message;
+  EXPECT_NE(message.find("REDIS_URL"), std::string::npos) << message;
+  EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+
+  // Without a password the connection opens, but Redis refuses commands.
+  auto anonymous = RedisClient::Connect("redis://127.0.0.1:" +
+                                        std::to_string(server_->port()));
+  ASSERT_TRUE(anonymous.ok()) << anonymous.status();
+  absl::Status set = (*anonymous)->Set("k", "v");
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.message().find("NOAUTH"), std::string::npos) << set;
 }
 
 TEST(RedisConnectTest, RefusedConnectionIsUnavailable) {

@@ -122,5 +122,24 @@ TEST_F(StreamMetricsTest, BackgroundThreadRefreshesAndCountsRedisOutages) {
             1);
 }
 
+// Redis' memory next to its maxmemory (ArxivRedisMemoryHigh); a Redis
+// without a limit reports 0, which the alert ignores.
+TEST_F(StreamMetricsTest, ExportsRedisMemoryAndMaxmemory) {
+  ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "maxmemory", "100mb"}).ok());
+  StreamMetrics metrics(registry_, server_->url(), {});
+  ASSERT_TRUE(metrics.Refresh().ok());
+  EXPECT_EQ(Sample(*registry_, "arxiv_redis_maxmemory_bytes", {}),
+            100.0 * 1024 * 1024);
+  std::optional<double> used =
+      Sample(*registry_, "arxiv_redis_used_memory_bytes", {});
+  ASSERT_TRUE(used.has_value());
+  EXPECT_GT(*used, 0);
+  EXPECT_LT(*used, 100.0 * 1024 * 1024);
+
+  ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "maxmemory", "0"}).ok());
+  ASSERT_TRUE(metrics.Refresh().ok());
+  EXPECT_EQ(Sample(*registry_, "arxiv_redis_maxmemory_bytes", {}), 0.0);
+}
+
 }  // namespace
 }  // namespace arxiv_digest

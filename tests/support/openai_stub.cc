@@ -212,6 +212,22 @@ std::string StubReplyContent(const std::vector<std::string>& ids,
   return absl::StrJoin(lines, "\n");
 }
 
+bool IsTitlePrompt(std::string_view prompt) {
+  return prompt.find("ArXiv ID: ") != std::string_view::npos &&
+         prompt.find("\nAbstract: ") == std::string_view::npos;
+}
+
+std::string StubTitleReplyContent(const std::vector<std::string>& ids,
+                                  std::string_view salt) {
+  std::vector<std::string> drop;
+  for (const std::string& id : ids) {
+    if (StubScoreFor(id, salt).relevance < kStubTitleDropBelow) {
+      drop.push_back(absl::StrCat("\"", id, "\""));
+    }
+  }
+  return absl::StrCat("[", absl::StrJoin(drop, ", "), "]");
+}
+
 absl::StatusOr<std::unique_ptr<OpenAiStub>> OpenAiStub::Start(
     OpenAiStubOptions options) {
   std::unique_ptr<OpenAiStub> stub(new OpenAiStub());
@@ -232,6 +248,17 @@ absl::StatusOr<std::unique_ptr<OpenAiStub>> OpenAiStub::Start(
         std::map<std::string, std::string> headers;
         bool drop = false;
         const std::string client = req.matches[1];
+        // The scorer's start-up probe (llm_probe.h) posts "{}" where there
+        // is no /models; a real provider rejects it unbilled, so it is not
+        // a call: answered 400 and not recorded in requests().
+        if (req.body == "{}" && req.get_header_value("Authorization") ==
+                                    "Bearer " + self->api_key()) {
+          res.status = 400;
+          res.set_content(
+              R"({"error":{"message":"messages: required","type":"invalid_request_error"}})",
+              "application/json");
+          return;
+        }
         self->RecordRequest(
             req.body, std::map<std::string, std::string>(req.headers.begin(),
                                                          req.headers.end()));
@@ -477,6 +504,8 @@ void OpenAiStub::Handle(const std::string& client, const std::string& auth,
             "them.");
         break;
     }
+  } else if (IsTitlePrompt(prompt)) {
+    content = StubTitleReplyContent(ids, salt);
   } else {
     content = StubReplyContent(ids, salt);
   }
@@ -485,10 +514,13 @@ void OpenAiStub::Handle(const std::string& client, const std::string& auth,
   status = 200;
   content_type = "application/json";
   response_body = CompletionBody(completion_id, model, content, usage);
-  scored_replies_.fetch_add(1);
+  const bool title = IsTitlePrompt(prompt);
+  (title ? title_replies_ : scored_replies_).fetch_add(1);
   std::lock_guard<std::mutex> lock(mu_);
-  scored_ids_.insert(scored_ids_.end(), ids.begin(), ids.end());
-  ++scored_by_client_[client];
+  if (!title) {
+    scored_ids_.insert(scored_ids_.end(), ids.begin(), ids.end());
+    ++scored_by_client_[client];
+  }
   total_usage_.prompt_tokens += usage.prompt_tokens;
   total_usage_.completion_tokens += usage.completion_tokens;
   total_usage_.cached_tokens += usage.cached_tokens;

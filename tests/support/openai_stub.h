@@ -55,6 +55,17 @@ std::vector<std::string> ExtractPromptArxivIds(std::string_view prompt);
 std::string StubReplyContent(const std::vector<std::string>& ids,
                              std::string_view salt = "");
 
+// A title-stage prompt (the seed tool's title pre-filter): paper blocks
+// with "ArXiv ID:" but no "Abstract:" lines.
+bool IsTitlePrompt(std::string_view prompt);
+// The stub's title-stage answer: a JSON list of the ids whose stub
+// relevance (StubScoreFor) is below kStubTitleDropBelow. Such papers can
+// never reach the digest's cut-offs, so a run with the title stage on
+// selects exactly the papers it selects without it.
+inline constexpr int kStubTitleDropBelow = 4;
+std::string StubTitleReplyContent(const std::vector<std::string>& ids,
+                                  std::string_view salt = "");
+
 enum class StubFailureKind {
   kRateLimited,     // 429, Retry-After: retry_after_seconds, OpenAI error body
   kServerError,     // 500, OpenAI error body
@@ -106,6 +117,8 @@ class OpenAiStub {
   int64_t requests() const { return requests_.load(); }
   // Replies with status 200 and parseable scores (plain, fenced, omitting).
   int64_t scored_replies() const { return scored_replies_.load(); }
+  // Title-stage prompts answered (not counted in scored_replies/ids).
+  int64_t title_replies() const { return title_replies_.load(); }
   int max_concurrent() const { return max_concurrent_.load(); }
   // Every id the stub returned a score for, once per reply (a multiset:
   // an id appearing twice was scored twice).
@@ -140,6 +153,7 @@ class OpenAiStub {
 
   std::atomic<int64_t> requests_{0};
   std::atomic<int64_t> scored_replies_{0};
+  std::atomic<int64_t> title_replies_{0};
   std::atomic<int> in_flight_{0};
   std::atomic<int> max_concurrent_{0};
 

@@ -88,6 +88,8 @@ absl::Status RedisServer::Launch() {
   if (options_.appendonly && options_.appendfsync_always) {
     opts.args.insert(opts.args.end(), {"--appendfsync", "always"});
   }
+  opts.args.insert(opts.args.end(), options_.extra_args.begin(),
+                   options_.extra_args.end());
   opts.log_dir = dir_;
   opts.name = absl::StrCat("redis-server.", generation_++);
   auto proc = Subprocess::Start(std::move(opts));

@@ -29,6 +29,8 @@ struct RedisServerOptions {
   bool appendfsync_always = true;
   std::chrono::milliseconds start_deadline{10000};
   std::string binary = "/usr/bin/redis-server";
+  // More command-line settings, e.g. {"--maxmemory", "1gb"}.
+  std::vector<std::string> extra_args;
 };
 
 class RedisServer {

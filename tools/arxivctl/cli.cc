@@ -29,7 +29,9 @@ constexpr char kUsage[] =
     "\n"
     "Commands:\n"
     "  trigger        queue a fetch (categories, date)\n"
+    "  backfill       fetch the missed announcement days (--missing)\n"
     "  status RUN     show a run: status, counts, tokens, cost, progress\n"
+    "  why RUN PAPER  why a paper is in or missing from a run's digest\n"
     "  rescore        re-score papers by ids, run or date range\n"
     "  watch JOB      follow a job until it is done\n"
     "  digest get     print or save a digest\n"
@@ -51,10 +53,24 @@ constexpr char kTriggerUsage[] =
     "Queues a fetch for the fetcher and prints the run id. Without options:\n"
     "today's announcements of the configured categories. Needs an operator\n"
     "token.\n";
+constexpr char kBackfillUsage[] =
+    "usage: arxivctl backfill --missing\n"
+    "Asks the fetcher to backfill, through OAI-PMH, the announcement days\n"
+    "(Monday to Friday) of the last two weeks that have neither a run nor a\n"
+    "published digest, as it does after every daily run, and prints the run\n"
+    "id that reports what was backfilled. For explicit dates use\n"
+    "'arxivctl trigger --date D'. Needs an operator token.\n";
 constexpr char kStatusUsage[] =
     "usage: arxivctl status RUN_ID\n"
     "Prints the run's status (fetching, fetched, published, no_announcements,\n"
     "failed...), paper counts, tokens, cost and scoring progress.\n";
+constexpr char kWhyUsage[] =
+    "usage: arxivctl why RUN_ID ARXIV_ID\n"
+    "Prints what happened to the paper in the run: the stage that decided\n"
+    "(author_match, h_index, prefilter, cache, title, abstract, unscored,\n"
+    "cutoff, no_record), kept or dropped and why, the best h-index when\n"
+    "looked up, and its rank when it is in the digest. Exits 3 when the run\n"
+    "or the paper is not found.\n";
 constexpr char kRescoreUsage[] =
     "usage: arxivctl rescore (--ids ID,ID... | --run RUN_ID | --from DATE "
     "[--to DATE])\n"
@@ -242,6 +258,28 @@ int Trigger(Client& client, const std::vector<std::string>& args,
   return kExitOk;
 }
 
+int Backfill(Client& client, const std::vector<std::string>& args,
+             std::ostream& out, std::ostream& err) {
+  if (WantsHelp(args)) return out << kBackfillUsage, kExitOk;
+  auto flags = ParseCommand(args, {}, {"--missing"});
+  if (!flags.ok())
+    return Usage(err, std::string(flags.status().message()), kBackfillUsage);
+  if (!flags->positional.empty()) {
+    return Usage(err, "unexpected argument " + flags->positional[0],
+                 kBackfillUsage);
+  }
+  if (!flags->Has("--missing")) {
+    return Usage(err, "backfill needs --missing", kBackfillUsage);
+  }
+  v1::TriggerRunRequest req;
+  req.set_missing_days(true);
+  v1::TriggerRunResponse resp;
+  grpc::Status s = client.stub().TriggerRun(client.Ctx().get(), req, &resp);
+  if (!s.ok()) return Report(s, err);
+  out << resp.run_id() << "\n";
+  return kExitOk;
+}
+
 int Status(Client& client, const std::vector<std::string>& args,
            std::ostream& out, std::ostream& err) {
   if (WantsHelp(args)) return out << kStatusUsage, kExitOk;
@@ -279,6 +317,39 @@ int Status(Client& client, const std::vector<std::string>& args,
       << "cached_tokens: " << run.cached_tokens() << "\n"
       << "cost_usd: " << run.cost_usd() << "\n";
   if (!run.error().empty()) out << "error: " << run.error() << "\n";
+  return kExitOk;
+}
+
+int Why(Client& client, const std::vector<std::string>& args, std::ostream& out,
+        std::ostream& err) {
+  if (WantsHelp(args)) return out << kWhyUsage, kExitOk;
+  auto flags = ParseCommand(args, {}, {});
+  if (!flags.ok())
+    return Usage(err, std::string(flags.status().message()), kWhyUsage);
+  if (flags->positional.size() != 2) {
+    return Usage(err, "why needs a RUN_ID and an ARXIV_ID", kWhyUsage);
+  }
+  v1::ExplainPaperRequest req;
+  req.set_run_id(flags->positional[0]);
+  req.set_arxiv_id(flags->positional[1]);
+  v1::PaperFate fate;
+  grpc::Status s = client.stub().ExplainPaper(client.Ctx().get(), req, &fate);
+  if (!s.ok()) return Report(s, err);
+  const char* verdict = fate.in_digest() ? "in the digest"
+                        : fate.dropped() ? "dropped"
+                        : fate.published()
+                            ? "not in the digest"
+                            : "kept so far (the run is not published yet)";
+  out << "run_id: " << fate.run_id() << "\n"
+      << "arxiv_id: " << fate.arxiv_id() << "\n"
+      << "stage: " << fate.stage() << "\n"
+      << "verdict: " << verdict << "\n";
+  if (fate.in_digest()) out << "rank: " << fate.rank() << "\n";
+  out << "reason: " << fate.reason() << "\n";
+  if (fate.has_best_h_index()) {
+    out << "best_h_index: " << fate.best_h_index() << "\n";
+  }
+  if (!fate.recorded()) out << "note: the scorer left no record\n";
   return kExitOk;
 }
 
@@ -518,7 +589,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   using Handler = int (*)(Client&, const std::vector<std::string>&,
                           std::ostream&, std::ostream&);
   static const std::map<std::string, Handler> handlers = {
-      {"trigger", &Trigger},      {"status", &Status},
+      {"trigger", &Trigger},      {"backfill", &Backfill},
+      {"status", &Status},        {"why", &Why},
       {"rescore", &Rescore},      {"watch", &WatchCommand},
       {"digest get", &DigestGet}, {"digest list", &DigestList},
       {"profiles", &Profiles}};

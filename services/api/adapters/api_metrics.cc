@@ -35,7 +35,11 @@ ApiMetrics::ApiMetrics(std::shared_ptr<prometheus::Registry> registry)
       web_requests_(prometheus::BuildCounter()
                         .Name("arxiv_api_web_requests_total")
                         .Help("Web page requests by route and HTTP status")
-                        .Register(*registry_)) {}
+                        .Register(*registry_)),
+      limited_(prometheus::BuildCounter()
+                   .Name("arxiv_api_limited_total")
+                   .Help("Requests refused by an abuse limit, by limit")
+                   .Register(*registry_)) {}
 
 void ApiMetrics::RecordRpc(const std::string& method, const std::string& code,
                            double seconds) {
@@ -50,6 +54,10 @@ void ApiMetrics::RecordRpc(const std::string& method, const std::string& code,
 void ApiMetrics::RecordWeb(const std::string& route, int status) {
   web_requests_.Add({{"route", route}, {"code", std::to_string(status)}})
       .Increment();
+}
+
+void ApiMetrics::RecordLimited(const char* limit) {
+  limited_.Add({{"limit", limit}}).Increment();
 }
 
 }  // namespace arxiv_digest::api

@@ -22,6 +22,9 @@ class ApiMetrics {
   void RecordRpc(const std::string& method, const std::string& code,
                  double seconds);
   void RecordWeb(const std::string& route, int status);
+  // A request refused by an abuse limit: arxiv_api_limited_total{limit}
+  // (trigger, rescore, dry_run, work_budget, concurrent_rescores, watch).
+  void RecordLimited(const char* limit);
 
   prometheus::Counter& rescore_jobs;  // jobs (runs) created by Rescore
   prometheus::Counter& profile_runs;  // runs created by the fan-out
@@ -33,6 +36,7 @@ class ApiMetrics {
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& durations_;
   prometheus::Family<prometheus::Counter>& web_requests_;
+  prometheus::Family<prometheus::Counter>& limited_;
 };
 
 }  // namespace arxiv_digest::api

@@ -10,11 +10,33 @@
 namespace arxiv_digest::api {
 namespace {
 
-DigestApiOptions ApiOptions(const ApiFlags& flags) {
+DigestApiOptions ApiOptions(const ApiFlags& flags,
+                            const RetentionConfig& retention) {
   DigestApiOptions options;
+  options.run_ttl = std::chrono::hours(24) * retention.run_days;
   options.rescore_burst = flags.rescore_burst;
   options.rescore_period = std::chrono::seconds(flags.rescore_period_seconds);
+  options.max_ids = flags.rescore_max_ids;
+  options.max_range_days = flags.rescore_max_days;
+  AbuseLimits& abuse = options.abuse;
+  abuse.trigger_burst = flags.trigger_burst;
+  abuse.trigger_interval = std::chrono::seconds(flags.trigger_interval_seconds);
+  abuse.dry_run_burst = flags.dry_run_burst;
+  abuse.dry_run_interval = std::chrono::seconds(flags.dry_run_interval_seconds);
+  abuse.max_papers_per_request = flags.rescore_max_papers;
+  abuse.max_tokens_per_request = flags.rescore_max_tokens;
+  abuse.papers_per_day = flags.rescore_papers_per_day;
+  abuse.tokens_per_day = flags.rescore_tokens_per_day;
+  abuse.max_concurrent_rescores = flags.max_concurrent_rescores;
   return options;
+}
+
+WatchLimits WatchLimitsOf(const ApiFlags& flags) {
+  WatchLimits limits;
+  limits.per_client = flags.watch_per_client;
+  limits.total = flags.watch_total;
+  limits.max_lifetime = std::chrono::seconds(flags.watch_max_seconds);
+  return limits;
 }
 
 WebServerOptions WebOptions(const ApiFlags& flags) {
@@ -29,14 +51,17 @@ WebServerOptions WebOptions(const ApiFlags& flags) {
 
 ApiServers::ApiServers(RedisPool& pool, const ProfileCatalog& profiles,
                        ApiMetrics& metrics, const TokenTable& tokens,
-                       const ApiFlags& flags, Clock& clock)
+                       const ApiFlags& flags, const RetentionConfig& retention,
+                       Clock& clock)
     : flags_(flags),
       profiles_(profiles),
       metrics_(metrics),
       clock_(clock),
       random_(RealRunIdRandom()),
-      api_(pool, profiles, metrics, clock, random_, ApiOptions(flags)),
-      service_(api_, &tokens, metrics, scheduler_),
+      api_(pool, profiles, metrics, clock, random_,
+           ApiOptions(flags, retention)),
+      service_(api_, &tokens, metrics, scheduler_,
+               std::chrono::milliseconds(500), WatchLimitsOf(flags)),
       web_(pool, profiles, metrics, WebOptions(flags)) {}
 
 absl::Status ApiServers::Start() {
@@ -44,6 +69,8 @@ absl::Status ApiServers::Start() {
   options.address = absl::StrCat(flags_.grpc_host, ":", flags_.grpc_port);
   options.tls_cert_file = flags_.tls_cert;
   options.tls_key_file = flags_.tls_key;
+  options.max_receive_bytes = flags_.grpc_max_receive_bytes;
+  options.max_send_bytes = flags_.grpc_max_send_bytes;
   absl::StatusOr<int> bound = grpc_.Start(service_, options);
   if (!bound.ok()) return bound.status();
   grpc_port_ = *bound;

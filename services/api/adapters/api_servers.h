@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "lib/config/config.h"
 #include "lib/core/clock.h"
 #include "services/api/adapters/api_metrics.h"
 #include "services/api/adapters/digest_api.h"
@@ -25,9 +26,12 @@ namespace arxiv_digest::api {
 class ApiServers {
  public:
   // Everything passed in must outlive this object.
+  // `retention`: the default profile's [RETENTION] (runs it writes expire
+  // after run_days).
   ApiServers(RedisPool& pool, const ProfileCatalog& profiles,
              ApiMetrics& metrics, const TokenTable& tokens,
-             const ApiFlags& flags, Clock& clock = SystemClock());
+             const ApiFlags& flags, const RetentionConfig& retention = {},
+             Clock& clock = SystemClock());
   ~ApiServers() { Stop(); }
   ApiServers(const ApiServers&) = delete;
   ApiServers& operator=(const ApiServers&) = delete;

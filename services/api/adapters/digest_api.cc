@@ -1,12 +1,16 @@
 #include "services/api/adapters/digest_api.h"
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
+#include <optional>
 #include <random>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "lib/config/profiles.h"
 #include "lib/core/ids.h"
 #include "lib/log/log.h"
 #include "lib/redis/keys.h"
@@ -17,7 +21,9 @@
 #include "services/api/adapters/proto_views.h"
 #include "services/api/adapters/rescore_jobs.h"
 #include "services/api/adapters/run_store.h"
+#include "services/api/adapters/work_budget.h"
 #include "services/api/logic/digest_view.h"
+#include "services/api/logic/paper_explain.h"
 #include "services/api/logic/request_validation.h"
 #include "services/api/logic/rescore.h"
 #include "services/api/logic/run_view.h"
@@ -34,6 +40,22 @@ std::string Today(Clock& clock) { return FormatUtc(clock, "%Y-%m-%d"); }
 std::string Rfc3339(Clock& clock) {
   return FormatUtc(clock, "%Y-%m-%dT%H:%M:%SZ");
 }
+
+// Holds one of the process's concurrent-Rescore places, if one is free.
+class RescoreSlot {
+ public:
+  RescoreSlot(std::atomic<int>& running, int max) : running_(running) {
+    taken_ = running_.fetch_add(1) < max || max <= 0;
+  }
+  ~RescoreSlot() { running_.fetch_sub(1); }
+  RescoreSlot(const RescoreSlot&) = delete;
+  RescoreSlot& operator=(const RescoreSlot&) = delete;
+  bool taken() const { return taken_; }
+
+ private:
+  std::atomic<int>& running_;
+  bool taken_ = false;
+};
 
 }  // namespace
 
@@ -77,18 +99,45 @@ absl::StatusOr<std::string> DigestApi::ResolveProfile(
   return UnknownProfileError(*name, known);
 }
 
+absl::Status DigestApi::TakeToken(RedisClient& redis, const std::string& key,
+                                  int burst, std::chrono::milliseconds refill,
+                                  std::string_view what,
+                                  std::string_view subject, const char* label) {
+  if (burst <= 0) return absl::OkStatus();
+  RedisTokenBucket bucket(redis, key, burst, refill);
+  absl::StatusOr<std::chrono::milliseconds> wait = bucket.TryAcquire(1);
+  if (!wait.ok()) return wait.status();
+  if (wait->count() > 0) {
+    metrics_.RecordLimited(label);
+    return LimitReached(what, subject, *wait);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::TriggerRunResponse> DigestApi::TriggerRun(
-    const ApiClient& client, const v1::TriggerRunRequest& req) {
-  absl::StatusOr<TriggerRequest> trigger =
-      ValidateTriggerRun(CategoriesOf(req), req.date(), Today(clock_));
+    const ApiClient& client, const v1::TriggerRunRequest& req,
+    std::string_view peer) {
+  absl::StatusOr<TriggerRequest> trigger = ValidateTriggerRun(
+      CategoriesOf(req), req.date(), Today(clock_), req.missing_days());
   if (!trigger.ok()) return trigger.status();
   trigger->requested_at = Rfc3339(clock_);
   trigger->requested_by = client.name;
   RunId run_id = MakeRunId(trigger->date, run_id_tag::kTrigger, random_());
   absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
   if (!redis.ok()) return redis.status();
-  if (absl::Status s = contract::RedisRunWriter(**redis, clock_)
-                           .RequestFetch(TriggerManifest(run_id, *trigger));
+  // Every trigger is a whole re-fetch, digest and delivery.
+  const std::string subject = LimitSubject(client, peer);
+  const AbuseLimits& abuse = options_.abuse;
+  if (absl::Status s = TakeToken(
+          **redis, keys::ApiLimit(subject) + ":trigger", abuse.trigger_burst,
+          FullRefill(abuse.trigger_interval, abuse.trigger_burst),
+          "TriggerRun rate limit", subject, "trigger");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          contract::RedisRunWriter(**redis, clock_, options_.run_ttl)
+              .RequestFetch(TriggerManifest(run_id, *trigger));
       !s.ok()) {
     return s;
   }
@@ -122,6 +171,71 @@ absl::StatusOr<v1::Run> DigestApi::GetRun(const v1::GetRunRequest& req) {
   return run;
 }
 
+absl::StatusOr<v1::PaperFate> DigestApi::ExplainPaper(
+    const v1::ExplainPaperRequest& req) {
+  if (absl::Status s = ValidateRunIdField("run_id", req.run_id()); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<ArxivId> id = ArxivId::Parse(req.arxiv_id(), "arxiv_id");
+  if (!id.ok()) return id.status();
+  const std::string& run_id = req.run_id();
+  const std::string arxiv_id = id->str();
+  absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
+  if (!redis.ok()) return redis.status();
+  RunStore runs(**redis);
+  absl::StatusOr<std::optional<RunManifest>> m = runs.Get(run_id);
+  if (!m.ok()) return m.status();
+  if (!m->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("run '", run_id, "' does not exist"));
+  }
+  const RunManifest& manifest = **m;
+  PaperRecords records;
+  // Single fields only: never the whole fates hash of a large run.
+  for (auto [key, target] :
+       {std::pair{keys::RunFates(run_id), &records.fate_json},
+        std::pair{keys::RunScores(run_id), &records.score_json}}) {
+    absl::StatusOr<std::optional<std::string>> value =
+        (*redis)->HGet(key, arxiv_id);
+    if (!value.ok()) return value.status();
+    *target = *std::move(value);
+  }
+  absl::StatusOr<RedisReply> in_run =
+      (*redis)->Command({"HEXISTS", keys::RunPapers(run_id), arxiv_id});
+  if (!in_run.ok()) return in_run.status();
+  records.in_run = in_run->integer == 1;
+
+  const bool published = manifest.status == run_status::kPublished;
+  std::optional<std::string> digest_json;
+  if (published) {
+    const std::string profile = manifest.profile.empty()
+                                    ? std::string(kDefaultProfile)
+                                    : manifest.profile;
+    const int version = static_cast<int>(std::clamp<int64_t>(
+        manifest.digest_version, 1, std::numeric_limits<int>::max()));
+    DigestStore store(**redis);
+    absl::StatusOr<std::vector<VersionMeta>> versions =
+        store.Versions(profile, manifest.date);
+    if (!versions.ok()) return versions.status();
+    const bool is_latest =
+        versions->empty() || versions->back().version == version;
+    absl::StatusOr<std::optional<std::string>> text =
+        store.Text(profile, manifest.date, version, is_latest, "json");
+    if (!text.ok()) return text.status();
+    if (!text->has_value()) {
+      return absl::NotFoundError(
+          absl::StrCat("run '", run_id, "' published the ", manifest.date,
+                       " digest v", version, " of profile '", profile,
+                       "', whose JSON is no longer stored"));
+    }
+    digest_json = **std::move(text);
+  }
+  absl::StatusOr<FinalFate> fate =
+      ExplainPaperFate(run_id, arxiv_id, records, digest_json);
+  if (!fate.ok()) return fate.status();
+  return PaperFateOf(*fate, run_id, published);
+}
+
 absl::StatusOr<v1::JobProgress> DigestApi::Progress(const std::string& job_id) {
   if (absl::Status s = ValidateRunIdField("job_id", job_id); !s.ok()) return s;
   absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
@@ -138,8 +252,37 @@ absl::StatusOr<v1::JobProgress> DigestApi::Progress(const std::string& job_id) {
   return JobProgressOf(job_id, ProgressOf(**m, *scored));
 }
 
+absl::Status DigestApi::AdmitRescore(RedisClient& redis,
+                                     const RescoreTarget& target,
+                                     const RescoreResult& planned, bool dry_run,
+                                     const std::string& subject) {
+  const AbuseLimits& abuse = options_.abuse;
+  if (absl::Status s =
+          CheckRescoreRequest(target, planned, abuse, options_.max_range_days);
+      !s.ok()) {
+    return s;
+  }
+  if (dry_run) return absl::OkStatus();
+  WorkBudget budget(redis, keys::ApiLimit(subject) + ":rescore-work",
+                    WorkAmount{abuse.papers_per_day, abuse.tokens_per_day});
+  absl::StatusOr<std::chrono::milliseconds> wait = budget.TryTake(
+      WorkAmount{planned.papers, planned.estimated_prompt_tokens});
+  if (!wait.ok()) return wait.status();
+  if (wait->count() > 0) {
+    metrics_.RecordLimited("work_budget");
+    return LimitReached(
+        absl::StrCat("Rescore daily work budget (", abuse.papers_per_day,
+                     " papers, ", abuse.tokens_per_day,
+                     " tokens) for this request of ", planned.papers,
+                     " papers"),
+        subject, *wait);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::RescoreResponse> DigestApi::Rescore(
-    const ApiClient& client, const v1::RescoreRequest& req) {
+    const ApiClient& client, const v1::RescoreRequest& req,
+    std::string_view peer) {
   absl::StatusOr<RescoreTarget> target =
       ValidateRescore(RescoreArgsOf(req), Today(clock_), options_.limits());
   if (!target.ok()) return target.status();
@@ -148,22 +291,36 @@ absl::StatusOr<v1::RescoreResponse> DigestApi::Rescore(
 
   absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
   if (!redis.ok()) return redis.status();
-  if (!req.dry_run() && options_.rescore_burst > 0) {
-    RedisTokenBucket bucket(**redis, keys::ApiLimit(client.name),
-                            options_.rescore_burst, options_.rescore_period);
-    absl::StatusOr<std::chrono::milliseconds> wait = bucket.TryAcquire(1);
-    if (!wait.ok()) return wait.status();
-    if (wait->count() > 0) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "Rescore rate limit of client '", client.name, "' reached; retry in ",
-          (wait->count() + 999) / 1000, " s"));
-    }
+  const std::string subject = LimitSubject(client, peer);
+  const AbuseLimits& abuse = options_.abuse;
+  // Dry runs have a bucket of their own: they write nothing, but each one
+  // reads and holds a whole target's papers.
+  absl::Status limited =
+      req.dry_run()
+          ? TakeToken(**redis, keys::ApiLimit(subject) + ":dry-run",
+                      abuse.dry_run_burst,
+                      FullRefill(abuse.dry_run_interval, abuse.dry_run_burst),
+                      "dry-run Rescore rate limit", subject, "dry_run")
+          : TakeToken(**redis, keys::ApiLimit(client.name),
+                      options_.rescore_burst, options_.rescore_period,
+                      "Rescore rate limit", subject, "rescore");
+  if (!limited.ok()) return limited;
+  RescoreSlot slot(rescores_running_, abuse.max_concurrent_rescores);
+  if (!slot.taken()) {
+    metrics_.RecordLimited("concurrent_rescores");
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the api is already running ", abuse.max_concurrent_rescores,
+        " Rescores; ", RetryIn(std::chrono::seconds(1))));
   }
   RescoreOptions options =
       RescoreOptionsFor(*profile, req.topics_override(), req.dry_run(),
                         client.name, Rfc3339(clock_));
+  RedisClient& conn = **redis;
   absl::StatusOr<RescoreResult> result =
-      RescoreJobs(**redis, clock_, random_).Create(*target, options);
+      RescoreJobs(conn, clock_, random_, options_.run_ttl)
+          .Create(*target, options, [&](const RescoreResult& planned) {
+            return AdmitRescore(conn, *target, planned, req.dry_run(), subject);
+          });
   if (!result.ok()) return result.status();
   v1::RescoreResponse resp = RescoreResponseOf(*result, req.dry_run());
   if (!req.dry_run()) {

@@ -4,7 +4,9 @@
 #include <optional>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "lib/log/log.h"
+#include "services/api/logic/abuse_limits.h"
 #include "services/api/logic/run_view.h"
 
 namespace arxiv_digest::api {
@@ -27,7 +29,19 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::JobProgress> {
     service_.metrics().active_watches.Increment();
   }
 
-  void Begin() {
+  // Starts polling for `subject`, or ends at once over the stream caps.
+  void Begin(std::string subject) {
+    if (!service_.AcquireWatch(subject)) {
+      service_.metrics().RecordLimited("watch");
+      FinishNow(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("too many open WatchJob streams (at most ",
+                       service_.watch_limits().per_client, " per client, ",
+                       service_.watch_limits().total, " in all); ",
+                       RetryIn(std::chrono::seconds(1)))));
+      return;
+    }
+    subject_ = std::move(subject);
     service_.scheduler().Schedule(std::chrono::milliseconds(0),
                                   [this](bool stopping) { Poll(stopping); });
   }
@@ -53,6 +67,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::JobProgress> {
   void OnCancel() override { cancelled_ = true; }
 
   void OnDone() override {
+    if (subject_) service_.ReleaseWatch(*subject_);
     service_.metrics().active_watches.Decrement();
     service_.metrics().RecordRpc("WatchJob", CodeName(), SecondsSince(start_));
     delete this;
@@ -71,6 +86,15 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::JobProgress> {
     }
     if (cancelled_) {
       FinishNow(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+      return;
+    }
+    const std::chrono::milliseconds lifetime =
+        service_.watch_limits().max_lifetime;
+    if (lifetime.count() > 0 && Clock::now() - start_ >= lifetime) {
+      FinishNow(grpc::Status(
+          grpc::StatusCode::DEADLINE_EXCEEDED,
+          absl::StrCat("WatchJob streams end after ", lifetime.count() / 1000,
+                       " s; watch again to go on")));
       return;
     }
     absl::StatusOr<v1::JobProgress> p = service_.api().Progress(job_id_);
@@ -93,6 +117,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::JobProgress> {
 
   DigestService& service_;
   std::string job_id_;
+  std::optional<std::string> subject_;  // set while holding a stream place
   Clock::time_point start_ = Clock::now();
   std::atomic<bool> cancelled_{false};
   bool sent_any_ = false;
@@ -111,12 +136,35 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 DigestService::DigestService(DigestApi& api, const TokenTable* tokens,
                              ApiMetrics& metrics, WatchScheduler& scheduler,
-                             std::chrono::milliseconds poll_interval)
+                             std::chrono::milliseconds poll_interval,
+                             WatchLimits watch_limits)
     : api_(api),
       tokens_(tokens),
       metrics_(metrics),
       scheduler_(scheduler),
-      poll_interval_(poll_interval) {}
+      poll_interval_(poll_interval),
+      watch_limits_(watch_limits) {}
+
+bool DigestService::AcquireWatch(const std::string& subject) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  int& mine = watches_[subject];
+  if ((watch_limits_.total > 0 && watches_total_ >= watch_limits_.total) ||
+      (watch_limits_.per_client > 0 && mine >= watch_limits_.per_client)) {
+    if (mine == 0) watches_.erase(subject);
+    return false;
+  }
+  ++mine;
+  ++watches_total_;
+  return true;
+}
+
+void DigestService::ReleaseWatch(const std::string& subject) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  auto it = watches_.find(subject);
+  if (it == watches_.end()) return;
+  --watches_total_;
+  if (--it->second <= 0) watches_.erase(it);
+}
 
 absl::StatusOr<ApiClient> DigestService::Authenticate(
     grpc::CallbackServerContext* ctx, Access access, const char* method) {
@@ -178,7 +226,8 @@ grpc::ServerUnaryReactor* DigestService::Unary(grpc::CallbackServerContext* ctx,
 grpc::ServerUnaryReactor* DigestService::TriggerRun(
     grpc::CallbackServerContext* ctx, const v1::TriggerRunRequest* req,
     v1::TriggerRunResponse* resp) {
-  ARXIV_API_UNARY("TriggerRun", Access::kMutate, api_.TriggerRun(client, *req));
+  ARXIV_API_UNARY("TriggerRun", Access::kMutate,
+                  api_.TriggerRun(client, *req, ctx->peer()));
 }
 
 grpc::ServerUnaryReactor* DigestService::GetRun(
@@ -204,7 +253,14 @@ grpc::ServerUnaryReactor* DigestService::Rescore(
     v1::RescoreResponse* resp) {
   // A dry run writes nothing and costs nothing: readers may ask for one.
   ARXIV_API_UNARY("Rescore", req->dry_run() ? Access::kRead : Access::kMutate,
-                  api_.Rescore(client, *req));
+                  api_.Rescore(client, *req, ctx->peer()));
+}
+
+grpc::ServerUnaryReactor* DigestService::ExplainPaper(
+    grpc::CallbackServerContext* ctx, const v1::ExplainPaperRequest* req,
+    v1::PaperFate* resp) {
+  // A reader's question about a published run: a read token is enough.
+  ARXIV_API_UNARY("ExplainPaper", Access::kRead, api_.ExplainPaper(*req));
 }
 
 grpc::ServerUnaryReactor* DigestService::ListProfiles(
@@ -223,7 +279,7 @@ grpc::ServerWriteReactor<v1::JobProgress>* DigestService::WatchJob(
   if (!client.ok()) {
     reactor->FinishNow(ToGrpcStatus(client.status()));
   } else {
-    reactor->Begin();
+    reactor->Begin(LimitSubject(*client, ctx->peer()));
   }
   return reactor;
 }

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "arxiv_digest.grpc.pb.h"
@@ -17,6 +19,16 @@ namespace arxiv_digest::api {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// WatchJob streams open at once in this process (per client and in
+// total; 0 = no cap) and how long one may stay open (0 = until the job
+// ends). Over a cap the stream ends at once with RESOURCE_EXHAUSTED; at
+// its lifetime with DEADLINE_EXCEEDED (watch again to go on).
+struct WatchLimits {
+  int per_client = 0;
+  int total = 0;
+  std::chrono::milliseconds max_lifetime{0};
+};
+
 class DigestService final : public v1::DigestService::CallbackService {
  public:
   // `tokens` null or empty: no tokens configured (reads open, mutations
@@ -24,7 +36,8 @@ class DigestService final : public v1::DigestService::CallbackService {
   DigestService(
       DigestApi& api, const TokenTable* tokens, ApiMetrics& metrics,
       WatchScheduler& scheduler,
-      std::chrono::milliseconds poll_interval = std::chrono::milliseconds(500));
+      std::chrono::milliseconds poll_interval = std::chrono::milliseconds(500),
+      WatchLimits watch_limits = {});
 
   grpc::ServerUnaryReactor* TriggerRun(grpc::CallbackServerContext* ctx,
                                        const v1::TriggerRunRequest* req,
@@ -44,6 +57,9 @@ class DigestService final : public v1::DigestService::CallbackService {
   grpc::ServerUnaryReactor* ListProfiles(
       grpc::CallbackServerContext* ctx, const v1::ListProfilesRequest* req,
       v1::ListProfilesResponse* resp) override;
+  grpc::ServerUnaryReactor* ExplainPaper(grpc::CallbackServerContext* ctx,
+                                         const v1::ExplainPaperRequest* req,
+                                         v1::PaperFate* resp) override;
   grpc::ServerWriteReactor<v1::JobProgress>* WatchJob(
       grpc::CallbackServerContext* ctx,
       const v1::WatchJobRequest* req) override;
@@ -53,6 +69,11 @@ class DigestService final : public v1::DigestService::CallbackService {
   ApiMetrics& metrics() { return metrics_; }
   WatchScheduler& scheduler() { return scheduler_; }
   std::chrono::milliseconds poll_interval() const { return poll_interval_; }
+  const WatchLimits& watch_limits() const { return watch_limits_; }
+  // A place for one more stream of `subject`, if the caps allow; every
+  // true must be matched by one ReleaseWatch.
+  bool AcquireWatch(const std::string& subject);
+  void ReleaseWatch(const std::string& subject);
 
  private:
   absl::StatusOr<ApiClient> Authenticate(grpc::CallbackServerContext* ctx,
@@ -67,6 +88,10 @@ class DigestService final : public v1::DigestService::CallbackService {
   ApiMetrics& metrics_;
   WatchScheduler& scheduler_;
   std::chrono::milliseconds poll_interval_;
+  WatchLimits watch_limits_;
+  std::mutex watch_mu_;
+  std::map<std::string, int> watches_;  // by subject; guarded by watch_mu_
+  int watches_total_ = 0;               // guarded by watch_mu_
 };
 
 }  // namespace arxiv_digest::api

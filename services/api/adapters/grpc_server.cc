@@ -62,6 +62,8 @@ absl::StatusOr<int> GrpcServer::Start(grpc::Service& service,
   int port = 0;
   builder.AddListeningPort(options.address, creds, &port);
   builder.RegisterService(&service);
+  builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  builder.SetMaxSendMessageSize(options.max_send_bytes);
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
     server_.reset();

@@ -18,6 +18,11 @@ struct GrpcServerOptions {
   std::string address = "0.0.0.0:50051";  // host:port, port 0 = ephemeral
   std::string tls_cert_file;              // PEM; both set = TLS
   std::string tls_key_file;
+  // Largest message accepted from a client (requests are small: ids,
+  // topics) and sent to one (a digest's HTML); bigger ones fail the call
+  // with RESOURCE_EXHAUSTED before they are buffered.
+  int max_receive_bytes = 1 << 20;
+  int max_send_bytes = 32 << 20;
 };
 
 inline constexpr char kServiceName[] = "arxiv_digest.v1.DigestService";

@@ -127,4 +127,20 @@ v1::DigestSummary SummaryOf(const std::string& profile, const std::string& date,
   return s;
 }
 
+v1::PaperFate PaperFateOf(const FinalFate& fate, const std::string& run_id,
+                          bool published) {
+  v1::PaperFate out;
+  out.set_run_id(run_id);
+  out.set_arxiv_id(fate.arxiv_id);
+  out.set_stage(fate.stage);
+  out.set_dropped(fate.dropped);
+  out.set_reason(fate.reason);
+  if (fate.best_h_index) out.set_best_h_index(*fate.best_h_index);
+  out.set_in_digest(fate.in_digest);
+  out.set_rank(fate.rank);
+  out.set_published(published);
+  out.set_recorded(fate.recorded);
+  return out;
+}
+
 }  // namespace arxiv_digest::api

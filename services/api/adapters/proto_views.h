@@ -12,6 +12,7 @@
 #include "arxiv_digest.pb.h"
 #include "lib/core/paper.h"
 #include "services/api/logic/digest_view.h"
+#include "services/api/logic/paper_explain.h"
 #include "services/api/logic/request_validation.h"
 #include "services/api/logic/rescore_plan.h"
 #include "services/api/logic/run_view.h"
@@ -46,5 +47,9 @@ v1::Digest DigestOf(const std::string& profile, const std::string& date,
 // are. `versions` is not empty.
 v1::DigestSummary SummaryOf(const std::string& profile, const std::string& date,
                             const std::vector<VersionMeta>& versions);
+
+// ExplainPaper's answer. `published`: the run has a digest.
+v1::PaperFate PaperFateOf(const FinalFate& fate, const std::string& run_id,
+                          bool published);
 
 }  // namespace arxiv_digest::api

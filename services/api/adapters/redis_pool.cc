@@ -16,13 +16,31 @@ absl::StatusOr<RedisPool::Lease> RedisPool::Acquire() {
       idle_.pop_back();
     }
   }
+  if (client) {
+    absl::StatusOr<RedisReply> pong = client->Command({"PING"});
+    if (!pong.ok() && absl::IsUnavailable(pong.status())) {
+      // The server went away under the idle connections: all of them are
+      // broken, not just this one.
+      client.reset();
+      std::vector<std::unique_ptr<RedisClient>> stale;
+      std::lock_guard<std::mutex> lock(mu_);
+      stale.swap(idle_);
+    }
+  }
   if (!client) {
     absl::StatusOr<std::unique_ptr<RedisClient>> fresh =
         RedisClient::Connect(url_);
     if (!fresh.ok()) return fresh.status();
     client = *std::move(fresh);
+    std::lock_guard<std::mutex> lock(mu_);
+    ++connects_;
   }
   return Lease(client.release(), [this](RedisClient* c) { Release(c); });
+}
+
+int RedisPool::connects() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return connects_;
 }
 
 void RedisPool::Release(RedisClient* client) {

@@ -10,6 +10,7 @@
 // hashes are what matters).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -28,8 +29,10 @@ namespace arxiv_digest::api {
 
 class RedisRescoreStore : public RescoreStore {
  public:
-  RedisRescoreStore(RedisClient& redis, Clock& clock)
-      : redis_(redis), writer_(redis, clock) {}
+  // `run_ttl`: [RETENTION] run_days of the runs it writes.
+  RedisRescoreStore(RedisClient& redis, Clock& clock,
+                    std::chrono::seconds run_ttl = std::chrono::hours(24 * 30))
+      : redis_(redis), writer_(redis, clock, run_ttl) {}
 
   absl::StatusOr<std::vector<RunRef>> RunsWithPapers() override;
   absl::StatusOr<std::optional<RunManifest>> GetManifest(
@@ -49,15 +52,18 @@ class RescoreJobs {
  public:
   // `random` makes the 8 hex digits of new run ids.
   RescoreJobs(RedisClient& redis, Clock& clock,
-              std::function<uint32_t()> random)
-      : store_(redis, clock), random_(std::move(random)) {}
+              std::function<uint32_t()> random,
+              std::chrono::seconds run_ttl = std::chrono::hours(24 * 30))
+      : store_(redis, clock, run_ttl), random_(std::move(random)) {}
 
   // CreateRescoreJobs over Redis. NOT_FOUND: unknown run, no runs in the
   // range, unknown ids (all listed). FAILED_PRECONDITION: the run has no
   // papers (yet).
+  // `admit` as in CreateRescoreJobs (logic/rescore.h).
   absl::StatusOr<RescoreResult> Create(const RescoreTarget& target,
-                                       const RescoreOptions& options) {
-    return CreateRescoreJobs(store_, target, options, random_);
+                                       const RescoreOptions& options,
+                                       const AdmitRescore& admit = {}) {
+    return CreateRescoreJobs(store_, target, options, random_, admit);
   }
 
  private:

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "lib/core/ids.h"
+#include "lib/http_transport/server_limits.h"
 #include "lib/log/log.h"
 #include "services/api/adapters/api_metrics.h"
 #include "services/api/adapters/digest_store.h"
@@ -76,7 +77,8 @@ WebServer::~WebServer() { Stop(); }
 
 absl::StatusOr<int> WebServer::Start() {
   server_ = std::make_unique<httplib::Server>();
-  server_->set_keep_alive_timeout(2);
+  // Slow or many clients never starve the pages (lib/http_transport).
+  ApplyServerLimits(*server_);
 
   server_->Get("/", [this](const httplib::Request&, httplib::Response& res) {
     absl::StatusOr<RedisPool::Lease> redis = pool_.Acquire();
@@ -119,8 +121,25 @@ absl::StatusOr<int> WebServer::Start() {
         std::string host = req.get_header_value("Host");
         base = absl::StrCat("http://", host.empty() ? "localhost" : host);
       }
+      std::vector<FeedDigest> digests;
+      for (DigestListing& listing : *list) {
+        FeedDigest digest;
+        absl::StatusOr<std::optional<std::string>> json = store.Text(
+            profile, listing.date, listing.latest_version, true, "json");
+        if (!json.ok()) return Error(res, 503, "Redis is unavailable");
+        if (json->has_value()) {
+          // An unreadable digest JSON still gets its day's entry.
+          if (absl::StatusOr<std::vector<DigestPaperView>> papers =
+                  ParseDigestPapers(**json);
+              papers.ok()) {
+            digest.papers = *std::move(papers);
+          }
+        }
+        digest.listing = std::move(listing);
+        digests.push_back(std::move(digest));
+      }
       res.set_content(
-          RenderAtomFeed(profile, base, *list,
+          RenderAtomFeed(profile, base, digests,
                          absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(),
                                           absl::UTCTimeZone())),
           "application/atom+xml; charset=utf-8");
@@ -163,7 +182,12 @@ absl::StatusOr<int> WebServer::Start() {
     if (!text.ok()) return Error(res, 503, "Redis is unavailable");
     if (!text->has_value())
       return Error(res, 404, "Not rendered in this format.");
-    res.set_content(**text, type);
+    if (ext != "html") return res.set_content(**text, type);
+    absl::StatusOr<std::vector<std::string>> dates =
+        store.Dates(profile, "", "", 0);
+    if (!dates.ok()) return Error(res, 503, "Redis is unavailable");
+    DigestPageNav nav{profile, date, FindDayNeighbours(*dates, date), all};
+    res.set_content(DecorateDigestPage(**text, nav), type);
   });
 
   server_->set_logger(

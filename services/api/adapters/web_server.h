@@ -1,10 +1,13 @@
 // The digest web site on cpp-httplib (read-only, no authentication):
 //   /                          profiles
 //   /p/<profile>/              dates, newest first, with version links
-//   /p/<profile>/<date>        the stored HTML of the latest version (?v=N)
+//   /p/<profile>/<date>        the stored HTML of the latest version (?v=N),
+//                              with Atom autodiscovery, previous/next day
+//                              and the list of profiles added
 //   /p/<profile>/<date>.json   the JSON dump (?v=N)
 //   /p/<profile>/<date>.md     the Markdown (?v=N)
-//   /p/<profile>/feed.atom     Atom feed of the latest 30 digests
+//   /p/<profile>/feed.atom     Atom feed: one entry per paper of the latest
+//                              30 digests
 #pragma once
 
 #include <memory>

@@ -28,17 +28,36 @@ struct ApiFlags {
   std::string tls_cert, tls_key;
   int rescore_burst = 5;
   int rescore_period_seconds = 600;
+  // Abuse limits (services/api/README.md has the table); 0 = off.
+  int trigger_burst = 3;              // TriggerRun bucket per client
+  int trigger_interval_seconds = 60;  // one more TriggerRun per interval
+  int dry_run_burst = 10;             // dry-run Rescore bucket per client
+  int dry_run_interval_seconds = 6;
+  int rescore_max_ids = 500;
+  int rescore_max_days = 31;          // date ranges, and the days ids may span
+  int rescore_max_papers = 3000;      // per request
+  int rescore_max_tokens = 1500000;   // estimated prompt tokens per request
+  int rescore_papers_per_day = 6000;  // per client, all replicas
+  int rescore_tokens_per_day = 3000000;  // per client, all replicas
+  int max_concurrent_rescores = 2;       // per process
+  int watch_per_client = 4;              // open WatchJob streams, per process
+  int watch_total = 256;
+  int watch_max_seconds = 3600;  // a stream's lifetime
+  int grpc_max_receive_bytes = 1 << 20;
+  int grpc_max_send_bytes = 32 << 20;
   std::string consumer = "api-1";  // fan-out consumer name
   bool fanout = true;              // false with --no-fanout
 };
 
 // The api's flags from the parsed command line; `tokens_env` is
 // $API_TOKENS_FILE (used without --tokens). A number that is not one, or
-// is below its minimum (0; --rescore-period-seconds 1), is an error naming
-// the flag (main exits with 2, without the usage); the
-// numbers are checked in the order --grpc-port, --admin-port, --web-port,
-// --rescore-burst, --rescore-period-seconds, so the first bad one is the
-// one reported.
+// is below its minimum (0; 1 for periods, intervals, --rescore-max-ids,
+// --rescore-max-days,
+// --watch-max-seconds; 1024 for the gRPC message sizes), is an error
+// naming the flag (main exits with 2, without the usage); the numbers are
+// checked in the order --grpc-port, --admin-port, --web-port,
+// --rescore-burst, --rescore-period-seconds, then the abuse limits in the
+// order of ApiFlags, so the first bad one is the one reported.
 absl::StatusOr<ApiFlags> ApiFlagsFrom(const ParsedFlags& parsed,
                                       const std::string& tokens_env);
 

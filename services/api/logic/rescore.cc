@@ -99,12 +99,17 @@ absl::StatusOr<std::vector<SourcePaper>> CollectSources(
 
 absl::StatusOr<RescoreResult> CreateRescoreJobs(
     RescoreStore& store, const RescoreTarget& target,
-    const RescoreOptions& options, const std::function<uint32_t()>& random) {
+    const RescoreOptions& options, const std::function<uint32_t()>& random,
+    const AdmitRescore& admit) {
   absl::StatusOr<std::vector<SourcePaper>> papers =
       CollectSources(store, target);
   if (!papers.ok()) return papers.status();
-  std::vector<PlannedJob> jobs = PlanJobs(*papers);
+  // Moved: a large target's papers are held once, not twice.
+  std::vector<PlannedJob> jobs = PlanJobs(*std::move(papers));
   RescoreResult result = Summarize(jobs, options.topics_override);
+  if (admit) {
+    if (absl::Status s = admit(result); !s.ok()) return s;
+  }
   if (options.dry_run) return result;
   for (PlannedJob& job : jobs) {
     absl::StatusOr<Date> date = Date::Parse(job.date);

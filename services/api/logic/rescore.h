@@ -51,11 +51,19 @@ class RescoreStore {
 absl::StatusOr<std::vector<SourcePaper>> CollectSources(
     RescoreStore& store, const RescoreTarget& target);
 
-// Collect, plan, summarise and (not for dry runs) write every job; `random`
-// makes the 8 hex digits of each new run id.
+// Decides, once the jobs are planned and before anything is written (also
+// for dry runs), whether the request may go on: the abuse limits
+// (abuse_limits.h) and the client's work budget. An error is returned as
+// is and nothing is written.
+using AdmitRescore = std::function<absl::Status(const RescoreResult& planned)>;
+
+// Collect, plan, summarise, admit (when `admit` is set) and (not for dry
+// runs) write every job; `random` makes the 8 hex digits of each new run
+// id.
 absl::StatusOr<RescoreResult> CreateRescoreJobs(
     RescoreStore& store, const RescoreTarget& target,
-    const RescoreOptions& options, const std::function<uint32_t()>& random);
+    const RescoreOptions& options, const std::function<uint32_t()>& random,
+    const AdmitRescore& admit = {});
 
 // The options of a client's Rescore (kind=rescore) once its profile is
 // resolved.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "lib/core/ids.h"
 #include "lib/json/json_util.h"
@@ -40,17 +41,17 @@ void SortByPosition(std::vector<Paper>& papers) {
   });
 }
 
-std::vector<PlannedJob> PlanJobs(const std::vector<SourcePaper>& papers) {
+std::vector<PlannedJob> PlanJobs(std::vector<SourcePaper> papers) {
   std::map<std::string, PlannedJob> by_date;
   std::map<std::string, std::set<std::string>> seen;
-  for (const SourcePaper& s : papers) {
+  for (SourcePaper& s : papers) {
     PlannedJob& job = by_date[s.date];
     if (job.papers.empty() && job.parent_run.empty()) {
       job.date = s.date;
       job.parent_run = s.run_id;
     }
     if (!seen[s.date].insert(s.paper.arxiv_id).second) continue;
-    Paper p = s.paper;
+    Paper p = std::move(s.paper);
     p.position = static_cast<int64_t>(job.papers.size());
     job.papers.push_back(std::move(p));
   }

@@ -76,8 +76,9 @@ void SortByPosition(std::vector<Paper>& papers);
 
 // Groups by date (ascending). Within a date the input order is kept (the
 // caller passes papers in source order); a repeated arXiv id keeps its first
-// occurrence.
-std::vector<PlannedJob> PlanJobs(const std::vector<SourcePaper>& papers);
+// occurrence. Taken by value: callers that move their sources in keep
+// one copy of the papers in memory, not two.
+std::vector<PlannedJob> PlanJobs(std::vector<SourcePaper> papers);
 
 // The dry run's estimate: serialized paper bytes / 4, the usual
 // characters-per-token rule of thumb for English.

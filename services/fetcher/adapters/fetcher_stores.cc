@@ -4,9 +4,10 @@
 
 namespace arxiv_digest {
 
-FetcherStores::FetcherStores(RedisClient& redis, const FetcherConfig& config)
+FetcherStores::FetcherStores(RedisClient& redis, const FetcherConfig& config,
+                             const RetentionConfig& retention)
     : validators(redis),
-      writer(redis),
+      writer(redis, SystemClock(), std::chrono::hours(24) * retention.run_days),
       seen(redis, std::chrono::hours(24) * config.seen_ttl_days),
       dates(redis),
       lock(redis) {}

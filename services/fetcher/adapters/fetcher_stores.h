@@ -13,7 +13,8 @@ namespace arxiv_digest {
 
 struct FetcherStores {
   // `redis` must outlive the stores.
-  FetcherStores(RedisClient& redis, const FetcherConfig& config);
+  FetcherStores(RedisClient& redis, const FetcherConfig& config,
+                const RetentionConfig& retention = {});
 
   RedisValidatorStore validators;
   contract::RedisRunWriter writer;  // the one run writer (lib)

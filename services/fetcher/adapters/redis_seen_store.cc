@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
+#include "lib/config/profiles.h"
 #include "lib/redis/keys.h"
 
 namespace arxiv_digest {
@@ -25,8 +26,18 @@ constexpr char kMarkScript[] =
 
 }  // namespace
 
-RedisSeenStore::RedisSeenStore(RedisClient& redis, std::chrono::seconds ttl)
-    : redis_(redis), ttl_(ttl) {}
+RedisSeenStore::RedisSeenStore(RedisClient& redis, std::chrono::seconds ttl,
+                               const std::string& profile)
+    : redis_(redis),
+      ttl_(ttl),
+      // Profile names cannot hold ':' and arXiv ids never do, so the
+      // scoped keys never meet the default reader's.
+      scope_(profile.empty() || profile == kDefaultProfile ? ""
+                                                           : profile + ":") {}
+
+std::string RedisSeenStore::Key(const std::string& arxiv_id) const {
+  return keys::Seen(scope_ + arxiv_id);
+}
 
 absl::StatusOr<std::map<std::string, int>> RedisSeenStore::DeliveredVersions(
     const std::vector<std::string>& ids) {
@@ -34,7 +45,7 @@ absl::StatusOr<std::map<std::string, int>> RedisSeenStore::DeliveredVersions(
   for (size_t start = 0; start < ids.size(); start += kBatch) {
     size_t end = std::min(ids.size(), start + kBatch);
     std::vector<std::string> args = {"MGET"};
-    for (size_t i = start; i < end; ++i) args.push_back(keys::Seen(ids[i]));
+    for (size_t i = start; i < end; ++i) args.push_back(Key(ids[i]));
     absl::StatusOr<RedisReply> reply = redis_.Command(args);
     if (!reply.ok()) return reply.status();
     if (reply->type != RedisReply::Type::kArray ||
@@ -59,7 +70,7 @@ absl::Status RedisSeenStore::MarkDelivered(const std::vector<Paper>& papers) {
     std::vector<std::string> args = {"EVAL", kMarkScript,
                                      std::to_string(end - start)};
     for (size_t i = start; i < end; ++i) {
-      args.push_back(keys::Seen(papers[i].arxiv_id));
+      args.push_back(Key(papers[i].arxiv_id));
     }
     for (size_t i = start; i < end; ++i) {
       args.push_back(std::to_string(papers[i].version));

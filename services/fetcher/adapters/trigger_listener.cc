@@ -35,6 +35,7 @@ absl::StatusOr<std::optional<FetchTrigger>> TriggerListener::Next(
     t.run_id = decoded->run_id.str();
     t.categories = decoded->categories;
     if (decoded->date) t.date = decoded->date->str();
+    t.missing_days = decoded->missing_days;
     return std::optional<FetchTrigger>(std::move(t));
   }
   // A run the API created but whose request is unusable: fail that run

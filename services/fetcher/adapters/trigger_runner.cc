@@ -30,7 +30,23 @@ void TriggerRunner::Handle(const FetchTrigger& trigger) {
            {"date", trigger.date},
            {"categories", absl::StrJoin(trigger.categories, ",")}});
   absl::StatusOr<RunManifest> run = absl::InvalidArgumentError(trigger.error);
-  if (trigger.error.empty()) run = Fetch(trigger);
+  if (trigger.error.empty() && trigger.missing_days) {
+    run = catch_up_ ? catch_up_(trigger)
+                    : absl::FailedPreconditionError(
+                          "this fetcher cannot backfill missed days");
+  } else if (trigger.error.empty()) {
+    run = Fetch(trigger);
+  }
+  if (run.ok() && run_dates_ != nullptr && !trigger.missing_days &&
+      RunCoversItsDate(*run)) {
+    if (absl::StatusOr<Date> date = Date::Parse(run->date); date.ok()) {
+      if (absl::Status s = run_dates_->RecordRunDate(*date); !s.ok()) {
+        LogWarning(
+            "cannot record the run's date",
+            {{"date", date->str()}, {"error", std::string(s.message())}});
+      }
+    }
+  }
   if (run.ok()) {
     metrics_.runs.Add({{"status", run->status}}).Increment();
     LogInfo("triggered run written",
@@ -60,6 +76,9 @@ absl::StatusOr<RunManifest> TriggerRunner::Fetch(const FetchTrigger& trigger) {
   }
   auto same_id = [&trigger](const std::string&) { return trigger.run_id; };
   FetchCycle cycle(config, feeds_, writer_, seen_, dates_, same_id, observer_);
+  if (profiles_ != nullptr && trigger.categories.empty()) {
+    profiles_->Serve(cycle);
+  }
   BackfillCycle backfill(config, backfill_, writer_, seen_, same_id, observer_);
   std::function<absl::StatusOr<RunManifest>()> body = [&] {
     return trigger.date.empty()

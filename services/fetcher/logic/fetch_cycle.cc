@@ -5,10 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/contract/run_manifest.h"
 #include "lib/core/ids.h"
 #include "lib/log/log.h"
 #include "services/fetcher/logic/empty_day.h"
 #include "services/fetcher/logic/paper_selection.h"
+#include "services/fetcher/logic/profile_feeds.h"
 #include "services/fetcher/logic/rss_parser.h"
 #include "services/fetcher/logic/run_recorder.h"
 #include "services/fetcher/logic/seen_filter.h"
@@ -57,8 +59,10 @@ absl::StatusOr<RunManifest> FetchCycle::RunOnce(bool force) {
       observer_.on_feed_error(category, kind, count);
     }
   };
+  std::vector<const FilteringConfig*> all = {&config_.filtering};
+  for (const ProfileReader& r : readers_) all.push_back(&r.filtering);
   std::vector<FeedState> states;
-  for (const std::string& category : config_.filtering.arxiv_categories) {
+  for (const std::string& category : UnionFeedEntries(all)) {
     FeedState state;
     state.category = category;
     if (!force) {
@@ -156,16 +160,36 @@ absl::StatusOr<RunManifest> FetchCycle::RunOnce(bool force) {
     // Nothing new was used: no dates or validators to commit.
     return recorder.Record(std::move(plan));
   }
-  Selection selection = SelectPapers(fresh, config_.filtering);
+  // The daily run is the default profile's: only its own feeds.
+  std::vector<FetchedFeed> own_feeds;
+  if (!readers_.empty()) own_feeds = FeedsOfProfile(fresh, config_.filtering);
+  const std::vector<FetchedFeed>& own = readers_.empty() ? fresh : own_feeds;
+  Selection selection = SelectPapers(own, config_.filtering);
   plan.date = selection.date;
+  for (const FetchedFeed& f : fresh) {
+    if (!plan.date.empty()) break;
+    plan.date = f.feed.date;  // the day of the other profiles' feeds
+  }
   plan.total_papers = selection.total_items;
   plan.scanned_papers = selection.scanned_papers;
   plan.papers = std::move(selection.papers);
-  if (selection.total_items == 0) {
-    plan.empty_reason = EmptyFeedsReason(fresh);
+  if (own.empty()) {
+    plan.empty_reason = kReasonNotUpdated;
+  } else if (selection.total_items == 0) {
+    plan.empty_reason = EmptyFeedsReason(own);
   } else if (plan.papers.empty()) {
     plan.empty_reason =
         NothingSelectedReason(selection.total_items, config_.filtering);
+  }
+  if (!readers_.empty()) {
+    // Children first: when the daily run is announced, the api's fan-out
+    // must already find every profile recorded.
+    plan.run_id = make_run_id_(plan.date.empty() ? kUnknownDate : plan.date);
+    if (absl::Status s =
+            RecordProfileRuns(fresh, plan.date, plan.run_id, force);
+        !s.ok()) {
+      return s;
+    }
   }
   absl::StatusOr<RunManifest> manifest = recorder.Record(std::move(plan));
   if (!manifest.ok()) return manifest;
@@ -193,6 +217,65 @@ absl::StatusOr<RunManifest> FetchCycle::RunOnce(bool force) {
               {"error", std::string(s.message())}});
   }
   return manifest;
+}
+
+void FetchCycle::ServeProfiles(std::vector<ProfileReader> readers,
+                               ProfileRunIndex& index,
+                               IdGenerator make_child_id) {
+  readers_ = std::move(readers);
+  profile_runs_ = &index;
+  make_child_id_ = std::move(make_child_id);
+}
+
+absl::Status FetchCycle::RecordProfileRuns(
+    const std::vector<FetchedFeed>& fresh, const std::string& date,
+    const std::string& daily_run_id, bool force) {
+  for (const ProfileReader& reader : readers_) {
+    std::vector<FetchedFeed> feeds = FeedsOfProfile(fresh, reader.filtering);
+    Selection selection = SelectPapers(feeds, reader.filtering);
+    RunPlan plan;
+    plan.date = date;
+    plan.total_papers = selection.total_items;
+    plan.scanned_papers = selection.scanned_papers;
+    plan.papers = std::move(selection.papers);
+    plan.skip_delivered = !force;
+    plan.rescore_new_versions = RescoresNewVersions(reader.filtering);
+    plan.empty_reason =
+        feeds.empty() ? std::string(kReasonNotUpdated)
+        : selection.total_items == 0
+            ? EmptyFeedsReason(feeds)
+            : NothingSelectedReason(selection.total_items, reader.filtering);
+    plan.kind = contract::run_kind::kProfile;
+    plan.parent_run = daily_run_id;
+    plan.profile = reader.name;
+    RunRecorder recorder(writer_, *reader.seen, make_child_id_, observer_);
+    absl::StatusOr<RunManifest> child = recorder.Record(std::move(plan));
+    if (!child.ok()) {
+      return absl::Status(child.status().code(),
+                          absl::StrCat("profile ", reader.name, ": ",
+                                       child.status().message()));
+    }
+    if (absl::Status s = profile_runs_->RecordProfileRun(
+            daily_run_id, reader.name, child->run_id);
+        !s.ok()) {
+      return s;
+    }
+    LogInfo("profile run written",
+            {{"run_id", daily_run_id},
+             {"profile", reader.name},
+             {"child_run", child->run_id},
+             {"status", child->status},
+             {"papers_to_score", std::to_string(child->papers_to_score)}});
+  }
+  return absl::OkStatus();
+}
+
+std::string RandomProfileRunId(const std::string& date) {
+  std::random_device rd;
+  absl::StatusOr<Date> day = Date::Parse(date);
+  return MakeRunId(day.ok() ? std::optional<Date>(*day) : std::nullopt,
+                   run_id_tag::kProfile, static_cast<uint32_t>(rd()))
+      .str();
 }
 
 std::string RandomRunId(const std::string& date) {

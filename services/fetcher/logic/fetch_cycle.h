@@ -12,12 +12,22 @@
 #include "lib/config/config.h"
 #include "lib/core/paper.h"
 #include "services/fetcher/logic/fetch_ports.h"
+#include "services/fetcher/logic/paper_selection.h"
 
 namespace arxiv_digest {
 
 // Feeds larger than this are still parsed but logged and counted
 // (feed_errors{kind="large_feed"}): a live arXiv feed is ~1-3 MB.
 inline constexpr size_t kLargeFeedBytes = 20u << 20;
+
+// Another reader profile served by the same fetch: its own selection
+// settings and its own memory of delivered papers, so a paper delivered to
+// one reader still reaches another whose settings select it.
+struct ProfileReader {
+  std::string name;  // a valid profile name, not "default"
+  FilteringConfig filtering;
+  SeenStore* seen = nullptr;  // not owned
+};
 
 class FetchCycle {
  public:
@@ -41,9 +51,31 @@ class FetchCycle {
   //   cycle fetches it again and delivers the papers it lacked.
   // `force` (manual re-run) skips the freshness check, conditional GET and
   // de-duplication.
+  // With profiles (ServeProfiles) the fetch covers the union of every
+  // profile's feed entries, the daily run holds the default profile's
+  // selection, and every other profile gets a child run (see
+  // ServeProfiles). The returned manifest is the daily run's.
   absl::StatusOr<RunManifest> RunOnce(bool force = false);
 
+  // Serves `readers` from every later RunOnce: each gets a run of kind
+  // profile (parent_run = the daily run, id from `make_child_id`) with
+  // exactly the papers its own filtering selects from the fetched feeds,
+  // de-duplicated against its own SeenStore, recorded in `index` before
+  // the daily run is finished (so the api's fan-out finds it done). A
+  // profile with nothing selected gets a no_announcements child. Nothing
+  // is written for profiles when no feed was updated.
+  void ServeProfiles(std::vector<ProfileReader> readers, ProfileRunIndex& index,
+                     IdGenerator make_child_id);
+
  private:
+  // Records the child runs of daily run `daily_run_id`.
+  absl::Status RecordProfileRuns(const std::vector<FetchedFeed>& fresh,
+                                 const std::string& date,
+                                 const std::string& daily_run_id, bool force);
+
+  std::vector<ProfileReader> readers_;
+  ProfileRunIndex* profile_runs_ = nullptr;
+  IdGenerator make_child_id_;
   const Config& config_;
   FeedSource& source_;
   contract::RunWriter& writer_;
@@ -56,6 +88,8 @@ class FetchCycle {
 // Default run ids: MakeRunId(date, run_id_tag::kFetch, random), i.e.
 // "<date>-<8 random hex digits>".
 std::string RandomRunId(const std::string& date);
+// Profile child run ids: MakeRunId(date, run_id_tag::kProfile, random).
+std::string RandomProfileRunId(const std::string& date);
 
 // feed_errors{kind} of a ParseRssFeed error: html_page, unsupported_format
 // or malformed_xml.

@@ -60,6 +60,18 @@ class FeedDateStore {
                                        const std::string& date) = 0;
 };
 
+// The record of a daily run's per-profile child runs
+// (keys::RunProfileRuns: profile -> child run id). The api's fan-out reads
+// the same record and leaves every profile found there alone, so a profile
+// served by the fetcher is never scored twice.
+class ProfileRunIndex {
+ public:
+  virtual ~ProfileRunIndex() = default;
+  virtual absl::Status RecordProfileRun(const std::string& daily_run_id,
+                                        const std::string& profile,
+                                        const std::string& child_run_id) = 0;
+};
+
 // What the cycle reports for metrics (they live in the adapter layer).
 struct FetchObserver {
   std::function<void(const std::string& category, const Paper&)> on_paper;

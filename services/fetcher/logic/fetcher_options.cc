@@ -20,7 +20,8 @@ const char kFetcherUsage[] =
     "            in that date range (OAI-PMH), then exit\n"
     "Without --once it fetches every --interval-seconds and, in between,\n"
     "serves TriggerRun requests of the api (stream arxiv:triggers);\n"
-    "  --triggers-only  serve only those (the schedule is a CronJob)\n"
+    "  --triggers-only  serve only those (when something else schedules\n"
+    "                   the daily fetch, e.g. a CronJob with --once)\n"
     "  --consumer NAME  its name in the fetchers group (default host-pid)\n"
     "Environment: REDIS_URL, ARXIV_RSS_URL (http(s):// or file:// base),\n"
     "             ARXIV_API_URL, ARXIV_OAI_URL\n";

@@ -18,7 +18,11 @@ RunRecorder::RunRecorder(contract::RunWriter& writer, SeenStore& seen,
 absl::StatusOr<RunManifest> RunRecorder::Record(RunPlan plan) {
   RunManifest manifest;
   manifest.date = plan.date.empty() ? kUnknownDate : plan.date;
-  manifest.run_id = make_run_id_(manifest.date);
+  manifest.run_id =
+      plan.run_id.empty() ? make_run_id_(manifest.date) : plan.run_id;
+  manifest.kind = plan.kind;
+  manifest.parent_run = plan.parent_run;
+  manifest.profile = plan.profile;
   manifest.total_papers = plan.total_papers;
   manifest.scanned_papers = plan.scanned_papers;
 

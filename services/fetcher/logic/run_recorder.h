@@ -26,6 +26,13 @@ struct RunPlan {
   bool rescore_new_versions = false;
   // Manifest reason when `papers` is empty (weekend, nothing matched...).
   std::string empty_reason;
+  // Empty: a new id from the recorder's generator.
+  std::string run_id;
+  // A profile's child of a daily run (contract::run_kind::kProfile, the
+  // daily run, the profile); empty for the daily run itself.
+  std::string kind;
+  std::string parent_run;
+  std::string profile;
 };
 
 class RunRecorder {

@@ -16,6 +16,9 @@ struct FetchTrigger {
   std::string run_id;
   std::vector<std::string> categories;  // empty: the configured ones
   std::string date;                     // empty: today's feeds
+  // arxivctl backfill --missing: backfill the missed announcement days
+  // (logic/missed_days.h) instead of fetching.
+  bool missing_days = false;
   // Set when the entry named a run but could not be decoded (a bad date,
   // say): the run is marked failed with this reason instead of fetched.
   std::string error;

@@ -1,11 +1,13 @@
 #include "services/publisher/adapters/redis_digest_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "lib/contract/digest_meta.h"
+#include "lib/core/ids.h"
 #include "lib/json/json_util.h"
 #include "lib/redis/keys.h"
 #include "services/publisher/adapters/atomic_file.h"
@@ -31,8 +33,11 @@ absl::Status CheckInsideOutput(const std::string& file_name) {
 }  // namespace
 
 RedisDigestStore::RedisDigestStore(RedisClient& redis, std::string output_path,
-                                   Clock& clock)
-    : redis_(redis), output_dir_(std::move(output_path)), clock_(clock) {
+                                   Clock& clock, int digest_days)
+    : redis_(redis),
+      output_dir_(std::move(output_path)),
+      clock_(clock),
+      digest_days_(std::max(1, digest_days)) {
   if (!output_dir_.empty() && output_dir_.back() != '/') output_dir_ += '/';
 }
 
@@ -56,10 +61,23 @@ absl::StatusOr<int> RedisDigestStore::NextVersion(const std::string& profile,
   return static_cast<int>(*versions) + 1;
 }
 
+absl::StatusOr<bool> RedisDigestStore::IsNewestDate(const std::string& profile,
+                                                    const std::string& date) {
+  // A backfilled older day must not replace the latest copy of a newer one.
+  absl::StatusOr<RedisReply> newest =
+      redis_.Command({"ZREVRANGE", keys::DigestIndex(profile), "0", "0"});
+  if (!newest.ok()) return newest.status();
+  if (newest->type != RedisReply::Type::kArray || newest->elements.empty()) {
+    return true;
+  }
+  return date >= newest->elements.front().str;  // YYYY-MM-DD sorts as text
+}
+
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 RedisDigestStore::Store(const AssembledDigest& assembled) {
   const PublishedDigest& d = assembled.digest;
   std::vector<std::pair<std::string, std::string>> paths;
+  const std::string ttl = std::to_string(int64_t{digest_days_} * 86400);
   for (const DigestOutput& o : assembled.outputs) {
     if (o.write_file) {
       if (absl::Status s = CheckInsideOutput(o.file_name); !s.ok()) return s;
@@ -68,12 +86,30 @@ RedisDigestStore::Store(const AssembledDigest& assembled) {
         return s;
       }
       paths.emplace_back(o.path_field, path);
+      if (!o.latest_copy.empty()) {
+        absl::StatusOr<bool> newest = IsNewestDate(d.profile, d.date);
+        if (!newest.ok()) return newest.status();
+        if (*newest) {
+          if (absl::Status s = CheckInsideOutput(o.latest_copy); !s.ok()) {
+            return s;
+          }
+          if (absl::Status s =
+                  WriteFileAtomically(output_dir_ + o.latest_copy, o.text);
+              !s.ok()) {
+            return s;
+          }
+        }
+      }
     }
     // Redis keeps every format regardless, for the API and the web page.
     for (const std::string& key :
          {keys::DigestVersion(d.profile, d.date, d.version, o.format),
           keys::Digest(d.profile, d.date, o.format)}) {
-      if (absl::Status s = redis_.Set(key, o.text); !s.ok()) return s;
+      if (absl::Status s =
+              redis_.Command({"SET", key, o.text, "EX", ttl}).status();
+          !s.ok()) {
+        return s;
+      }
     }
   }
   contract::DigestVersionMeta meta;
@@ -90,6 +126,12 @@ RedisDigestStore::Store(const AssembledDigest& assembled) {
     return s;
   }
   if (absl::Status s =
+          redis_.Command({"EXPIRE", keys::DigestMeta(d.profile, d.date), ttl})
+              .status();
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
           redis_
               .Command({"ZADD", keys::DigestIndex(d.profile),
                         std::to_string(contract::DigestIndexScore(d.date)),
@@ -97,6 +139,20 @@ RedisDigestStore::Store(const AssembledDigest& assembled) {
               .status();
       !s.ok()) {
     return s;
+  }
+  // Dates past retention leave the index (their keys expire by TTL).
+  if (absl::StatusOr<Date> date = Date::Parse(d.date); date.ok()) {
+    const Date oldest = Date::FromCivilDay(date->day() - digest_days_);
+    if (absl::Status s =
+            redis_
+                .Command({"ZREMRANGEBYSCORE", keys::DigestIndex(d.profile),
+                          "-inf",
+                          absl::StrCat(
+                              "(", contract::DigestIndexScore(oldest.str()))})
+                .status();
+        !s.ok()) {
+      return s;
+    }
   }
   if (absl::Status s =
           redis_.Command({"SADD", keys::Profiles(), d.profile}).status();

@@ -1,7 +1,9 @@
 #include "services/publisher/adapters/redis_run_repository.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
+#include <vector>
 
 #include "lib/contract/run_manifest.h"
 #include "lib/core/paper.h"
@@ -67,7 +69,46 @@ absl::StatusOr<RunRecords> RedisRunRepository::LoadRecords(
     if (!hash.ok()) return hash.status();
     *target = *std::move(hash);
   }
+  absl::StatusOr<std::map<std::string, std::string>> fates =
+      LoadFates(run_id, records.papers);
+  if (!fates.ok()) return fates.status();
+  records.fates = *std::move(fates);
   return records;
+}
+
+absl::StatusOr<std::map<std::string, std::string>>
+RedisRunRepository::LoadFates(
+    const std::string& run_id,
+    const std::map<std::string, std::string>& papers) {
+  // Only the run's own papers, at most kMaxFates of them, in HMGET chunks:
+  // a fates hash that grew by mistake (or was written by someone else)
+  // never makes the publisher read more than the run it publishes.
+  std::map<std::string, std::string> fates;
+  std::vector<std::string> ids;
+  for (const auto& [id, json] : papers) {
+    if (ids.size() >= kMaxFates) break;
+    ids.push_back(id);
+  }
+  const std::string key = keys::RunFates(run_id);
+  for (size_t begin = 0; begin < ids.size(); begin += kFatesChunk) {
+    const size_t end = std::min(ids.size(), begin + kFatesChunk);
+    std::vector<std::string> args = {"HMGET", key};
+    args.insert(args.end(), ids.begin() + static_cast<std::ptrdiff_t>(begin),
+                ids.begin() + static_cast<std::ptrdiff_t>(end));
+    absl::StatusOr<RedisReply> reply = redis_.Command(args);
+    if (!reply.ok()) return reply.status();
+    if (reply->type != RedisReply::Type::kArray ||
+        reply->elements.size() != end - begin) {
+      return absl::InternalError("HMGET of the run's fates: unexpected reply");
+    }
+    for (size_t i = begin; i < end; ++i) {
+      const RedisReply& value = reply->elements[i - begin];
+      if (value.type == RedisReply::Type::kString) {
+        fates.emplace(ids[i], value.str);
+      }
+    }
+  }
+  return fates;
 }
 
 absl::Status RedisRunRepository::MarkFailed(const std::string& run_id,
@@ -75,14 +116,34 @@ absl::Status RedisRunRepository::MarkFailed(const std::string& run_id,
   RunManifest failed;
   failed.status = run_status::kFailed;
   failed.error = error;
-  return redis_.HSet(keys::Run(run_id),
-                     contract::EncodeManifest(failed, contract::kFailedFields));
+  if (absl::Status s = redis_.HSet(
+          keys::Run(run_id),
+          contract::EncodeManifest(failed, contract::kFailedFields));
+      !s.ok()) {
+    return s;
+  }
+  return ExpireRun(run_id);
 }
 
 absl::Status RedisRunRepository::MarkPublished(
     const std::string& run_id,
     const std::vector<std::pair<std::string, std::string>>& fields) {
-  return redis_.HSet(keys::Run(run_id), fields);
+  if (absl::Status s = redis_.HSet(keys::Run(run_id), fields); !s.ok()) {
+    return s;
+  }
+  return ExpireRun(run_id);
+}
+
+absl::Status RedisRunRepository::ExpireRun(const std::string& run_id) {
+  const std::string ttl =
+      std::to_string(std::max<int64_t>(1, run_ttl_.count()));
+  for (const std::string& key : keys::RunKeys(run_id)) {
+    if (absl::Status s = redis_.Command({"EXPIRE", key, ttl}).status();
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> RedisRunRepository::TryLockPublish(

@@ -24,6 +24,12 @@ PublishObserver MetricsObserver(PublisherMetrics& metrics) {
   return observer;
 }
 
+// [RETENTION] is an installation setting: the default profile's.
+RetentionConfig RetentionOf(const std::map<std::string, Config>& profiles) {
+  auto it = profiles.find("default");
+  return it == profiles.end() ? RetentionConfig{} : it->second.retention;
+}
+
 }  // namespace
 
 RunPublisher::RunPublisher(RedisClient& redis,
@@ -31,8 +37,9 @@ RunPublisher::RunPublisher(RedisClient& redis,
                            std::string output_path, PublisherMetrics& metrics,
                            SinksForProfile sinks, const PriceTable& prices,
                            Clock& clock)
-    : runs_(redis),
-      store_(redis, std::move(output_path), clock),
+    : runs_(redis, std::chrono::hours(24) * RetentionOf(profiles).run_days),
+      store_(redis, std::move(output_path), clock,
+             RetentionOf(profiles).digest_days),
       publish_(runs_, store_, profiles, prices, std::move(sinks), clock,
                MetricsObserver(metrics)) {}
 

@@ -3,38 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "lib/json/json_util.h"
 #include "lib/log/log.h"
+#include "services/publisher/logic/slack_messages.h"
 
 namespace arxiv_digest {
-namespace {
-
-// Slack's mrkdwn control characters; '|' would end a link label.
-std::string SlackEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '|':
-        out += "/";
-        break;
-      case '\n':
-        out += ' ';
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string SlackMessageText(const PublishedDigest& digest,
                              const SlackSinkOptions& options) {
@@ -43,7 +14,11 @@ std::string SlackMessageText(const PublishedDigest& digest,
     absl::StrAppend(&text, " (", SlackEscape(digest.profile), ")");
   }
   if (digest.version > 1) absl::StrAppend(&text, ", version ", digest.version);
-  absl::StrAppend(&text, ": ", digest.ranked.size(), " relevant papers");
+  if (digest.ranked.empty()) {
+    absl::StrAppend(&text, ": no papers today");
+  } else {
+    absl::StrAppend(&text, ": ", digest.ranked.size(), " relevant papers");
+  }
   int shown = 0;
   for (const ScoredPaper& sp : digest.ranked) {
     if (shown == options.top_papers) break;
@@ -94,9 +69,11 @@ RetryObserver SlackSink::Observer() {
   RetryObserver observer;
   observer.on_attempt = [this](const std::string&, double) { ++attempts_; };
   observer.on_retry = [](int attempt, const RetryDecision& decision) {
+    // A transport error's text quotes the request URL, a secret here.
+    const bool http = decision.why.rfind("HTTP ", 0) == 0;
     LogWarning("slack delivery failed; retrying",
                {{"attempt", std::to_string(attempt)},
-                {"error", decision.why},
+                {"error", http ? decision.why : "transport error"},
                 {"wait_ms", std::to_string(decision.delay.count())}});
   };
   return observer;
@@ -106,9 +83,13 @@ absl::Status SlackSink::Deliver(const PublishedDigest& digest) {
   if (options_.webhook_url.empty()) {
     return absl::FailedPreconditionError("slack: no webhook URL configured");
   }
+  if (digest.ranked.empty() && !options_.notify_empty) {
+    return absl::OkStatus();  // nothing to say (the Python tool's behaviour)
+  }
   HttpRequest request;
   request.method = "POST";
   request.url = options_.webhook_url;
+  request.secret_path = true;  // the webhook URL is the credential
   request.content_type = "application/json";
   request.body =
       absl::StrCat("{\"text\":", JsonQuote(SlackMessageText(digest, options_)),

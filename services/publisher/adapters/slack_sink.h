@@ -3,7 +3,8 @@
 // answers and transport errors are retried by the shared RetryingHttpClient
 // (Retry-After when Slack sends one, capped at max_backoff, else
 // exponential backoff); other 4xx fail at once. The webhook URL is a secret:
-// it never appears in a status message or a log line.
+// it never appears in a status message or a log line. An empty digest posts
+// nothing, or a short "no papers today" notice with notify_empty.
 #pragma once
 
 #include <chrono>
@@ -24,9 +25,11 @@ struct SlackSinkOptions {
   std::chrono::milliseconds max_backoff{30000};  // also caps Retry-After
   // When set, the message links the full digest: <base>/p/<profile>/<date>.
   std::string digest_base_url;
+  bool notify_empty = false;
 };
 
-// The message text (Slack mrkdwn, escaped), for tests and previews.
+// The message text (Slack mrkdwn, escaped), for tests and previews; for an
+// empty digest the "no papers today" notice.
 std::string SlackMessageText(const PublishedDigest& digest,
                              const SlackSinkOptions& options);
 

@@ -1,5 +1,7 @@
 #include "services/publisher/logic/digest_assembly.h"
 
+#include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -10,6 +12,7 @@
 #include "services/publisher/logic/html_renderer.h"
 #include "services/publisher/logic/json_renderer.h"
 #include "services/publisher/logic/markdown_renderer.h"
+#include "services/publisher/logic/output_layout.h"
 #include "services/publisher/logic/ranking.h"
 
 namespace arxiv_digest {
@@ -43,6 +46,32 @@ std::vector<ScoredPaper> JoinScores(const RunRecords& records,
   return scored;
 }
 
+// The model the run's LLM calls were billed for: the one named by most
+// usage records (ties: the one with more tokens, then by name). Empty when
+// no record names one (records written before usage carried the model).
+std::string CalledModel(const RunRecords& records) {
+  std::map<std::string, std::pair<int64_t, int64_t>> calls;  // model -> n, tok
+  for (const auto& [call_id, json] : records.usage) {
+    absl::StatusOr<rapidjson::Document> doc = ParseJson(json);
+    if (!doc.ok() || !doc->IsObject()) continue;
+    std::optional<std::string> model = GetString(*doc, "model");
+    if (!model.has_value() || model->empty()) continue;
+    auto& [n, tokens] = calls[*model];
+    ++n;
+    tokens += GetInt(*doc, "prompt_tokens").value_or(0) +
+              GetInt(*doc, "completion_tokens").value_or(0);
+  }
+  std::string best;
+  std::pair<int64_t, int64_t> most{-1, -1};
+  for (const auto& [model, counts] : calls) {
+    if (counts > most) {
+      most = counts;
+      best = model;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 std::string DigestFileName(const std::string& profile, const std::string& date,
@@ -68,7 +97,13 @@ absl::StatusOr<AssembledDigest> AssembleDigest(const DigestInputs& inputs) {
       out.usage += *u;
     }
   }
-  out.model = run.model.empty() ? config.selection.model : run.model;
+  // The header names the model actually called: the usage records' (what
+  // was billed), else the scorers' (score entries, run.model), else the
+  // profile's setting (a run without any LLM call).
+  out.model = CalledModel(inputs.records);
+  if (out.model.empty()) {
+    out.model = run.model.empty() ? config.selection.model : run.model;
+  }
   out.cost = ComputeCost(prices, out.model, out.usage);
 
   DigestHeader header;
@@ -84,11 +119,21 @@ absl::StatusOr<AssembledDigest> AssembleDigest(const DigestInputs& inputs) {
   d.profile = inputs.profile;
   d.date = run.date;
   d.version = inputs.version;
-  d.ranked = SelectAndRank(std::move(scored), config.filtering);
-  d.markdown = RenderDigestMarkdown(header, d.ranked,
-                                    BuildDigestPromptSection(config.prompts));
-  d.json = RenderDigestJson(d.ranked);
-  d.html = RenderDigestHtml(header, d.ranked);
+  d.ranked = SelectAndRank(std::move(scored), config.filtering,
+                           config.selection.author_match_score);
+  const std::string prompt_section = BuildDigestPromptSection(config.prompts);
+  d.markdown = RenderDigestMarkdown(header, d.ranked, prompt_section);
+  if (!inputs.records.fates.empty()) {
+    ScorerFates recorded = DecodeScorerFates(inputs.records.fates);
+    for (auto& [arxiv_id, error] : recorded.invalid) {
+      out.skipped.push_back(
+          SkippedRecord{arxiv_id, absl::StrCat("fate: ", error)});
+    }
+    out.fates = CombineFates(inputs.records.papers, inputs.records.scores,
+                             recorded, d.ranked, config.filtering);
+  }
+  d.json = RenderDigestJson(d.ranked, out.fates);
+  d.html = RenderDigestHtml(header, d.ranked, prompt_section);
   out.relevant_papers = static_cast<int64_t>(d.ranked.size());
 
   const OutputConfig& output = config.output;
@@ -97,10 +142,11 @@ absl::StatusOr<AssembledDigest> AssembleDigest(const DigestInputs& inputs) {
   const bool write[] = {output.dump_md, output.dump_json, true};
   for (size_t i = 0; i < 3; ++i) {
     const std::string& format = texts[i].first;
-    out.outputs.push_back(
-        DigestOutput{format, *texts[i].second, write[i],
-                     DigestFileName(d.profile, d.date, d.version, format),
-                     format + "_path"});
+    OutputFileNames names = DigestOutputFileNames(output.layout, d.profile,
+                                                  d.date, d.version, format);
+    out.outputs.push_back(DigestOutput{
+        format, *texts[i].second, write[i], std::move(names.file_name),
+        format + "_path", std::move(names.latest_copy)});
   }
 
   RunManifest published;

@@ -15,6 +15,7 @@
 #include "lib/config/config.h"
 #include "lib/core/paper.h"
 #include "services/publisher/logic/delivery.h"
+#include "services/publisher/logic/paper_fates.h"
 #include "services/publisher/logic/pricing.h"
 
 namespace arxiv_digest {
@@ -26,7 +27,9 @@ struct RunState {
   std::string status;   // run_status::k*
   std::string date;     // YYYY-MM-DD
   std::string profile;  // empty: the default profile
-  std::string model;    // set by the scorers; empty: the profile's model
+  // Set by the scorers; empty: the profile's model. Usage records that
+  // name their model (see AssembleDigest) take precedence.
+  std::string model;
   std::string topics_override;  // a rescore with other interests
   int64_t total_papers = -1;
   int64_t scanned_papers = -1;
@@ -40,7 +43,13 @@ struct RunState {
 struct RunRecords {
   std::map<std::string, std::string> papers;  // arxiv id -> Paper JSON
   std::map<std::string, std::string> scores;  // arxiv id -> Score JSON
-  std::map<std::string, std::string> usage;   // LLM call id -> usage JSON
+  // LLM call id -> usage JSON (UsageToJson; may also hold "model", the
+  // model that call was billed for).
+  std::map<std::string, std::string> usage;
+  // arxiv id -> contract::PaperFate JSON: the scorer's fate records
+  // (keys::RunFates), read only for the run's papers. Empty for runs from
+  // before fate records; then the digest JSON has no "fates" member.
+  std::map<std::string, std::string> fates;
 };
 
 struct DigestInputs {
@@ -59,6 +68,9 @@ struct DigestOutput {
   bool write_file = true;  // [OUTPUT] dump_md / dump_json; HTML always
   std::string file_name;   // relative to the output folder
   std::string path_field;  // manifest field naming the written file
+  // Relative name of a copy written when the digest's date is the newest of
+  // its profile ([OUTPUT] layout = seed: output.md); empty = none.
+  std::string latest_copy;
 };
 
 // A score whose paper or score could not be read; left out of the digest.
@@ -74,12 +86,17 @@ struct AssembledDigest {
   int64_t unscored_papers = 0;        // the LLM never answered for them
   int64_t prefiltered_papers = 0;     // left out by the lexical pre-filter
   TokenUsage usage;                   // summed over the run's LLM calls
-  std::string model;                  // the priced model
+  // The priced model, the one the run's LLM calls named most often.
+  std::string model;
   Cost cost;
   // The published record (contract::kPublishedFields, status published
   // first) for the manifest; the file paths come from the store.
   std::vector<std::pair<std::string, std::string>> manifest_fields;
   std::vector<SkippedRecord> skipped;
+  // Every paper's final fate (paper_fates.h), in the JSON output when the
+  // scorer recorded fates; empty otherwise. Unreadable fate records are in
+  // `skipped`.
+  std::vector<FinalFate> fates;
 };
 
 // The file name of a digest format, relative to the output folder: the

@@ -2,37 +2,67 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/text/tex_to_text.h"
 #include "services/publisher/logic/pricing.h"
 
 namespace arxiv_digest {
 namespace {
 
+// Mobile first: cards, wrapping long words and URLs, a usage table that
+// takes the width it is given. Wider screens get a centred column.
 constexpr char kStyle[] = R"css(
+*, *::before, *::after { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
-       max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
-       color: #1f2328; }
-h1 { font-size: 1.6rem; }
-h2 { font-size: 1.2rem; margin-top: 2rem; }
-table.usage { border-collapse: collapse; margin: 1rem 0; }
+       margin: 0 auto; padding: 0.75rem; max-width: 52rem; line-height: 1.5;
+       color: #1f2328; overflow-wrap: anywhere; word-break: break-word; }
+h1 { font-size: 1.4rem; margin: 0.5rem 0; }
+h2 { font-size: 1.15rem; margin: 0 0 0.5rem; }
+table.usage { border-collapse: collapse; margin: 1rem 0; width: 100%;
+              max-width: 36rem; table-layout: fixed; font-size: 0.8rem; }
 table.usage th, table.usage td { border: 1px solid #d0d7de;
-       padding: 0.3rem 0.8rem; text-align: center; }
+       padding: 0.25rem 0.2rem; text-align: center; }
+table.usage tr:first-child th:first-child { width: 20%; }
+.price-note { color: #9a6700; }
+ol.toc { padding-left: 1.6rem; }
 ol.toc li { margin-bottom: 0.6rem; }
 .authors { color: #57606a; }
 .scores { font-weight: bold; }
-article { border-top: 1px solid #d0d7de; }
+article { border: 1px solid #d0d7de; border-radius: 6px; padding: 0.75rem;
+          margin: 1rem 0; }
+.links a { display: inline-block; margin-right: 0.8rem; }
+.cats { margin: 0.3rem 0; }
+.cat { display: inline-block; font-size: 0.8rem; padding: 0 0.4rem;
+       margin: 0 0.3rem 0.2rem 0; border: 1px solid #d0d7de;
+       border-radius: 1rem; background: #f6f8fa; }
+.cat.primary { font-weight: bold; }
+.prompt { white-space: pre-wrap; font-family: ui-monospace, monospace;
+          font-size: 0.85rem; background: #f6f8fa; padding: 0.75rem;
+          border-radius: 6px; }
 a { color: #0969da; }
+@media (min-width: 40rem) {
+  body { padding: 1rem 1.5rem; }
+  h1 { font-size: 1.6rem; }
+  h2 { font-size: 1.2rem; }
+  article { padding: 1rem 1.25rem; }
+}
 )css";
 
+// Escaped, readable text of a TeX field.
+std::string Text(std::string_view tex) { return HtmlEscape(TexToText(tex)); }
+
 std::string AuthorList(const Paper& paper) {
-  return HtmlEscape(absl::StrJoin(paper.authors, ", "));
+  return Text(absl::StrJoin(paper.authors, ", "));
 }
 
 std::string UsageTable(const DigestHeader& header) {
   const TokenUsage& u = header.usage;
   const Cost cost = ComputeCost(
       header.prices ? *header.prices : DefaultPriceTable(), header.model, u);
-  auto dollars = [](double v) { return "$" + FormatPythonRound2(v); };
-  return absl::StrCat(
+  auto dollars = [&](double v) {
+    return cost.known_model ? "$" + FormatPythonRound2(v) : std::string("n/a");
+  };
+  std::string out = absl::StrCat(
       "<table class=\"usage\">\n<tr><th>", HtmlEscape(header.model),
       "</th><th>Prompt</th><th>Completion</th><th>Total</th></tr>\n",
       "<tr><th>Tokens</th><td>", u.prompt_tokens, "</td><td>",
@@ -40,6 +70,22 @@ std::string UsageTable(const DigestHeader& header) {
       "</td></tr>\n<tr><th>Cost</th><td>", dollars(cost.prompt), "</td><td>",
       dollars(cost.completion), "</td><td>",
       dollars(cost.prompt + cost.completion), "</td></tr>\n</table>\n");
+  if (std::string note = HeaderPriceNote(header); !note.empty()) {
+    absl::StrAppend(&out, "<p class=\"price-note\">", HtmlEscape(note),
+                    "</p>\n");
+  }
+  return out;
+}
+
+std::string Categories(const Paper& paper) {
+  if (paper.categories.empty()) return "";
+  std::string out = "<p class=\"cats\">";
+  for (size_t i = 0; i < paper.categories.size(); ++i) {
+    absl::StrAppend(&out, "<span class=\"cat", i == 0 ? " primary" : "", "\">",
+                    HtmlEscape(paper.categories[i]), "</span>");
+  }
+  out += "</p>\n";
+  return out;
 }
 
 std::string PaperArticle(size_t index, const ScoredPaper& p) {
@@ -48,12 +94,15 @@ std::string PaperArticle(size_t index, const ScoredPaper& p) {
   const std::string id = HtmlEscape(paper.arxiv_id);
   std::string out = absl::StrCat(
       "<article id=\"link", index, "\">\n<h2>", index,
-      ". <a href=\"https://arxiv.org/abs/", id, "\">", HtmlEscape(paper.title),
-      "</a></h2>\n<p><b>ArXiv ID:</b> ", id,
+      ". <a href=\"https://arxiv.org/abs/", id, "\">", Text(paper.title),
+      "</a></h2>\n<p class=\"links\"><a href=\"https://arxiv.org/abs/", id,
+      "\">Abstract</a><a href=\"", HtmlEscape(ArxivPdfUrl(paper.arxiv_id)),
+      "\">PDF</a><a href=\"", HtmlEscape(ArxivHtmlUrl(paper.arxiv_id)),
+      "\">HTML</a></p>\n", Categories(paper), "<p><b>ArXiv ID:</b> ", id,
       "</p>\n<p class=\"authors\"><b>Authors:</b> ", AuthorList(paper),
-      "</p>\n<p><b>Abstract:</b> ", HtmlEscape(paper.abstract), "</p>\n");
+      "</p>\n<p><b>Abstract:</b> ", Text(paper.abstract), "</p>\n");
   if (!p.score.comment.empty()) {
-    absl::StrAppend(&out, "<p><b>Comment:</b> ", HtmlEscape(p.score.comment),
+    absl::StrAppend(&out, "<p><b>Comment:</b> ", Text(p.score.comment),
                     "</p>\n");
   }
   if (!p.score.author_match) {
@@ -66,8 +115,17 @@ std::string PaperArticle(size_t index, const ScoredPaper& p) {
 
 }  // namespace
 
+std::string ArxivPdfUrl(std::string_view arxiv_id) {
+  return "https://arxiv.org/pdf/" + std::string(arxiv_id);
+}
+
+std::string ArxivHtmlUrl(std::string_view arxiv_id) {
+  return "https://arxiv.org/html/" + std::string(arxiv_id);
+}
+
 std::string RenderDigestHtml(const DigestHeader& header,
-                             const std::vector<ScoredPaper>& ranked) {
+                             const std::vector<ScoredPaper>& ranked,
+                             std::string_view prompt_section) {
   const std::string title =
       HtmlEscape(absl::StrCat("Personalized Daily ArXiv Papers ", header.date));
   std::string out = absl::StrCat(
@@ -82,13 +140,19 @@ std::string RenderDigestHtml(const DigestHeader& header,
       "</p>\n<h2>Table of contents</h2>\n<ol class=\"toc\">\n");
   for (size_t i = 0; i < ranked.size(); ++i) {
     absl::StrAppend(&out, "<li><a href=\"#link", i + 1, "\">",
-                    HtmlEscape(ranked[i].paper.title),
+                    Text(ranked[i].paper.title),
                     "</a><br>\n<span class=\"authors\">",
                     AuthorList(ranked[i].paper), "</span></li>\n");
   }
   out += "</ol>\n";
   for (size_t i = 0; i < ranked.size(); ++i) {
     out += PaperArticle(i + 1, ranked[i]);
+  }
+  if (!prompt_section.empty()) {
+    absl::StrAppend(&out,
+                    "<section id=\"prompt\">\n<h2>Paper Selection Prompt</h2>\n"
+                    "<div class=\"prompt\">",
+                    HtmlEscape(prompt_section), "</div>\n</section>\n");
   }
   out += "</body>\n</html>\n";
   return out;

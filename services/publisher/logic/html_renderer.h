@@ -1,4 +1,5 @@
-// The digest as one standalone HTML5 page (for e-mail or a static site).
+// The digest as one standalone HTML5 page (for e-mail, a static site and
+// the api's reader page).
 #pragma once
 
 #include <string>
@@ -11,13 +12,19 @@
 
 namespace arxiv_digest {
 
-// Escapes &, <, >, " and ' so text is safe in element content and in
-// quoted attribute values.
-
-// UTF-8 page with inline CSS: title, token/cost table, totals, a table of
-// contents linking to #linkN anchors, then every paper with its arXiv link,
-// authors, abstract, comment and scores. All paper text is escaped.
+// UTF-8 page with inline CSS and no script: title, token/cost table (or
+// "no known price"), totals, a table of contents linking to #linkN
+// anchors, then every paper as a card with its abstract, PDF and arXiv HTML
+// links, categories, authors, abstract, comment and scores, and at the end
+// `prompt_section` (BuildDigestPromptSection's text) when it is not empty.
+// Paper text goes through TexToText (tex_to_text.h) and is escaped. The
+// layout has no fixed widths: nothing scrolls sideways at 390 px.
 std::string RenderDigestHtml(const DigestHeader& header,
-                             const std::vector<ScoredPaper>& ranked);
+                             const std::vector<ScoredPaper>& ranked,
+                             std::string_view prompt_section = {});
+
+// arXiv's PDF and HTML (ar5iv successor) links of a paper id.
+std::string ArxivPdfUrl(std::string_view arxiv_id);
+std::string ArxivHtmlUrl(std::string_view arxiv_id);
 
 }  // namespace arxiv_digest

@@ -266,13 +266,23 @@ std::string PythonJsonString(std::string_view utf8) {
 }
 
 std::string RenderDigestJson(const std::vector<ScoredPaper>& ranked) {
-  if (ranked.empty()) return "{}";
+  return RenderDigestJson(ranked, {});
+}
+
+std::string RenderDigestJson(const std::vector<ScoredPaper>& ranked,
+                             const std::vector<FinalFate>& fates) {
+  if (ranked.empty() && fates.empty()) return "{}";
   std::string out = "{\n";
   for (size_t i = 0; i < ranked.size(); ++i) {
     AppendIndent(out, 1);
     absl::StrAppend(&out, PythonJsonString(ranked[i].paper.arxiv_id), ": ");
     AppendPaper(out, ranked[i]);
-    out += i + 1 < ranked.size() ? ",\n" : "\n";
+    out += i + 1 < ranked.size() || !fates.empty() ? ",\n" : "\n";
+  }
+  if (!fates.empty()) {
+    AppendIndent(out, 1);
+    absl::StrAppend(&out, "\"", kFatesMember, "\": ", RenderFatesJson(fates),
+                    "\n");
   }
   out += "}";
   return out;
@@ -300,6 +310,8 @@ absl::StatusOr<std::vector<ScoredPaper>> ParseScoredJson(
   for (const auto& member : doc.GetObject()) {
     const std::string key(member.name.GetString(),
                           member.name.GetStringLength());
+    // The run's paper fates, not a paper (see RenderDigestJson).
+    if (key == kFatesMember) continue;
     absl::StatusOr<ScoredPaper> paper =
         ParsePaper(key, member.value, position++);
     if (!paper.ok()) return paper.status();

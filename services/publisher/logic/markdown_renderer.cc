@@ -39,8 +39,15 @@ std::string RenderTable(const Row& headers, const std::array<Row, 2>& rows) {
   return absl::StrJoin(lines, "\n");
 }
 
-std::string Dollars(double value) {
+// "$0.0" would claim the run was free: an unpriced model says "n/a".
+std::string Dollars(const Cost& cost, double value) {
+  if (!cost.known_model) return "n/a";
   return absl::StrCat("$", FormatPythonRound2(value));
+}
+
+Cost HeaderCost(const DigestHeader& header) {
+  return ComputeCost(header.prices ? *header.prices : DefaultPriceTable(),
+                     header.model, header.usage);
 }
 
 std::string TocEntry(size_t index, const ScoredPaper& p) {
@@ -72,9 +79,7 @@ std::string PaperSection(size_t index, const ScoredPaper& p) {
 
 std::string RenderHeadTable(const DigestHeader& header) {
   const TokenUsage& usage = header.usage;
-  const Cost cost =
-      ComputeCost(header.prices ? *header.prices : DefaultPriceTable(),
-                  header.model, usage);
+  const Cost cost = HeaderCost(header);
   const Row headers = {absl::StrCat("*[", header.model, "]*"), "Prompt",
                        "Completion", "Total"};
   const std::array<Row, 2> rows = {{
@@ -83,10 +88,17 @@ std::string RenderHeadTable(const DigestHeader& header) {
        absl::StrCat(usage.prompt_tokens + usage.completion_tokens)},
       // The total is rounded from the unrounded sum, so it may differ from
       // the sum of the two rounded cells ($0.13 + $0.07 shows as $0.2).
-      {"**Cost**", Dollars(cost.prompt), Dollars(cost.completion),
-       Dollars(cost.prompt + cost.completion)},
+      {"**Cost**", Dollars(cost, cost.prompt), Dollars(cost, cost.completion),
+       Dollars(cost, cost.prompt + cost.completion)},
   }};
   return RenderTable(headers, rows);
+}
+
+std::string HeaderPriceNote(const DigestHeader& header) {
+  const std::string note = NoKnownPriceNote(
+      header.prices ? *header.prices : DefaultPriceTable(), header.model);
+  if (note.empty()) return "";
+  return absl::StrCat("Cost: ", note, " (add it to configs/model_prices.ini).");
 }
 
 std::string RenderDigestMarkdown(const DigestHeader& header,
@@ -100,9 +112,13 @@ std::string RenderDigestMarkdown(const DigestHeader& header,
     toc.push_back(TocEntry(i + 1, ranked[i]));
     sections.push_back(PaperSection(i + 1, ranked[i]));
   }
+  std::string head_table = RenderHeadTable(header);
+  if (std::string note = HeaderPriceNote(header); !note.empty()) {
+    absl::StrAppend(&head_table, "\n\n", note);
+  }
   const std::vector<std::string> parts = {
       absl::StrCat("# Personalized Daily ArXiv Papers ", header.date),
-      RenderHeadTable(header),
+      head_table,
       absl::StrCat("Total arXiv papers: ", header.total_papers),
       absl::StrCat("Total scanned papers: ", header.scanned_papers),
       absl::StrCat("Total relevant papers: ", ranked.size()),

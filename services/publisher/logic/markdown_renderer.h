@@ -21,8 +21,13 @@ struct DigestHeader {
   const PriceTable* prices = nullptr;  // null: DefaultPriceTable()
 };
 
-// The token/cost table under the title (no trailing newline).
+// The token/cost table under the title (no trailing newline). Without a
+// known price for the model the cost cells read "n/a" instead of $0.0.
 std::string RenderHeadTable(const DigestHeader& header);
+
+// The sentence under the table when the model has no known price
+// (NoKnownPriceNote of pricing.h); empty when it has one.
+std::string HeaderPriceNote(const DigestHeader& header);
 
 // The whole digest; `ranked` is already in digest order and `prompt_section`
 // is BuildDigestPromptSection's text. No trailing newline, like the original.

@@ -1,5 +1,6 @@
 #include "services/publisher/logic/pricing.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -28,12 +29,29 @@ std::string ScientificPythonStyle(double value) {
 }  // namespace
 
 const PriceTable& DefaultPriceTable() {
-  // The Python tool's prices (USD per 1M tokens); configs/model_prices.ini
-  // overrides and extends them.
+  // USD per 1M tokens {prompt, completion, cached}: the providers' public
+  // list prices (standard tier) as of 2025-10, the same as the shipped
+  // configs/model_prices.ini, which overrides and extends them. Models
+  // without prompt caching bill cached tokens at the prompt price.
   static const auto* table = new PriceTable{
-      {"gpt-4o", {2.5, 10, 1.25}},   {"gpt-4o-mini", {0.15, 0.6, 0.075}},
-      {"gpt-4.1", {2, 8, 0.5}},      {"gpt-4.1-mini", {0.4, 1.6, 0.1}},
-      {"o3-mini", {1.1, 4.4, 0.55}}, {"deepseek-chat", {0.27, 1.1, 0.07}},
+      {"gpt-4o", {2.5, 10, 1.25}},
+      {"gpt-4o-mini", {0.15, 0.6, 0.075}},
+      {"gpt-4.1", {2, 8, 0.5}},
+      {"gpt-4.1-mini", {0.4, 1.6, 0.1}},
+      {"gpt-4.1-nano", {0.1, 0.4, 0.025}},
+      {"o3", {2, 8, 0.5}},
+      {"o3-mini", {1.1, 4.4, 0.55}},
+      {"o4-mini", {1.1, 4.4, 0.275}},
+      {"gpt-5", {1.25, 10, 0.125}},
+      {"gpt-5-mini", {0.25, 2, 0.025}},
+      {"gpt-5-nano", {0.05, 0.4, 0.005}},
+      {"deepseek-chat", {0.28, 0.42, 0.028}},
+      {"deepseek-reasoner", {0.28, 0.42, 0.028}},
+      // The models tatsu-lab's tool priced (filter_papers.calc_price).
+      {"gpt-4-1106-preview", {10, 30, 10}},
+      {"gpt-4-turbo", {10, 30, 10}},
+      {"gpt-4", {30, 60, 30}},
+      {"gpt-3.5-turbo", {0.5, 1.5, 0.5}},
   };
   return *table;
 }
@@ -74,14 +92,67 @@ absl::StatusOr<PriceTable> ParsePriceTable(const std::string& ini_text,
   return table;
 }
 
+namespace {
+
+bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// "gpt-4o-2024-08-06" -> "gpt-4o", "gpt-4-0613" -> "gpt-4"; anything else
+// unchanged. Providers answer with the snapshot they served.
+std::string_view WithoutSnapshotSuffix(std::string_view model) {
+  if (model.size() > 11 && model[model.size() - 11] == '-' &&
+      AllDigits(model.substr(model.size() - 10, 4)) &&
+      model[model.size() - 6] == '-' &&
+      AllDigits(model.substr(model.size() - 5, 2)) &&
+      model[model.size() - 3] == '-' &&
+      AllDigits(model.substr(model.size() - 2))) {
+    return model.substr(0, model.size() - 11);
+  }
+  if (model.size() > 5 && model[model.size() - 5] == '-' &&
+      AllDigits(model.substr(model.size() - 4))) {
+    return model.substr(0, model.size() - 5);
+  }
+  return model;
+}
+
+}  // namespace
+
+std::optional<ModelPrice> FindModelPrice(const PriceTable& prices,
+                                         std::string_view model) {
+  if (auto it = prices.find(model); it != prices.end()) return it->second;
+  if (size_t slash = model.rfind('/'); slash != std::string_view::npos) {
+    model = model.substr(slash + 1);
+    if (auto it = prices.find(model); it != prices.end()) return it->second;
+  }
+  const std::string_view base = WithoutSnapshotSuffix(model);
+  if (base.size() != model.size()) {
+    if (auto it = prices.find(base); it != prices.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::string NoKnownPriceNote(const PriceTable& prices, std::string_view model) {
+  if (FindModelPrice(prices, model).has_value()) return "";
+  return absl::StrCat("no known price for ", std::string(model));
+}
+
 Cost ComputeCost(const PriceTable& prices, std::string_view model,
                  const TokenUsage& usage) {
-  auto it = prices.find(model);
-  if (it == prices.end()) return Cost{};
-  const ModelPrice& price = it->second;
-  const double cached = static_cast<double>(usage.cached_tokens);
+  const std::optional<ModelPrice> found = FindModelPrice(prices, model);
+  if (!found.has_value()) return Cost{};
+  const ModelPrice& price = *found;
+  // A provider never reports more cached than prompt tokens; if one did,
+  // the uncached share must not turn negative.
+  const int64_t cached_tokens =
+      std::clamp<int64_t>(usage.cached_tokens, 0, usage.prompt_tokens);
+  const double cached = static_cast<double>(cached_tokens);
   const double uncached =
-      static_cast<double>(usage.prompt_tokens - usage.cached_tokens);
+      static_cast<double>(usage.prompt_tokens - cached_tokens);
   Cost cost;
   // tokens * price / 1e6 rather than tokens * (price / 1e6): price / 1e6
   // is inexact, and an extra rounding step can move a .xx5 total.

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,9 +27,21 @@ struct ModelPrice {
 };
 using PriceTable = std::map<std::string, ModelPrice, std::less<>>;
 
-// Built in: gpt-4o, gpt-4o-mini, gpt-4.1, gpt-4.1-mini, o3-mini,
-// deepseek-chat.
+// Built in: the same list prices as the shipped configs/model_prices.ini
+// (OpenAI gpt-4o/4.1/5 families, o3, o3-mini, o4-mini, DeepSeek, and the
+// older models the seed tools used).
 const PriceTable& DefaultPriceTable();
+
+// The price of `model`: its own entry, else the entry of the same name
+// without a provider prefix ("openai/gpt-4o", as OpenRouter spells it) or a
+// snapshot suffix ("gpt-4o-2024-08-06", "gpt-4-0613"). nullopt = no known
+// price.
+std::optional<ModelPrice> FindModelPrice(const PriceTable& prices,
+                                         std::string_view model);
+
+// For the digest header: empty when `model` has a price in `prices`, else
+// "no known price for <model>" (the cost cells then show 0).
+std::string NoKnownPriceNote(const PriceTable& prices, std::string_view model);
 
 // configs/model_prices.ini: one [model] section with prompt, completion and
 // cached prices each; sections override or extend `base`. Errors name the
@@ -37,7 +50,8 @@ absl::StatusOr<PriceTable> ParsePriceTable(const std::string& ini_text,
                                            const PriceTable& base);
 
 // Cached prompt tokens are billed at the cached price, the rest of the
-// prompt at the prompt price. An unknown model costs 0 (known_model=false).
+// prompt at the prompt price (cached is clamped to the prompt count). An
+// unknown model (FindModelPrice nullopt) costs 0 with known_model=false.
 Cost ComputeCost(const PriceTable& prices, std::string_view model,
                  const TokenUsage& usage);
 // With DefaultPriceTable().

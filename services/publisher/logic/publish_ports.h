@@ -24,6 +24,8 @@ class RunRepository {
   virtual absl::StatusOr<RunState> LoadManifest(const std::string& run_id) = 0;
   // How many papers have a result (score or unscored) so far.
   virtual absl::StatusOr<int64_t> CountScores(const std::string& run_id) = 0;
+  // Papers, scores, usage and the scorer's fate records of the run's papers
+  // (RunRecords::fates; bounded by the run's paper count and a cap).
   virtual absl::StatusOr<RunRecords> LoadRecords(const std::string& run_id) = 0;
   // Nothing will make the run publishable: status failed with `error`.
   virtual absl::Status MarkFailed(const std::string& run_id,

@@ -21,7 +21,26 @@ PublishRun::PublishRun(RunRepository& runs, DigestStore& store,
       prices_(prices),
       sinks_(std::move(sinks)),
       clock_(clock),
-      observer_(std::move(observer)) {}
+      observer_(std::move(observer)) {
+  // Said once at startup rather than found in a digest weeks later.
+  for (const std::string& warning : UnpricedProfileModels(profiles, prices)) {
+    LogWarning(warning);
+  }
+}
+
+std::vector<std::string> UnpricedProfileModels(
+    const std::map<std::string, Config>& profiles, const PriceTable& prices) {
+  std::vector<std::string> warnings;
+  for (const auto& [name, config] : profiles) {
+    const std::string& model = config.selection.model;
+    if (FindModelPrice(prices, model).has_value()) continue;
+    warnings.push_back(absl::StrCat(
+        "profile '", name, "': [SELECTION] model: '", model,
+        "' has no price in configs/model_prices.ini; its digests say \"no "
+        "known price\" and count the cost as 0"));
+  }
+  return warnings;
+}
 
 absl::StatusOr<PublishOutcome> PublishRun::Publish(const std::string& run_id) {
   // Run ids become key and file name parts: never trust one unchecked.

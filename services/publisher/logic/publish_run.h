@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -71,5 +72,14 @@ class PublishRun {
   Clock& clock_;
   PublishObserver observer_;
 };
+
+// One warning per profile whose [SELECTION] model has no price in
+// `prices`, naming the profile and the setting (PublishRun logs them when
+// it is made). A warning, not a startup error: self-hosted
+// OpenAI-compatible servers (OPENAI_BASE_URL) serve models under any name
+// and cost nothing per token, and the digest header then says "no known
+// price" instead of showing a wrong cost.
+std::vector<std::string> UnpricedProfileModels(
+    const std::map<std::string, Config>& profiles, const PriceTable& prices);
 
 }  // namespace arxiv_digest

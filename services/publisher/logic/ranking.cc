@@ -16,27 +16,30 @@ bool Keep(const Score& score, const FilteringConfig& filtering) {
 
 // Sort key, smaller first. Position is part of the key (not only stability)
 // so the order does not depend on the order the scorer delivered results.
-auto RankKey(const ScoredPaper& p) {
+auto RankKey(const ScoredPaper& p, double author_match_score) {
   const bool author = p.score.author_match;
-  // Author matches carry no LLM scores; zeros keep them ordered by position.
-  const int total = author ? 0 : p.score.relevance + p.score.novelty;
+  // Author matches carry no LLM scores: their SCORE is the configured one.
+  const double total =
+      author ? author_match_score : p.score.relevance + p.score.novelty;
   const int relevance = author ? 0 : p.score.relevance;
-  return std::make_tuple(!author, -total, -relevance, p.paper.position);
+  return std::make_tuple(-total, -relevance, p.paper.position);
 }
 
 }  // namespace
 
 std::vector<ScoredPaper> SelectAndRank(std::vector<ScoredPaper> scored,
-                                       const FilteringConfig& filtering) {
+                                       const FilteringConfig& filtering,
+                                       double author_match_score) {
   std::vector<ScoredPaper> kept;
   kept.reserve(scored.size());
   for (ScoredPaper& p : scored) {
     if (Keep(p.score, filtering)) kept.push_back(std::move(p));
   }
-  std::stable_sort(kept.begin(), kept.end(),
-                   [](const ScoredPaper& a, const ScoredPaper& b) {
-                     return RankKey(a) < RankKey(b);
-                   });
+  std::stable_sort(
+      kept.begin(), kept.end(),
+      [author_match_score](const ScoredPaper& a, const ScoredPaper& b) {
+        return RankKey(a, author_match_score) < RankKey(b, author_match_score);
+      });
   return kept;
 }
 

@@ -17,10 +17,14 @@ struct ScoredPaper {
 };
 
 // Drops unscored papers and LLM-scored papers below either cutoff (author
-// matches are always kept). Order: author matches first by Paper.position,
-// then relevance+novelty descending, relevance descending, position
-// ascending.
+// matches are always kept). Order as the seed tool sorts: by SCORE
+// descending, where SCORE is relevance+novelty for an LLM-scored paper and
+// `author_match_score` for an author match, then RELEVANCE descending (0 for
+// an author match), then position ascending. With the default 20 an author
+// match comes after LLM papers scored 10+10 only; with tatsu's 15 after
+// every paper scored above 15.
 std::vector<ScoredPaper> SelectAndRank(std::vector<ScoredPaper> scored,
-                                       const FilteringConfig& filtering);
+                                       const FilteringConfig& filtering,
+                                       double author_match_score = 20.0);
 
 }  // namespace arxiv_digest

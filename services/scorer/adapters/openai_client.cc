@@ -3,8 +3,10 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/shutdown.h"
 #include "lib/http/retry_policy.h"
 #include "lib/http/retrying_http_client.h"
+#include "services/scorer/adapters/llm_transport.h"
 
 namespace arxiv_digest {
 namespace {
@@ -24,7 +26,11 @@ OpenAiClient::OpenAiClient(HttpClient& http, OpenAiClientOptions options,
       options_(std::move(options)),
       clock_(clock),
       observer_(std::move(observer)),
-      on_retry_(std::move(on_retry)) {}
+      on_retry_(std::move(on_retry)) {
+  if (!options_.shutdown_requested) {
+    options_.shutdown_requested = ShutdownRequested;
+  }
+}
 
 absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
     const std::string& prompt) {
@@ -70,9 +76,13 @@ absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
     if (parsed.ok()) return std::nullopt;
     return absl::StrCat("chat completion: ", parsed.status().message());
   };
+  hooks.shutdown_requested = options_.shutdown_requested;
+  // A reply dripping in for minutes must not hold up SIGTERM.
+  ShutdownAwareHttpClient interruptible(http_, options_.shutdown_requested,
+                                        options_.shutdown_poll);
   // Per call, so that the attempt labels above belong to this call only.
-  RetryingHttpClient http(http_, policy, clock_, std::move(retry_observer),
-                          std::move(hooks));
+  RetryingHttpClient http(interruptible, policy, clock_,
+                          std::move(retry_observer), std::move(hooks));
   absl::StatusOr<HttpResponse> response = http.Send(request);
   if (!response.ok()) return response.status();
   if (response->status == 200) {
@@ -85,20 +95,28 @@ absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
     report("ok", final_seconds);
     return parsed;
   }
+  const std::string what =
+      HttpErrorMessage(request, HttpStatusText(response->status));
   if (response->status == 401 || response->status == 403) {
     report("auth_error", final_seconds);
+    return absl::PermissionDeniedError(absl::StrCat(
+        what, ": the LLM provider rejected the API key; check OPENAI_API_KEY"));
+  }
+  if (response->status == 404) {
+    // No such endpoint or model: a setting to fix, not a bad reply, so the
+    // replica pauses as for a rejected key instead of retrying the batch.
+    report("config_error", final_seconds);
     return absl::PermissionDeniedError(
-        absl::StrCat("LLM provider rejected the API key (HTTP ",
-                     response->status, "); check OPENAI_API_KEY"));
+        absl::StrCat(what,
+                     ": no such endpoint or model; check OPENAI_BASE_URL and "
+                     "[SELECTION] model"));
   }
   if (response->status == 429 || response->status >= 500) {
-    return absl::UnavailableError(
-        absl::StrCat("LLM provider answered HTTP ", response->status));
+    return absl::UnavailableError(what);
   }
   report("bad_response", final_seconds);
   return absl::InvalidArgumentError(
-      absl::StrCat("LLM provider answered HTTP ", response->status, ": ",
-                   response->body.substr(0, 300)));
+      absl::StrCat(what, ": ", response->body.substr(0, 300)));
 }
 
 }  // namespace arxiv_digest

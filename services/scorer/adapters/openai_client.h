@@ -26,6 +26,11 @@ struct OpenAiClientOptions {
   std::chrono::milliseconds initial_backoff{1000};
   // Caps the backoff and any Retry-After the provider asks for.
   std::chrono::milliseconds max_backoff{30000};
+  // SIGTERM ends a call in flight within about shutdown_poll (the call is
+  // abandoned: llm_transport.h ShutdownAwareHttpClient) and stops retries.
+  // Default: lib/core/shutdown.h ShutdownRequested.
+  std::function<bool()> shutdown_requested;
+  std::chrono::milliseconds shutdown_poll{100};
 };
 
 // Outcome labels for metrics: ok, rate_limited, server_error, timeout,

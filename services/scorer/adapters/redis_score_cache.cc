@@ -1,5 +1,7 @@
 #include "services/scorer/adapters/redis_score_cache.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "lib/json/json_util.h"
 #include "lib/log/log.h"
@@ -8,9 +10,13 @@
 namespace arxiv_digest {
 namespace {
 
-std::string FieldFor(const Paper& p) {
-  return absl::StrCat(p.arxiv_id, "v", p.version);
-}
+// KEYS = entries, ARGV[1] = TTL seconds, ARGV[i + 1] = value of KEYS[i].
+// A script rather than N round trips; SET ... EX gives each entry its own
+// expiry, refreshed only when that entry is written again.
+constexpr char kStoreScript[] =
+    "for i = 1, #KEYS do "
+    "redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end "
+    "return #KEYS";
 
 }  // namespace
 
@@ -18,15 +24,21 @@ RedisScoreCache::RedisScoreCache(RedisClient& redis, const std::string& model,
                                  const std::string& prompt_fingerprint,
                                  std::chrono::seconds ttl)
     : redis_(redis),
-      key_(keys::ScoreCache(model, prompt_fingerprint)),
-      ttl_(ttl) {}
+      model_(model),
+      fingerprint_(prompt_fingerprint),
+      ttl_(std::max(ttl, std::chrono::seconds(1))) {}
+
+std::string RedisScoreCache::KeyFor(const Paper& p) const {
+  return keys::ScoreCacheEntry(model_, fingerprint_,
+                               absl::StrCat(p.arxiv_id, "v", p.version));
+}
 
 std::map<std::string, Score> RedisScoreCache::Lookup(
     const std::vector<Paper>& papers) {
   std::map<std::string, Score> hits;
   if (papers.empty()) return hits;
-  std::vector<std::string> args = {"HMGET", key_};
-  for (const Paper& p : papers) args.push_back(FieldFor(p));
+  std::vector<std::string> args = {"MGET"};
+  for (const Paper& p : papers) args.push_back(KeyFor(p));
   absl::StatusOr<RedisReply> r = redis_.Command(args);
   if (!r.ok()) {
     LogWarning("score cache lookup failed",
@@ -45,19 +57,17 @@ std::map<std::string, Score> RedisScoreCache::Lookup(
 
 void RedisScoreCache::Store(const std::vector<Paper>& papers,
                             const std::vector<Score>& scores) {
-  std::vector<std::pair<std::string, std::string>> fields;
-  for (size_t i = 0; i < papers.size() && i < scores.size(); ++i) {
+  const size_t n = std::min(papers.size(), scores.size());
+  if (n == 0) return;
+  std::vector<std::string> args = {"EVAL", kStoreScript, std::to_string(n)};
+  for (size_t i = 0; i < n; ++i) args.push_back(KeyFor(papers[i]));
+  args.push_back(std::to_string(ttl_.count()));
+  for (size_t i = 0; i < n; ++i) {
     Score s = scores[i];
     s.cached = false;
-    fields.emplace_back(FieldFor(papers[i]), ScoreToJson(s));
+    args.push_back(ScoreToJson(s));
   }
-  if (fields.empty()) return;
-  absl::Status st = redis_.HSet(key_, fields);
-  if (st.ok()) {
-    st =
-        redis_.Command({"EXPIRE", key_, std::to_string(ttl_.count())}).status();
-  }
-  if (!st.ok()) {
+  if (absl::Status st = redis_.Command(args).status(); !st.ok()) {
     LogWarning("score cache store failed",
                {{"error", std::string(st.message())}});
   }

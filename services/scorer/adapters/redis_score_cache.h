@@ -1,6 +1,12 @@
-// ScoreCache in Redis: one hash per (model, prompt fingerprint), fields
-// "<arxiv id>v<version>" → score JSON, expiring after the configured days
-// (refreshed on every write). Failures only cost a cache miss.
+// ScoreCache in Redis: one string per (model, prompt fingerprint, paper
+// version), keys::ScoreCacheEntry, holding the score JSON and expiring
+// `ttl` after it was written. Every entry has its own TTL, so an old score
+// disappears even while the cache keeps being written (one shared TTL on a
+// hash was reset by every write). A lookup is one MGET, a store one EVAL
+// that SETs every entry with EX: one round trip per batch either way.
+// Entries of the old layout (a hash at keys::ScoreCache) are not read: they
+// only cost one LLM call per paper, and the hash expires by its own TTL.
+// Failures only cost a cache miss.
 #pragma once
 
 #include <chrono>
@@ -22,8 +28,11 @@ class RedisScoreCache : public ScoreCache {
              const std::vector<Score>& scores) override;
 
  private:
+  std::string KeyFor(const Paper& paper) const;
+
   RedisClient& redis_;
-  std::string key_;
+  std::string model_;
+  std::string fingerprint_;
   std::chrono::seconds ttl_;
 };
 

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/numbers.h"
+#include "lib/contract/paper_fate.h"
 #include "lib/contract/stream_entries.h"
 #include "lib/core/ids.h"
 #include "lib/json/json_util.h"
@@ -32,6 +33,29 @@ absl::Status RedisScoreSink::AppendUsage(const std::string& run_id,
       .XAdd(keys::ScoresStream(),
             contract::EncodeUsageEntry({*std::move(id), call_id, model, usage}))
       .status();
+}
+
+absl::Status RedisScoreSink::RecordFates(
+    const std::string& run_id, const std::vector<contract::PaperFate>& fates) {
+  if (fates.empty()) return absl::OkStatus();
+  std::vector<std::string> args = {"HSET", keys::RunFates(run_id)};
+  for (const contract::PaperFate& f : fates) {
+    args.push_back(f.arxiv_id);
+    args.push_back(contract::EncodePaperFate(f));
+  }
+  if (absl::StatusOr<RedisReply> r = redis_.Command(args); !r.ok()) {
+    return r.status();
+  }
+  return redis_
+      .Command({"EXPIRE", keys::RunFates(run_id),
+                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                   kRunFatesTtl)
+                                   .count())})
+      .status();
+}
+
+absl::StatusOr<int64_t> RedisRunInfo::RunPaperCount(const std::string& run_id) {
+  return redis_.HLen(keys::RunPapers(run_id));
 }
 
 absl::StatusOr<std::optional<int>> RedisRunInfo::LoadPrefilterThreshold(

@@ -3,6 +3,7 @@
 // under the run's keys.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,10 @@
 
 namespace arxiv_digest {
 
+// How long fates (keys::RunFates) are kept until the publisher sets the
+// run's retention on all its keys ([RETENTION] run_days, default 30).
+inline constexpr std::chrono::hours kRunFatesTtl{24 * 30};
+
 class RedisScoreSink : public ScoreSink {
  public:
   explicit RedisScoreSink(RedisClient& redis) : redis_(redis) {}
@@ -20,6 +25,10 @@ class RedisScoreSink : public ScoreSink {
   absl::Status AppendUsage(const std::string& run_id,
                            const std::string& call_id, const std::string& model,
                            const TokenUsage& usage) override;
+  // HSET into the run's fates hash (keys::RunFates), expiring with the run.
+  absl::Status RecordFates(
+      const std::string& run_id,
+      const std::vector<contract::PaperFate>& fates) override;
 
  private:
   RedisClient& redis_;
@@ -37,6 +46,8 @@ class RedisRunInfo : public RunInfo {
   // Papers whose JSON does not parse are left out of the ranking.
   absl::StatusOr<std::vector<Paper>> RunPapers(
       const std::string& run_id) override;
+  // HLEN of the run's papers hash (one round trip, no paper parsed).
+  absl::StatusOr<int64_t> RunPaperCount(const std::string& run_id) override;
 
  private:
   RedisClient& redis_;

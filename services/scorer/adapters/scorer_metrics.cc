@@ -42,6 +42,16 @@ ScorerMetrics::ScorerMetrics(const std::shared_ptr<prometheus::Registry>& reg)
       batches(prometheus::BuildCounter()
                   .Name("arxiv_scorer_batches_total")
                   .Help("Batches handled, by outcome")
-                  .Register(*reg)) {}
+                  .Register(*reg)),
+      s2_requests(prometheus::BuildCounter()
+                      .Name("arxiv_scorer_s2_requests_total")
+                      .Help("Semantic Scholar lookups, by outcome")
+                      .Register(*reg)),
+      stage_skipped(prometheus::BuildCounter()
+                        .Name("arxiv_scorer_s2_stage_skipped_total")
+                        .Help("Reads whose Semantic Scholar stages (h-index, "
+                              "author ids) were skipped")
+                        .Register(*reg)
+                        .Add({})) {}
 
 }  // namespace arxiv_digest

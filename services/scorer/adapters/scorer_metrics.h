@@ -26,6 +26,10 @@ struct ScorerMetrics {
   prometheus::Counter& reply_parse_errors;
   // outcome: ok, failed.
   prometheus::Family<prometheus::Counter>& batches;
+  // Semantic Scholar lookups by outcome: ok, error, cache_hit.
+  prometheus::Family<prometheus::Counter>& s2_requests;
+  // Reads whose Semantic Scholar stages were skipped (S2 down/garbage).
+  prometheus::Counter& stage_skipped;
 };
 
 }  // namespace arxiv_digest

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "absl/strings/str_cat.h"
 #include "lib/config/profiles.h"
 #include "lib/prompt/cache_friendly_prompt.h"
 #include "lib/redis/keys.h"
@@ -10,6 +11,45 @@
 #include "services/scorer/logic/lexical_scorer.h"
 
 namespace arxiv_digest {
+namespace {
+
+// Everything of a profile that changes how its LLM calls are made or
+// limited: profiles that agree on all of it share one client.
+std::string CallSetupKey(const SelectionConfig& s) {
+  return absl::StrCat(s.model, "|", s.max_tokens, "|", s.json_mode, "|",
+                      s.send_temperature, "|", s.limit_per_minute, "|",
+                      s.tokens_per_minute, "|", s.abstract_batch_size);
+}
+
+}  // namespace
+
+ProfileLlms::ProfileLlms(RedisClient& redis, LlmClientFactory make_client)
+    : redis_(redis), make_client_(std::move(make_client)) {}
+
+LlmClient& ProfileLlms::For(const Config& config) {
+  const SelectionConfig& sel = config.selection;
+  Entry& entry = by_setup_[CallSetupKey(sel)];
+  if (entry.limited != nullptr) return *entry.limited;
+  entry.client = make_client_(LlmOptionsFor(config));
+  // Provider limits are per model and shared by every replica and slot.
+  std::unique_ptr<RedisTokenBucket> rpm, tpm;
+  const std::string limit_key = keys::LlmLimit(sel.model);
+  if (sel.limit_per_minute > 0) {
+    rpm = std::make_unique<RedisTokenBucket>(redis_, limit_key + ":requests",
+                                             sel.limit_per_minute,
+                                             std::chrono::minutes(1));
+  }
+  if (sel.tokens_per_minute > 0) {
+    tpm = std::make_unique<RedisTokenBucket>(redis_, limit_key + ":tokens",
+                                             sel.tokens_per_minute,
+                                             std::chrono::minutes(1));
+  }
+  // Roughly 60 completion tokens per paper line of JSONL.
+  const int expected_completion = 60 * sel.abstract_batch_size;
+  entry.limited = std::make_unique<RateLimitedLlmClient>(
+      *entry.client, std::move(rpm), std::move(tpm), expected_completion);
+  return *entry.limited;
+}
 
 std::unique_ptr<ScoringContext> MakeContext(bool lexical, LlmClient* llm,
                                             RedisClient& redis, Config config) {
@@ -20,7 +60,8 @@ std::unique_ptr<ScoringContext> MakeContext(bool lexical, LlmClient* llm,
   } else {
     context->backend = std::make_unique<LlmScoringBackend>(
         config.prompts, config.selection.model, config.selection.abstract_retry,
-        *llm, config.selection.cache_friendly_prompt);
+        *llm, config.selection.cache_friendly_prompt,
+        config.selection.title_retry);
     if (config.selection.score_cache_ttl_days > 0) {
       context->cache = std::make_unique<RedisScoreCache>(
           redis, config.selection.model, PromptFingerprint(config.prompts),
@@ -44,23 +85,7 @@ absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared,
   slot->redis = *std::move(redis);
 
   if (!shared.lexical) {
-    // Provider limits are per model and shared by every replica and slot.
-    std::unique_ptr<RedisTokenBucket> rpm, tpm;
-    const std::string limit_key = keys::LlmLimit(config.selection.model);
-    if (config.selection.limit_per_minute > 0) {
-      rpm = std::make_unique<RedisTokenBucket>(
-          *slot->redis, limit_key + ":requests",
-          config.selection.limit_per_minute, std::chrono::minutes(1));
-    }
-    if (config.selection.tokens_per_minute > 0) {
-      tpm = std::make_unique<RedisTokenBucket>(
-          *slot->redis, limit_key + ":tokens",
-          config.selection.tokens_per_minute, std::chrono::minutes(1));
-    }
-    // Roughly 60 completion tokens per paper line of JSONL.
-    int expected_completion = 60 * config.selection.abstract_batch_size;
-    slot->limited_llm = std::make_unique<RateLimitedLlmClient>(
-        *shared.llm, std::move(rpm), std::move(tpm), expected_completion);
+    slot->llms = std::make_unique<ProfileLlms>(*slot->redis, shared.make_llm);
     redis = RedisClient::Connect(config.env.redis_url);
     if (!redis.ok()) return redis.status();
     slot->keepalive_redis = *std::move(redis);
@@ -70,12 +95,15 @@ absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared,
     options.consumer += "/" + std::to_string(index);
   }
   RedisClient* slot_redis = slot->redis.get();
-  LlmClient* slot_llm = slot->limited_llm.get();
+  ProfileLlms* llms = slot->llms.get();
   bool lexical = shared.lexical;
   slot->worker = std::make_unique<ScorerWorker>(
       *slot->redis, *shared.profiles,
-      [lexical, slot_llm, slot_redis](Config c) {
-        return MakeContext(lexical, slot_llm, *slot_redis, std::move(c));
+      // Each run's context calls its own profile's model (the config here
+      // is the run's profile, with its topics override).
+      [lexical, llms, slot_redis](Config c) {
+        LlmClient* llm = llms != nullptr ? &llms->For(c) : nullptr;
+        return MakeContext(lexical, llm, *slot_redis, std::move(c));
       },
       *shared.metrics, options, SystemClock(), slot->keepalive_redis.get());
   if (absl::Status s = slot->worker->Init(); !s.ok()) return s;
@@ -101,6 +129,39 @@ OpenAiClientOptions LlmOptionsFor(const Config& config) {
   o.request.json_mode = config.selection.json_mode;
   o.request.send_temperature = config.selection.send_temperature;
   return o;
+}
+
+absl::Status CheckProfileLlmSettings(
+    const std::map<std::string, Config>& profiles) {
+  // The first profile (in name order, "default" wins) naming a model sets
+  // that model's limits.
+  std::map<std::string, std::pair<std::string, const SelectionConfig*>> first;
+  auto check = [&](const std::string& name, const Config& c) -> absl::Status {
+    const SelectionConfig& sel = c.selection;
+    auto [it, inserted] = first.emplace(sel.model, std::make_pair(name, &sel));
+    if (inserted) return absl::OkStatus();
+    const auto& [owner, other] = it->second;
+    const std::pair<const char*, bool> settings[] = {
+        {"limit_per_minute", sel.limit_per_minute != other->limit_per_minute},
+        {"tokens_per_minute",
+         sel.tokens_per_minute != other->tokens_per_minute}};
+    for (const auto& [setting, differs] : settings) {
+      if (!differs) continue;
+      return absl::InvalidArgumentError(absl::StrCat(
+          "profile '", name, "': [SELECTION] ", setting,
+          " differs from profile '", owner, "' for the same model '", sel.model,
+          "' (the provider's limits of a model are shared by all profiles)"));
+    }
+    return absl::OkStatus();
+  };
+  if (auto d = profiles.find(kDefaultProfile); d != profiles.end()) {
+    if (absl::Status s = check(d->first, d->second); !s.ok()) return s;
+  }
+  for (const auto& [name, c] : profiles) {
+    if (name == kDefaultProfile) continue;
+    if (absl::Status s = check(name, c); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace arxiv_digest

@@ -1,8 +1,10 @@
 // The scorer's in-flight slots: [SELECTION] max_in_flight independent
 // workers (thread + Redis connection + consumer name each), so replicas x
-// slots LLM calls are in flight.
+// slots LLM calls are in flight. Every run is scored with its own
+// profile's model, provider options and limits (ProfileLlms).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,13 +22,42 @@
 
 namespace arxiv_digest {
 
+// Makes the chat client of one call setup (main.cc: an OpenAiClient on the
+// shared transport; tests: a fake).
+using LlmClientFactory =
+    std::function<std::unique_ptr<LlmClient>(const OpenAiClientOptions&)>;
+
+// The LLM clients of one slot: one per distinct call setup of the profiles
+// it scores for (model, provider options, rate limits, batch size), each
+// behind the shared token buckets of its model (keys::LlmLimit(model)), so
+// a profile with `model = gpt-4o-mini` calls gpt-4o-mini and counts against
+// gpt-4o-mini's limits. Created on first use; used by the slot's own thread
+// only (not thread-safe).
+class ProfileLlms {
+ public:
+  ProfileLlms(RedisClient& redis, LlmClientFactory make_client);
+  // The client for `config`'s [SELECTION] settings; borrowed, lives as long
+  // as this object.
+  LlmClient& For(const Config& config);
+  size_t size() const { return by_setup_.size(); }
+
+ private:
+  struct Entry {
+    std::unique_ptr<LlmClient> client;
+    std::unique_ptr<RateLimitedLlmClient> limited;
+  };
+  RedisClient& redis_;
+  LlmClientFactory make_client_;
+  std::map<std::string, Entry> by_setup_;
+};
+
 // Everything one in-flight slot owns; hiredis contexts are per thread.
 struct Slot {
   std::unique_ptr<RedisClient> redis;
   // Renews the entries of an LLM call in flight (PendingHeartbeat); null
   // for the lexical backend, whose batches take milliseconds.
   std::unique_ptr<RedisClient> keepalive_redis;
-  std::unique_ptr<RateLimitedLlmClient> limited_llm;
+  std::unique_ptr<ProfileLlms> llms;  // null for the lexical backend
   std::unique_ptr<ScorerWorker> worker;
 };
 
@@ -34,7 +65,7 @@ struct Slot {
 struct Shared {
   const std::map<std::string, Config>* profiles;
   bool lexical;
-  LlmClient* llm;
+  LlmClientFactory make_llm;  // unused when lexical
   ScorerMetrics* metrics;
   ScorerWorkerOptions options;
 };
@@ -50,7 +81,15 @@ absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared, int index);
 
 ScorerWorkerOptions WorkerOptionsFrom(const ScorerFlags& flags);
 
-// The LLM client's options from the default profile and the environment.
+// The LLM client's options from a profile's config (model, provider
+// options) and the environment.
 OpenAiClientOptions LlmOptionsFor(const Config& config);
+
+// Settings that cannot differ between profiles of one deployment: the
+// provider limits of a model are shared by every profile calling it, so
+// two profiles with the same model must agree on limit_per_minute and
+// tokens_per_minute. InvalidArgument naming the profile and the setting.
+absl::Status CheckProfileLlmSettings(
+    const std::map<std::string, Config>& profiles);
 
 }  // namespace arxiv_digest

@@ -8,12 +8,27 @@
 #include "lib/contract/stream_entries.h"
 #include "lib/core/ids.h"
 #include "lib/core/shutdown.h"
+#include "lib/http_transport/httplib_client.h"
 #include "lib/log/log.h"
 #include "lib/redis/keys.h"
 #include "services/scorer/adapters/pending_heartbeat.h"
+#include "services/scorer/adapters/semantic_scholar_client.h"
+#include "services/scorer/logic/stream_read_batch.h"
 
 namespace arxiv_digest {
 namespace {
+
+// Whether any profile uses Semantic Scholar (h-index or followed ids).
+bool NeedsSemanticScholar(const std::map<std::string, Config>& profiles) {
+  for (const auto& [name, c] : profiles) {
+    if (c.filtering.h_cutoff > 0) return true;
+    if (!c.selection.run_author_match) continue;
+    for (const FollowedAuthor& a : c.authors) {
+      if (!a.id.empty()) return true;
+    }
+  }
+  return false;
+}
 
 StreamConsumerOptions ConsumerOptions(const ScorerWorkerOptions& o, int batch) {
   StreamConsumerOptions c;
@@ -47,10 +62,8 @@ ScorerWorker::ScorerWorker(RedisClient& redis,
       clock_(clock),
       keepalive_redis_(keepalive_redis),
       consumer_(redis,
-                ConsumerOptions(
-                    options_,
-                    contexts_.default_config().selection.abstract_batch_size),
-                clock,
+                // The largest read any profile's batch sizes and stages need.
+                ConsumerOptions(options_, contexts_.read_batch()), clock,
                 StreamConsumerObserver{
                     .on_claimed = {},
                     .on_dead_letter = [&metrics](const std::string&) {
@@ -84,6 +97,24 @@ ScorerWorker::ScorerWorker(RedisClient& redis,
   observer_.on_batch = [this](std::string_view outcome) {
     metrics_.batches.Add({{"outcome", std::string(outcome)}}).Increment();
   };
+  observer_.on_stage_warning = [this](const std::string& run_id,
+                                      const std::string& warning) {
+    metrics_.stage_skipped.Increment();
+    LogWarning("selection stage skipped",
+               {{"run_id", run_id}, {"reason", warning}});
+  };
+  if (NeedsSemanticScholar(profiles)) {
+    const SemanticScholarOptions s2_options = SemanticScholarOptionsFromEnv();
+    HttpClientOptions http_options;
+    http_options.total_deadline = std::chrono::seconds(60);
+    s2_http_ = std::make_unique<HttplibClient>(http_options);
+    s2_ = std::make_unique<SemanticScholarClient>(
+        *s2_http_, redis_, s2_options, clock_,
+        [this](const std::string& outcome) {
+          metrics_.s2_requests.Add({{"outcome", outcome}}).Increment();
+        });
+    contexts_.set_s2(s2_.get());
+  }
 }
 
 absl::Status ScorerWorker::Init() { return consumer_.Init(); }

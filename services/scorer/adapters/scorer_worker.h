@@ -9,11 +9,13 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "lib/config/config.h"
 #include "lib/core/clock.h"
+#include "lib/http/http_client.h"
 #include "lib/redis/redis_client.h"
 #include "lib/redis/stream_consumer.h"
 #include "services/scorer/adapters/redis_scorer_ports.h"
@@ -85,6 +87,10 @@ class ScorerWorker : public StreamHandler {
   ScorerWorkerOptions options_;
   Clock& clock_;
   RedisClient* keepalive_redis_;
+  // Semantic Scholar (h-index, followed author ids), when a profile needs
+  // it; on its own HTTP client.
+  std::unique_ptr<HttpClient> s2_http_;
+  std::unique_ptr<SemanticScholarSource> s2_;
   StreamConsumer consumer_;
   bool pause_ = false;  // the provider rejected the key during the last step
 };

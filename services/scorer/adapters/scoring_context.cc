@@ -1,9 +1,14 @@
 #include "services/scorer/adapters/scoring_context.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+
 #include "absl/strings/str_cat.h"
 #include "lib/config/profiles.h"
 #include "lib/contract/run_manifest.h"
 #include "lib/redis/keys.h"
+#include "services/scorer/logic/stream_read_batch.h"
 
 namespace arxiv_digest {
 namespace {
@@ -19,6 +24,21 @@ ScoringContexts::ScoringContexts(RedisClient& redis,
 
 const Config& ScoringContexts::default_config() const {
   return profiles_.at(kDefaultProfile);
+}
+
+int ScoringContexts::read_batch() const {
+  // A multiple of every profile's read size, so a read of one run splits
+  // into whole batches of that run's profile (no partial call per read);
+  // past the cap, the largest (every profile still gets its batch size).
+  int largest = 1;
+  int64_t common = 1;
+  for (const auto& [name, config] : profiles_) {
+    const int batch = StreamReadBatch(config.selection);
+    largest = std::max(largest, batch);
+    if (common > 0) common = std::lcm(common, static_cast<int64_t>(batch));
+    if (common > kMaxStreamReadBatch) common = 0;
+  }
+  return common > 0 ? static_cast<int>(common) : largest;
 }
 
 absl::StatusOr<ScoringContext*> ScoringContexts::ForRun(
@@ -45,6 +65,7 @@ absl::StatusOr<ScoringContext*> ScoringContexts::ForRun(
   if (by_run_.size() >= kMaxRunsKept) by_run_.clear();
   auto& slot = by_run_[run_id];
   slot = factory_(WithTopicsOverride(p->second, topics_override));
+  if (slot != nullptr && slot->s2 == nullptr) slot->s2 = s2_;
   return slot.get();
 }
 

@@ -24,8 +24,15 @@ class ScoringContexts : public RunContexts {
   // NotFound for a run whose profile is not configured here.
   absl::StatusOr<ScoringContext*> ForRun(const std::string& run_id) override;
   const Config& default_config() const;
+  // Papers per read of the papers stream: the least common multiple of
+  // every profile's StreamReadBatch (at most kMaxStreamReadBatch, else the
+  // largest), so each profile gets whole batches of its own size.
+  int read_batch() const;
+  // Given to every context built from now on (not owned; may be null).
+  void set_s2(SemanticScholarSource* s2) { s2_ = s2; }
 
  private:
+  SemanticScholarSource* s2_ = nullptr;
   RedisClient& redis_;
   const std::map<std::string, Config>& profiles_;
   ScoringContextFactory factory_;

@@ -1,5 +1,6 @@
 #include "services/scorer/logic/openai_protocol.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/status/status.h"
@@ -151,15 +152,28 @@ absl::StatusOr<ChatCompletion> ParseChatCompletionResponse(
   if (!completion.ok()) return completion.status();
   out.usage.prompt_tokens = *prompt;
   out.usage.completion_tokens = *completion;
-  // Only OpenAI itself reports cached tokens; other servers omit the
-  // details object or send null.
+  // Cached prompt tokens (billed at the cached rate): OpenAI reports
+  // usage.prompt_tokens_details.cached_tokens, DeepSeek
+  // usage.prompt_cache_hit_tokens; other servers omit both or send null.
+  // Optional, so a malformed value reads as "none cached" rather than
+  // failing a call that was already paid for.
+  auto non_negative = [](const Value* v) {
+    return v != nullptr && v->IsInt64() && v->GetInt64() >= 0;
+  };
   if (const Value* details = Member(*usage, "prompt_tokens_details");
       details != nullptr && details->IsObject()) {
     if (const Value* cached = Member(*details, "cached_tokens");
-        cached != nullptr && cached->IsInt64() && cached->GetInt64() >= 0) {
+        non_negative(cached)) {
       out.usage.cached_tokens = cached->GetInt64();
     }
   }
+  if (const Value* hit = Member(*usage, "prompt_cache_hit_tokens");
+      out.usage.cached_tokens == 0 && non_negative(hit)) {
+    out.usage.cached_tokens = hit->GetInt64();
+  }
+  // Never more cached than prompt tokens, so cost arithmetic stays sane.
+  out.usage.cached_tokens =
+      std::min(out.usage.cached_tokens, out.usage.prompt_tokens);
   return out;
 }
 

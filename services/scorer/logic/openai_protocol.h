@@ -27,6 +27,8 @@ std::string BuildChatCompletionRequest(const ChatRequestOptions& options,
 
 struct ChatCompletion {
   std::string content;  // choices[0].message.content
+  // cached_tokens: OpenAI's usage.prompt_tokens_details.cached_tokens or
+  // DeepSeek's usage.prompt_cache_hit_tokens (0 when neither is sent).
   TokenUsage usage;
   std::string model;          // the model that answered (may be empty)
   std::string finish_reason;  // "stop", "length", ... (may be empty)

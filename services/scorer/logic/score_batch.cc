@@ -1,6 +1,7 @@
 #include "services/scorer/logic/score_batch.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/scorer/logic/adaptive_batch.h"
 #include "services/scorer/logic/prefilter.h"
 
 namespace arxiv_digest {
@@ -56,6 +57,22 @@ absl::StatusOr<int> AgreedPrefilterThreshold(const std::string& run_id,
   return threshold;
 }
 
+SelectionStages StagesFor(ScoringContext& context, int64_t run_papers,
+                          PrefilterFn prefilter) {
+  const SelectionConfig& sel = context.config.selection;
+  const size_t n = run_papers > 0 ? static_cast<size_t>(run_papers) : 0;
+  SelectionStages stages;
+  stages.prefilter = std::move(prefilter);
+  stages.s2 = context.s2;
+  stages.title = context.backend->title_stage();
+  stages.title_batch_size = AdaptiveBatchSize(
+      sel.title_batch_size, n, sel.adaptive_batch_size, sel.adaptive_threshold);
+  stages.abstract_batch_size =
+      AdaptiveBatchSize(sel.abstract_batch_size, n, sel.adaptive_batch_size,
+                        sel.adaptive_threshold);
+  return stages;
+}
+
 namespace {
 
 absl::Status ScoreAndAppend(const RunBatch& batch, RunContexts& contexts,
@@ -77,14 +94,25 @@ absl::Status ScoreAndAppend(const RunBatch& batch, RunContexts& contexts,
     filter.emplace(*context.lexical, *threshold);
     prefilter = [&filter](const Paper& p) { return filter->Apply(p); };
   }
-  absl::StatusOr<BatchOutcome> outcome = ScorePapers(
-      papers, context.config, *context.backend, context.cache.get(), prefilter);
+  // N of the adaptive sizes is the whole run's, not this read's.
+  int64_t run_papers = 0;
+  if (context.config.selection.adaptive_batch_size) {
+    absl::StatusOr<int64_t> count = run_info.RunPaperCount(batch.run_id);
+    if (!count.ok()) return count.status();
+    run_papers = *count;
+  }
+  absl::StatusOr<BatchOutcome> outcome =
+      ScorePapers(papers, context.config, *context.backend, context.cache.get(),
+                  StagesFor(context, run_papers, std::move(prefilter)));
   if (!outcome.ok()) {
     if (observer.on_batch) observer.on_batch("failed");
     return outcome.status();
   }
   for (const std::string& e : outcome->reply_errors) {
     if (observer.on_reply_error) observer.on_reply_error(batch.run_id, e);
+  }
+  for (const std::string& w : outcome->warnings) {
+    if (observer.on_stage_warning) observer.on_stage_warning(batch.run_id, w);
   }
   const std::string model = context.backend->model();
   // Usage first, keyed by the batch's first entry id: re-appending after a
@@ -98,6 +126,12 @@ absl::Status ScoreAndAppend(const RunBatch& batch, RunContexts& contexts,
         !s.ok()) {
       return s;
     }
+  }
+  // Fates before scores: the publisher may publish as soon as the last
+  // score lands.
+  if (absl::Status s = sink.RecordFates(batch.run_id, outcome->fates);
+      !s.ok()) {
+    return s;
   }
   for (const Score& s : outcome->scores) {
     if (absl::Status st = sink.AppendScore(batch.run_id, model, s); !st.ok()) {

@@ -12,9 +12,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lib/contract/paper_fate.h"
 #include "lib/core/paper.h"
 #include "services/scorer/logic/batch_plan.h"
 #include "services/scorer/logic/scoring_context.h"
+#include "services/scorer/logic/stage_pipeline.h"
 
 namespace arxiv_digest {
 
@@ -31,6 +33,13 @@ class ScoreSink {
                                    const std::string& call_id,
                                    const std::string& model,
                                    const TokenUsage& usage) = 0;
+  // Each paper's fate (lib/contract/paper_fate.h), written before its
+  // score so a published run always has them. Default: not kept.
+  virtual absl::Status RecordFates(
+      const std::string& /*run_id*/,
+      const std::vector<contract::PaperFate>& /*fates*/) {
+    return absl::OkStatus();
+  }
 };
 
 // What the scorer needs to know about a run beyond its papers of this read.
@@ -46,6 +55,13 @@ class RunInfo {
   // Every (parseable) paper of the run, for ranking the whole run.
   virtual absl::StatusOr<std::vector<Paper>> RunPapers(
       const std::string& run_id) = 0;
+  // How many papers the run has (N of the adaptive batch sizes): its
+  // papers_to_score once fetched, else the papers appended so far.
+  virtual absl::StatusOr<int64_t> RunPaperCount(const std::string& run_id) {
+    absl::StatusOr<std::vector<Paper>> papers = RunPapers(run_id);
+    if (!papers.ok()) return papers.status();
+    return static_cast<int64_t>(papers->size());
+  }
 };
 
 // The scoring context of a run, by its profile; NotFound for a profile not
@@ -68,6 +84,9 @@ struct ScoreObserver {
                      std::string_view outcome)>
       on_paper;
   std::function<void(std::string_view outcome)> on_batch;  // ok, failed
+  // A stage skipped for this batch (e.g. Semantic Scholar unreachable).
+  std::function<void(const std::string& run_id, const std::string& warning)>
+      on_stage_warning;
 };
 
 // What to do with one run's entries after ScoreRun.
@@ -101,6 +120,12 @@ absl::StatusOr<int> AgreedPrefilterThreshold(const std::string& run_id,
 
 // The decision for a run after scoring it returned `status`.
 RunDisposition DisposeRun(const RunBatch& batch, const absl::Status& status);
+
+// The stages of a read with the run's sizes: title and abstract batches
+// adapted to the run's paper count (adaptive_batch_size), the context's
+// title stage (LLM backends) and Semantic Scholar source.
+SelectionStages StagesFor(ScoringContext& context, int64_t run_papers,
+                          PrefilterFn prefilter);
 
 // Usage records are keyed by the batch's first entry id and the call's
 // index: "<first entry id>#<i>".

@@ -6,19 +6,23 @@
 #include "absl/strings/str_cat.h"
 #include "lib/prompt/cache_friendly_prompt.h"
 #include "lib/prompt/prompt_builder.h"
-#include "services/scorer/logic/author_matcher.h"
 #include "services/scorer/logic/reply_parser.h"
+#include "services/scorer/logic/stage_pipeline.h"
+#include "services/scorer/logic/title_stage.h"
 
 namespace arxiv_digest {
 
 LlmScoringBackend::LlmScoringBackend(PromptTexts prompts, std::string model,
                                      int retries, LlmClient& llm,
-                                     bool cache_friendly)
-    : prompts_(std::move(prompts)),
+                                     bool cache_friendly, int title_retries)
+    : title_(std::make_unique<LlmTitleStage>(prompts, title_retries, llm)),
+      prompts_(std::move(prompts)),
       model_(std::move(model)),
       retries_(retries),
       llm_(llm),
       cache_friendly_(cache_friendly) {}
+
+LlmScoringBackend::~LlmScoringBackend() = default;
 
 absl::StatusOr<BatchOutcome> LlmScoringBackend::ScoreBatch(
     const std::vector<Paper>& papers) {
@@ -32,12 +36,13 @@ absl::StatusOr<BatchOutcome> LlmScoringBackend::ScoreBatch(
     std::vector<std::string> paper_strings;
     for (const Paper& p : papers) {
       if (pending.count(p.arxiv_id)) {
-        paper_strings.push_back(PaperToPromptString(p));
+        paper_strings.push_back(PaperToPromptString(p, prompts_.layout));
       }
     }
     absl::StatusOr<ChatCompletion> reply = llm_.Complete(
-        cache_friendly_ ? BuildCacheFriendlyPrompt(prompts_, paper_strings)
-                        : BuildScoringPrompt(prompts_, paper_strings));
+        prompt_builder_   ? prompt_builder_(prompts_, paper_strings)
+        : cache_friendly_ ? BuildCacheFriendlyPrompt(prompts_, paper_strings)
+                          : BuildScoringPrompt(prompts_, paper_strings));
     if (!reply.ok()) return reply.status();
     outcome.calls.push_back(reply->usage);
     ParsedReply parsed = ParseScoringReply(reply->content);
@@ -91,65 +96,9 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
                                          ScoringBackend& backend,
                                          ScoreCache* cache,
                                          const PrefilterFn& prefilter) {
-  std::map<std::string, Score> decided;
-  std::vector<Paper> undecided;
-  for (const Paper& p : papers) {
-    if (config.selection.run_author_match &&
-        IsFollowedAuthor(p.authors, config.authors)) {
-      Score s;
-      s.arxiv_id = p.arxiv_id;
-      s.author_match = true;
-      s.author_match_score = config.selection.author_match_score;
-      s.comment = "Author match";
-      decided[p.arxiv_id] = std::move(s);
-    } else if (std::optional<Score> skipped =
-                   prefilter ? prefilter(p) : std::nullopt) {
-      decided[p.arxiv_id] = *std::move(skipped);
-    } else {
-      undecided.push_back(p);
-    }
-  }
-  std::vector<Paper> for_backend;
-  if (cache != nullptr && !undecided.empty()) {
-    std::map<std::string, Score> hits = cache->Lookup(undecided);
-    for (const Paper& p : undecided) {
-      auto hit = hits.find(p.arxiv_id);
-      if (hit == hits.end()) {
-        for_backend.push_back(p);
-      } else {
-        hit->second.cached = true;
-        decided[p.arxiv_id] = hit->second;
-      }
-    }
-  } else {
-    for_backend = std::move(undecided);
-  }
-
-  BatchOutcome outcome;
-  if (!for_backend.empty()) {
-    absl::StatusOr<BatchOutcome> scored = backend.ScoreBatch(for_backend);
-    if (!scored.ok()) return scored.status();
-    if (cache != nullptr) {
-      std::vector<Paper> fresh_papers;
-      std::vector<Score> fresh_scores;
-      for (size_t i = 0; i < scored->scores.size() && i < for_backend.size();
-           ++i) {
-        if (scored->scores[i].scored) {
-          fresh_papers.push_back(for_backend[i]);
-          fresh_scores.push_back(scored->scores[i]);
-        }
-      }
-      cache->Store(fresh_papers, fresh_scores);
-    }
-    for (Score& s : scored->scores) decided[s.arxiv_id] = std::move(s);
-    outcome.calls = std::move(scored->calls);
-    outcome.reply_errors = std::move(scored->reply_errors);
-  }
-  for (const Paper& p : papers) {
-    auto it = decided.find(p.arxiv_id);
-    if (it != decided.end()) outcome.scores.push_back(it->second);
-  }
-  return outcome;
+  SelectionStages stages;
+  stages.prefilter = prefilter;
+  return ScorePapers(papers, config, backend, cache, stages);
 }
 
 }  // namespace arxiv_digest

@@ -12,11 +12,14 @@
 
 #include "absl/status/statusor.h"
 #include "lib/config/config.h"
+#include "lib/contract/paper_fate.h"
 #include "lib/core/paper.h"
 #include "services/scorer/logic/lexical_scorer.h"
 #include "services/scorer/logic/openai_protocol.h"
 
 namespace arxiv_digest {
+
+class TitleStage;  // title_stage.h
 
 // One scored batch: a score for every input paper (unscored ones carry
 // scored=false and the reason) and the token usage of each call made.
@@ -24,6 +27,11 @@ struct BatchOutcome {
   std::vector<Score> scores;
   std::vector<TokenUsage> calls;
   std::vector<std::string> reply_errors;  // unusable reply lines, for logs
+  // One per score, in the same order (ScorePapers fills them): which stage
+  // decided the paper and why.
+  std::vector<contract::PaperFate> fates;
+  // Stages skipped for this batch (e.g. Semantic Scholar unreachable).
+  std::vector<std::string> warnings;
 };
 
 class ScoringBackend {
@@ -35,6 +43,9 @@ class ScoringBackend {
       const std::vector<Paper>& papers) = 0;
   // The model name shown in the digest header.
   virtual std::string model() const = 0;
+  // The LLM title stage on the same model and client (stage_pipeline.h);
+  // null for backends without one (lexical).
+  virtual TitleStage* title_stage() { return nullptr; }
 };
 
 // A chat-completions endpoint (the adapter handles HTTP, auth, retries).
@@ -51,13 +62,26 @@ class LlmScoringBackend : public ScoringBackend {
   // reply are asked again. cache_friendly: send the static prompt parts
   // before the papers (BuildCacheFriendlyPrompt) instead of the reference
   // order (BuildScoringPrompt).
+  // title_retries = [SELECTION] title_retry, for title_stage().
   LlmScoringBackend(PromptTexts prompts, std::string model, int retries,
-                    LlmClient& llm, bool cache_friendly = false);
+                    LlmClient& llm, bool cache_friendly = false,
+                    int title_retries = 3);
+  ~LlmScoringBackend() override;
   absl::StatusOr<BatchOutcome> ScoreBatch(
       const std::vector<Paper>& papers) override;
   std::string model() const override { return model_; }
+  TitleStage* title_stage() override { return title_.get(); }
+  // Overrides the prompt order chosen by cache_friendly (e.g. the seed
+  // tool's, lib/prompt/seed_prompt.h).
+  using PromptBuilder = std::function<std::string(
+      const PromptTexts&, const std::vector<std::string>&)>;
+  void set_prompt_builder(PromptBuilder builder) {
+    prompt_builder_ = std::move(builder);
+  }
 
  private:
+  PromptBuilder prompt_builder_;
+  std::unique_ptr<TitleStage> title_;
   PromptTexts prompts_;
   std::string model_;
   int retries_;
@@ -88,6 +112,8 @@ class ScoreCache {
                      const std::vector<Score>& scores) = 0;
 };
 
+// The plain stage list (author match by name, pre-filter, cache, one
+// backend call): stage_pipeline.h's ScorePapers without S2 or title stage.
 // Splits off papers by followed authors (scored "Author match" without the
 // LLM, when [SELECTION] run_author_match is on) and cached scores, and
 // sends the rest to the backend; the outcome covers every input paper, in

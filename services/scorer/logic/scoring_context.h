@@ -10,6 +10,7 @@
 #include "lib/config/config.h"
 #include "services/scorer/logic/lexical_scorer.h"
 #include "services/scorer/logic/scoring_backend.h"
+#include "services/scorer/logic/semantic_scholar.h"
 
 namespace arxiv_digest {
 
@@ -19,6 +20,8 @@ struct ScoringContext {
   std::unique_ptr<ScoreCache> cache;       // may be null
   std::unique_ptr<LexicalScorer> lexical;  // for the pre-filter; may be null
   int prefilter_threshold = -1;            // -1: not computed yet
+  // Author ids and h-indices (not owned; the replica's); null = none.
+  SemanticScholarSource* s2 = nullptr;
 };
 
 // Builds a context for a profile config.

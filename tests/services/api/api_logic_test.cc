@@ -168,9 +168,10 @@ TEST(RescorePlanTest, GroupsByDateDedupsAndRenumbers) {
 }
 
 TEST(WebPagesTest, AtomFeedIsValidEscapedXml) {
-  std::vector<DigestListing> list = {
-      {"2025-04-08", 2, 5, "2025-04-08T07:00:00Z", "r"},
-      {"2025-04-07", 1, 3, "", "r"}};
+  // Digests whose papers are unknown: one entry per day.
+  std::vector<FeedDigest> list = {
+      {{"2025-04-08", 2, 5, "2025-04-08T07:00:00Z", "r"}, {}},
+      {{"2025-04-07", 1, 3, "", "r"}, {}}};
   std::string feed =
       RenderAtomFeed("a<b&c", "http://h:1", list, "2025-04-10T00:00:00Z");
   pugi::xml_document doc;

@@ -48,6 +48,7 @@ class ApiFixture : public ::testing::Test {
   // Subclasses may change these before SetUp runs the stack.
   bool with_tokens_ = true;
   DigestApiOptions api_options_;
+  WatchLimits watch_limits_;
 
   void SetUp() override {
     auto server = arxiv_digest::testing::RedisServer::Start();
@@ -82,7 +83,8 @@ class ApiFixture : public ::testing::Test {
         api_options_);
     scheduler_ = std::make_unique<WatchScheduler>();
     service_ = std::make_unique<DigestService>(
-        *api_, &tokens_, *metrics_, *scheduler_, std::chrono::milliseconds(50));
+        *api_, &tokens_, *metrics_, *scheduler_, std::chrono::milliseconds(50),
+        watch_limits_);
     grpc_ = std::make_unique<GrpcServer>();
     GrpcServerOptions options;
     options.address = "127.0.0.1:0";

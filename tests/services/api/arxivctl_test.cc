@@ -83,6 +83,26 @@ TEST_F(ArxivctlTest, UsageErrorsExitTwo) {
   }
 }
 
+// arxivctl backfill --missing queues a catch-up trigger (kind catch_up)
+// that the fetcher turns into one backfill run per missed day.
+TEST_F(ArxivctlTest, BackfillMissingQueuesACatchUpTrigger) {
+  CliResult r = Cli({"backfill"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  r = Cli({"backfill", "--missing"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string run_id = r.out.substr(0, r.out.size() - 1);
+  EXPECT_EQ(run_id.rfind("pending-t", 0), 0u) << run_id;
+  std::map<std::string, std::string> manifest = HGetAll(keys::Run(run_id));
+  EXPECT_EQ(manifest["kind"], "catch_up");
+  EXPECT_EQ(manifest["status"], "requested");
+  std::vector<StreamEntry> triggers = Stream(keys::TriggersStream());
+  ASSERT_FALSE(triggers.empty());
+  EXPECT_EQ(triggers.back().Field("run_id"), run_id);
+  EXPECT_EQ(triggers.back().Field("missing_days"), "1");
+  // A reader token may not ask for fetches.
+  EXPECT_EQ(Cli({"backfill", "--missing"}, kReaderToken).code, 4);
+}
+
 TEST_F(ArxivctlTest, TriggerAndStatus) {
   CliResult r = Cli(
       {"trigger", "--categories", "cs.LG,cs.CL+cs.LG", "--date", "2025-04-09"});

@@ -193,6 +193,18 @@ TEST(TriggerRunTest, ValidatesAndDescribesWhatIsWritten) {
       TriggerManifest(MakeRunId(plain->date, run_id_tag::kTrigger, 2), *plain)
           .date,
       "");
+  // A catch-up of the missed days stands alone.
+  absl::StatusOr<TriggerRequest> missing =
+      ValidateTriggerRun({}, "", kToday, /*missing_days=*/true);
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  EXPECT_EQ(TriggerManifest(MakeRunId(std::nullopt, run_id_tag::kTrigger, 3),
+                            *missing)
+                .kind,
+            "catch_up");
+  EXPECT_EQ(ValidateTriggerRun({"cs.LG"}, "", kToday, true).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateTriggerRun({}, "2025-04-09", kToday, true).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(DigestRequestTest, GetAndListArguments) {

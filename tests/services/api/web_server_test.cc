@@ -6,14 +6,27 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <pugixml.hpp>
 
+#include "services/api/logic/web_pages.h"
 #include "services/publisher/logic/html_renderer.h"
+#include "services/publisher/logic/json_renderer.h"
 #include "tests/services/api/api_test_fixture.h"
 
 namespace arxiv_digest::api::testing {
 namespace {
+
+std::vector<ScoredPaper> ReferencePapers() {
+  absl::StatusOr<std::vector<ScoredPaper>> papers =
+      ParseScoredJson(arxiv_digest::testing::ReadFileOrEmpty(
+          std::string(ARXIV_DIGEST_SOURCE_DIR) +
+          "/tests/fixtures/reference/scored-2025-04-22.json"));
+  EXPECT_TRUE(papers.ok()) << papers.status();
+  return papers.ok() ? *papers : std::vector<ScoredPaper>{};
+}
 
 class WebServerTest : public ApiFixture {
  protected:
@@ -94,7 +107,18 @@ TEST_F(WebServerTest, DigestFormatsAndVersions) {
   auto r = Get("/p/default/2025-04-08");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(r->body, html_);
+  // The publisher's page, with the site's feed link and navigation added.
+  EXPECT_EQ(r->body, DecorateDigestPage(html_, DigestPageNav{
+                                                   "default",
+                                                   "2025-04-08",
+                                                   {"2025-04-07", ""},
+                                                   {"default", "alice"},
+                                               }));
+  EXPECT_NE(r->body.find("<link rel=\"alternate\" "
+                         "type=\"application/atom+xml\""),
+            std::string::npos);
+  EXPECT_NE(r->body.find("rel=\"prev\" href=\"/p/default/2025-04-07\""),
+            std::string::npos);
   EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
   r = Get("/p/default/2025-04-08?v=1");
   ASSERT_TRUE(r);
@@ -135,6 +159,130 @@ TEST_F(WebServerTest, AtomFeedIsValidAndLinksDigests) {
       absl::StrCat("http://127.0.0.1:", web_port_, "/p/default/");
   EXPECT_EQ(links[0], base + "2025-04-08");
   EXPECT_EQ(links[1], base + "2025-04-07");
+}
+
+// A day whose stored JSON is a real digest: one entry per paper, with
+// the TeX of names and abstracts made readable.
+TEST_F(WebServerTest, AtomFeedHasOneEntryPerPaper) {
+  std::vector<ScoredPaper> ranked = ReferencePapers();
+  ASSERT_EQ(ranked.size(), 29u);
+  SeedDigest("default", "2025-04-22", 1, "r22", 29, "x");
+  ASSERT_TRUE(redis_
+                  ->Set(keys::DigestVersion("default", "2025-04-22", 1, "json"),
+                        RenderDigestJson(ranked))
+                  .ok());
+  auto r = Get("/p/default/feed.atom");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(r->body.c_str())) << r->body;
+  std::vector<pugi::xml_node> entries;
+  for (pugi::xml_node e : doc.child("feed").children("entry")) {
+    entries.push_back(e);
+  }
+  ASSERT_EQ(entries.size(), 29u + 2u);  // + the two days without JSON
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    EXPECT_EQ(std::string(entries[i].child("link").attribute("href").value()),
+              "https://arxiv.org/abs/" + ranked[i].paper.arxiv_id);
+    EXPECT_FALSE(std::string(entries[i].child_value("summary")).empty());
+  }
+  EXPECT_NE(r->body.find("<name>Mehmet Yamaç</name>"), std::string::npos);
+}
+
+// Headless Chromium at 390 px (a phone): the real digest of 2025-04-22 with
+// its prompt section, as the web site serves it, must not scroll sideways.
+// New headless Chromium keeps windows at least 500 px wide, so the page is
+// measured inside a 390 px iframe of a local wrapper page.
+TEST_F(WebServerTest, ChromiumNoHorizontalScrollAt390px) {
+  const std::string chromium = "/usr/bin/chromium";
+  if (!std::filesystem::exists(chromium)) {
+    GTEST_SKIP() << "chromium not installed (apt-get install chromium): "
+                    "the 390 px layout check needs it";
+  }
+  std::vector<ScoredPaper> ranked = ReferencePapers();
+  ASSERT_FALSE(ranked.empty());
+  // Categories as a feed gives them, so the category chips are measured.
+  ranked[0].paper.categories = {"cs.LG", "cs.AI", "cs.CL", "stat.ML"};
+  const std::string reference = arxiv_digest::testing::ReadFileOrEmpty(
+      std::string(ARXIV_DIGEST_SOURCE_DIR) +
+      "/tests/fixtures/reference/digest-2025-04-22.md");
+  const std::string marker = "# Paper Selection Prompt\n\n";
+  const size_t prompt_at = reference.find(marker);
+  ASSERT_NE(prompt_at, std::string::npos);
+  DigestHeader header;
+  header.date = "2025-04-22";
+  header.model = "gpt-4o-2024-08-06-with-a-long-deployment-name";
+  header.usage = {.prompt_tokens = 51438, .completion_tokens = 7285};
+  header.total_papers = 791;
+  header.scanned_papers = 462;
+  SeedDigest("default", "2025-04-22", 1, "r22", 29, "x");
+  ASSERT_TRUE(
+      redis_
+          ->Set(keys::DigestVersion("default", "2025-04-22", 1, "html"),
+                RenderDigestHtml(header, ranked,
+                                 reference.substr(prompt_at + marker.size())))
+          .ok());
+  auto r = Get("/p/default/2025-04-22");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  ASSERT_NE(r->body.find("Paper Selection Prompt"), std::string::npos);
+
+  std::string dir = arxiv_digest::testing::TempDir("api-chromium-390-");
+  {
+    std::ofstream page(dir + "/page.html", std::ios::binary);
+    page << r->body;
+    std::ofstream wrapper(dir + "/phone.html", std::ios::binary);
+    wrapper << R"(<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="page.html" style="width:390px;height:800px;border:0"></iframe>
+<script>
+window.addEventListener("load", function () {
+  var f = document.getElementById("f");
+  var e = f.contentDocument.documentElement;
+  var out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = "scrollWidth=" + e.scrollWidth + ";clientWidth=" +
+      e.clientWidth + ";innerWidth=" + f.contentWindow.innerWidth + ";";
+  document.body.appendChild(out);
+});
+</script></body></html>)";
+  }
+  arxiv_digest::testing::SubprocessOptions o;
+  o.binary = chromium;
+  o.args = {"--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--allow-file-access-from-files",
+            "--user-data-dir=" + dir + "/profile",
+            "--window-size=800,900",
+            "--dump-dom",
+            "file://" + dir + "/phone.html"};
+  o.env["HOME"] = dir;
+  auto p = arxiv_digest::testing::Subprocess::Start(o);
+  ASSERT_TRUE(p.ok()) << p.status();
+  std::optional<int> code = (*p)->WaitFor(std::chrono::seconds(90));
+  ASSERT_EQ(code, 0) << (*p)->Describe(4000);
+  const std::string dom = (*p)->ReadStdout();
+  // The probe's text, not the script's source that spells the same names.
+  const size_t probe = dom.find("<pre id=\"probe\">");
+  ASSERT_NE(probe, std::string::npos) << dom.substr(0, 2000);
+  const std::string result = dom.substr(probe);
+  auto number = [&](const std::string& name) {
+    size_t at = result.find(name + "=");
+    if (at == std::string::npos) return -1;
+    return std::atoi(result.c_str() + at + name.size() + 1);
+  };
+  ASSERT_EQ(number("innerWidth"), 390) << result;
+  EXPECT_GT(number("scrollWidth"), 0) << result;
+  EXPECT_LE(number("scrollWidth"), 390) << result;
+  // Nothing wider than the visible area (a vertical scrollbar may take
+  // some of the 390 px).
+  EXPECT_LE(number("scrollWidth"), number("clientWidth")) << result;
+  arxiv_digest::testing::RemoveTree(dir);
 }
 
 // Headless Chromium renders the digest page; the DOM must contain the

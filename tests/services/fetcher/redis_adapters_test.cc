@@ -14,6 +14,7 @@
 #include "lib/redis/redis_run_writer.h"
 #include "services/fetcher/adapters/redis_feed_state.h"
 #include "services/fetcher/adapters/redis_fetch_lock.h"
+#include "services/fetcher/adapters/redis_run_date_index.h"
 #include "services/fetcher/adapters/redis_seen_store.h"
 #include "services/fetcher/adapters/request_gate.h"
 #include "services/fetcher/adapters/trigger_listener.h"
@@ -327,6 +328,23 @@ TEST_F(RedisAdaptersTest, TriggerListenerDecodesEntries) {
       {"XPENDING", keys::TriggersStream(), keys::kFetcherGroup});
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->elements.at(0).integer, 0);
+}
+
+// Known dates are the fetcher's recorded runs plus the default profile's
+// published digests; the record is bounded and garbage members are skipped.
+TEST_F(RedisAdaptersTest, RunDateIndexJoinsRunsAndDigestsAndPrunes) {
+  RedisRunDateIndex index(*redis_, /*retention_days=*/30);
+  Date apr2 = *Date::Parse("2025-04-02");
+  ASSERT_TRUE(index.RecordRunDate(*Date::Parse("2025-02-03")).ok());
+  ASSERT_TRUE(index.RecordRunDate(apr2).ok());  // prunes February
+  EXPECT_EQ(Integer({"ZCARD", keys::FetchedDates()}), 1);
+  Integer({"ZADD", keys::DigestIndex("default"), "20250404", "2025-04-04"});
+  Integer({"ZADD", keys::DigestIndex("default"), "20250405", "<b>x</b>"});
+  Integer({"ZADD", keys::DigestIndex("other"), "20250403", "2025-04-03"});
+  absl::StatusOr<std::set<std::string>> known =
+      index.KnownDates(*Date::Parse("2025-03-25"), *Date::Parse("2025-04-08"));
+  ASSERT_TRUE(known.ok()) << known.status();
+  EXPECT_EQ(*known, (std::set<std::string>{"2025-04-02", "2025-04-04"}));
 }
 
 }  // namespace

@@ -126,5 +126,61 @@ TEST(JsonRendererTest, RejectsMalformedInput) {
   EXPECT_NE(r.status().message().find("authors"), std::string::npos);
 }
 
+TEST(JsonRendererTest, FatesComeLastInTheSameIndentStyle) {
+  ScoredPaper p;
+  p.paper.arxiv_id = "2504.00001";
+  p.paper.title = "T";
+  p.paper.abstract = "A";
+  p.score.relevance = 9;
+  p.score.novelty = 8;
+  p.score.comment = "c";
+  FinalFate kept{
+      "2504.00001", "abstract", true, 1, false, "relevance 9, novelty 8",
+      40,           true};
+  FinalFate cut{
+      "2504.00002", "h_index", false, 0, true, "h-index 3 < 20 \xC3\xA9",
+      std::nullopt, true};
+  const std::string json = RenderDigestJson({p}, {kept, cut});
+  const std::string plain = RenderDigestJson({p});
+  // The papers are the bytes of the file without fates.
+  EXPECT_EQ(json.substr(0, plain.size() - 2),
+            plain.substr(0, plain.size() - 2));
+  EXPECT_EQ(json.substr(plain.size() - 2),
+            ",\n"
+            "    \"fates\": {\n"
+            "        \"2504.00001\": {\n"
+            "            \"stage\": \"abstract\",\n"
+            "            \"in_digest\": true,\n"
+            "            \"rank\": 1,\n"
+            "            \"dropped\": false,\n"
+            "            \"reason\": \"relevance 9, novelty 8\",\n"
+            "            \"best_h_index\": 40,\n"
+            "            \"recorded\": true\n"
+            "        },\n"
+            "        \"2504.00002\": {\n"
+            "            \"stage\": \"h_index\",\n"
+            "            \"in_digest\": false,\n"
+            "            \"rank\": 0,\n"
+            "            \"dropped\": true,\n"
+            "            \"reason\": \"h-index 3 < 20 \\u00e9\",\n"
+            "            \"recorded\": true\n"
+            "        }\n"
+            "    }\n"
+            "}");
+  // The reader skips the fates member: the same papers as without it.
+  absl::StatusOr<std::vector<ScoredPaper>> back = ParseScoredJson(json);
+  ASSERT_TRUE(back.ok()) << back.status();
+  absl::StatusOr<std::vector<ScoredPaper>> plain_back = ParseScoredJson(plain);
+  ASSERT_TRUE(plain_back.ok()) << plain_back.status();
+  EXPECT_EQ(*back, *plain_back);
+  // A digest with no paper still carries the fates.
+  const std::string empty = RenderDigestJson({}, {cut});
+  EXPECT_EQ(empty.substr(0, 16), "{\n    \"fates\": {");
+  back = ParseScoredJson(empty);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->empty());
+  EXPECT_EQ(RenderDigestJson({}, {}), "{}");
+}
+
 }  // namespace
 }  // namespace arxiv_digest

@@ -53,7 +53,28 @@ TEST(MarkdownRendererTest, HeadTableWidensForLongCells) {
             "| *[unknown]*   | Prompt       | Completion   | Total        |\n"
             "|:-------------:|:------------:|:------------:|:------------:|\n"
             "| **Token**     | 123456789012 | 1            | 123456789013 |\n"
-            "| **Cost**      | $0.0         | $0.0         | $0.0         |");
+            "| **Cost**      | n/a          | n/a          | n/a          |");
+}
+
+// A model without a price says so instead of claiming "$0.0"; a priced one
+// keeps the reference layout (HeadTableMatchesAllReferences).
+TEST(MarkdownRendererTest, UnknownPriceIsNamed) {
+  DigestHeader h;
+  h.date = "2025-05-01";
+  h.model = "gpt-9-preview";
+  h.usage = {.prompt_tokens = 1000, .completion_tokens = 100};
+  const std::string md = RenderDigestMarkdown(h, {}, "P");
+  EXPECT_NE(md.find(RenderHeadTable(h) +
+                    "\n\nCost: no known price for gpt-9-preview (add it to "
+                    "configs/model_prices.ini).\n\n"
+                    "Total arXiv papers: 0"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(md.find("$0.0"), std::string::npos);
+  h.model = "gpt-4o";
+  EXPECT_EQ(RenderDigestMarkdown(h, {}, "P").find("no known price"),
+            std::string::npos);
+  EXPECT_EQ(HeaderPriceNote(h), "");
 }
 
 ScoredPaper Paper1() {

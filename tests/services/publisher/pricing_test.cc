@@ -1,7 +1,9 @@
 #include "services/publisher/logic/pricing.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -61,17 +63,77 @@ TEST(ComputeCostTest, EveryTableModel) {
   EXPECT_DOUBLE_EQ(ComputeCost("gpt-4o-mini", m).completion, 0.6);
   EXPECT_DOUBLE_EQ(ComputeCost("gpt-4.1-mini", m).prompt, 0.4);
   EXPECT_DOUBLE_EQ(ComputeCost("o3-mini", m).completion, 4.4);
-  EXPECT_DOUBLE_EQ(ComputeCost("deepseek-chat", m).prompt, 0.27);
+  EXPECT_DOUBLE_EQ(ComputeCost("deepseek-chat", m).prompt, 0.28);
+  EXPECT_DOUBLE_EQ(ComputeCost("gpt-5", m).completion, 10);
+  EXPECT_DOUBLE_EQ(ComputeCost("gpt-4-1106-preview", m).completion, 30);
   const TokenUsage cached{.prompt_tokens = 1'000'000,
                           .completion_tokens = 0,
                           .cached_tokens = 1'000'000};
-  EXPECT_DOUBLE_EQ(ComputeCost("deepseek-chat", cached).prompt, 0.07);
+  EXPECT_DOUBLE_EQ(ComputeCost("deepseek-chat", cached).prompt, 0.028);
   EXPECT_DOUBLE_EQ(ComputeCost("gpt-4o-mini", cached).prompt, 0.075);
+  EXPECT_DOUBLE_EQ(ComputeCost("gpt-5-mini", cached).prompt, 0.025);
+}
+
+// Every model issue 14 names has a price with all three rates.
+TEST(ComputeCostTest, CurrentModelsArePriced) {
+  for (const char* model :
+       {"gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano",
+        "o3", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5-nano",
+        "deepseek-chat", "deepseek-reasoner"}) {
+    std::optional<ModelPrice> price =
+        FindModelPrice(DefaultPriceTable(), model);
+    ASSERT_TRUE(price.has_value()) << model;
+    EXPECT_GT(price->prompt, 0) << model;
+    EXPECT_GT(price->completion, price->cached) << model;
+    EXPECT_LE(price->cached, price->prompt) << model;
+    EXPECT_EQ(NoKnownPriceNote(DefaultPriceTable(), model), "") << model;
+  }
+}
+
+// The shipped configs/model_prices.ini and the built-in table agree, so a
+// deployment without the file bills the same.
+TEST(ComputeCostTest, ShippedPriceFileMatchesBuiltInTable) {
+  std::ifstream in(std::string(ARXIV_DIGEST_SOURCE_DIR) +
+                   "/configs/model_prices.ini");
+  ASSERT_TRUE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<PriceTable> file = ParsePriceTable(text.str(), PriceTable{});
+  ASSERT_TRUE(file.ok()) << file.status();
+  ASSERT_EQ(file->size(), DefaultPriceTable().size());
+  for (const auto& [model, price] : DefaultPriceTable()) {
+    ASSERT_TRUE(file->count(model)) << model;
+    EXPECT_DOUBLE_EQ(file->at(model).prompt, price.prompt) << model;
+    EXPECT_DOUBLE_EQ(file->at(model).completion, price.completion) << model;
+    EXPECT_DOUBLE_EQ(file->at(model).cached, price.cached) << model;
+  }
+}
+
+TEST(ComputeCostTest, SnapshotAndProviderNamesFindTheirModel) {
+  const PriceTable& t = DefaultPriceTable();
+  EXPECT_DOUBLE_EQ(FindModelPrice(t, "gpt-4o-2024-08-06")->prompt, 2.5);
+  EXPECT_DOUBLE_EQ(FindModelPrice(t, "gpt-4o-mini-2024-07-18")->prompt, 0.15);
+  EXPECT_DOUBLE_EQ(FindModelPrice(t, "gpt-4.1-nano-2025-04-14")->prompt, 0.1);
+  EXPECT_DOUBLE_EQ(FindModelPrice(t, "gpt-4-0613")->prompt, 30);
+  EXPECT_DOUBLE_EQ(FindModelPrice(t, "openai/gpt-5-mini")->prompt, 0.25);
+  EXPECT_FALSE(FindModelPrice(t, "gpt-4o-audio").has_value());
+  EXPECT_FALSE(FindModelPrice(t, "llama-3-2024-01-01").has_value());
+  EXPECT_TRUE(ComputeCost("gpt-4o-2024-08-06", TokenUsage{.prompt_tokens = 1})
+                  .known_model);
+}
+
+TEST(ComputeCostTest, CachedTokensAreClampedToPromptTokens) {
+  const Cost cost = ComputeCost(
+      "gpt-4o",
+      TokenUsage{.prompt_tokens = 1'000'000, .cached_tokens = 2'000'000});
+  EXPECT_DOUBLE_EQ(cost.prompt, 1.25);
 }
 
 TEST(ComputeCostTest, UnknownModelIsFreeAndFlagged) {
   const Cost cost = ComputeCost("llama-3", TokenUsage{.prompt_tokens = 10});
   EXPECT_FALSE(cost.known_model);
+  EXPECT_EQ(NoKnownPriceNote(DefaultPriceTable(), "llama-3"),
+            "no known price for llama-3");
   EXPECT_EQ(cost.prompt, 0);
   EXPECT_EQ(cost.completion, 0);
 }

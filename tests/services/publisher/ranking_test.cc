@@ -61,8 +61,23 @@ TEST(SelectAndRankTest, CutoffsDropLowScoresButNeverAuthorMatches) {
   std::vector<ScoredPaper> in = {
       Llm("low_rel", 0, 7, 9), Llm("low_nov", 1, 10, 6), Llm("edge", 2, 8, 7),
       Author("auth2", 5),      Author("auth1", 3),       Llm("top", 4, 10, 10)};
+  // top (10+10, relevance 10) ties the default author_match_score 20 and
+  // wins on relevance, as in the seed tool's (SCORE, RELEVANCE) sort.
   EXPECT_THAT(Ids(SelectAndRank(in, filtering)),
-              ::testing::ElementsAre("auth1", "auth2", "top", "edge"));
+              ::testing::ElementsAre("top", "auth1", "auth2", "edge"));
+}
+
+TEST(SelectAndRankTest, AuthorMatchesRankByTheirConfiguredScore) {
+  std::vector<ScoredPaper> in = {Llm("sixteen", 0, 8, 8), Author("auth", 5),
+                                 Llm("fifteen", 1, 8, 7)};
+  // tatsu-lab's author_match_score = 15.0: after a 16; tied with a 15,
+  // whose relevance 8 beats the author match's 0.
+  EXPECT_THAT(Ids(SelectAndRank(in, FilteringConfig{}, 15.0)),
+              ::testing::ElementsAre("sixteen", "fifteen", "auth"));
+  EXPECT_THAT(Ids(SelectAndRank(in, FilteringConfig{}, 15.5)),
+              ::testing::ElementsAre("sixteen", "auth", "fifteen"));
+  EXPECT_THAT(Ids(SelectAndRank(in, FilteringConfig{}, 30)),
+              ::testing::ElementsAre("auth", "sixteen", "fifteen"));
 }
 
 TEST(SelectAndRankTest, DropsUnscoredPapers) {

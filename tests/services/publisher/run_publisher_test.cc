@@ -280,6 +280,60 @@ TEST_F(RunPublisherTest, ProfilesUseTheirOwnCutoffsAndFolder) {
             std::string::npos);
 }
 
+// [OUTPUT] layout = seed: the Python tool's dated paths plus the latest
+// copies, which only the newest date of the profile may replace.
+TEST_F(RunPublisherTest, SeedLayoutWritesThePythonToolsPaths) {
+  for (auto& [name, config] : profiles_) config.output.layout = "seed";
+  RunPublisher publisher(*redis_, profiles_, out_, *metrics_);
+  WriteRun("r1", 1, "fetched");
+  WriteScore("r1", 0, 9, 9);
+  ASSERT_TRUE(*publisher.TryPublish("r1"));
+  const std::string md = out_ + "/md/2025-04/2025-04-08-output.md";
+  const std::string json = out_ + "/json/2025-04/2025-04-08-output.json";
+  ASSERT_TRUE(std::filesystem::exists(md));
+  ASSERT_TRUE(std::filesystem::exists(json));
+  EXPECT_TRUE(
+      std::filesystem::exists(out_ + "/html/2025-04/2025-04-08-output.html"));
+  EXPECT_EQ(ReadFile(out_ + "/output.md"), ReadFile(md));
+  EXPECT_EQ(ReadFile(out_ + "/output.json"), ReadFile(json));
+  EXPECT_FALSE(std::filesystem::exists(out_ + "/2025-04-08.md"));
+  auto manifest = *redis_->HGetAll(keys::Run("r1"));
+  EXPECT_EQ(manifest["md_path"], md);
+  EXPECT_EQ(manifest["json_path"], json);
+  const std::string latest_0408 = ReadFile(out_ + "/output.md");
+  EXPECT_NE(latest_0408.find("Papers 2025-04-08"), std::string::npos);
+
+  // A backfilled earlier day gets its dated files, not the latest copy.
+  WriteRun("r2", 1, "fetched", "default", "2025-03-31");
+  WriteScore("r2", 0, 9, 9);
+  ASSERT_TRUE(*publisher.TryPublish("r2"));
+  EXPECT_TRUE(
+      std::filesystem::exists(out_ + "/md/2025-03/2025-03-31-output.md"));
+  EXPECT_EQ(ReadFile(out_ + "/output.md"), latest_0408);
+
+  // A rescore of the newest day replaces its dated file and the latest
+  // copy, as a re-run of the Python tool did; version 1 stays in Redis.
+  WriteRun("r3", 2, "fetched");
+  WriteScore("r3", 0, 9, 9);
+  WriteScore("r3", 1, 9, 9);
+  ASSERT_TRUE(*publisher.TryPublish("r3"));
+  EXPECT_NE(ReadFile(md).find("Total relevant papers: 2"), std::string::npos);
+  EXPECT_EQ(ReadFile(out_ + "/output.md"), ReadFile(md));
+  EXPECT_NE(redis_->Get(keys::DigestVersion("default", "2025-04-08", 1, "md"))
+                ->value_or("")
+                .find("Total relevant papers: 1"),
+            std::string::npos);
+
+  // Another profile: the same tree in its own folder.
+  WriteRun("r4", 1, "fetched", "strict");
+  WriteScore("r4", 0, 9, 9);
+  ASSERT_TRUE(*publisher.TryPublish("r4"));
+  EXPECT_TRUE(std::filesystem::exists(
+      out_ + "/strict/md/2025-04/2025-04-08-output.md"));
+  EXPECT_TRUE(std::filesystem::exists(out_ + "/strict/output.md"));
+  EXPECT_EQ(ReadFile(out_ + "/output.md"), ReadFile(md));
+}
+
 // A manifest whose date or profile would lead outside the output folder
 // (or that fails the contract's validation in any other field) is failed
 // with a clear error, not retried, and nothing is written anywhere.

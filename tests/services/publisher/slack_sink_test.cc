@@ -188,5 +188,21 @@ TEST_F(SlackSinkTest, UnreachableWebhookIsRetriedThenUnavailable) {
   EXPECT_EQ(s.message().find("secret"), std::string::npos) << s.message();
 }
 
+// An empty digest posts nothing (as the Python tool), unless notify_empty
+// asks for a short notice.
+TEST_F(SlackSinkTest, EmptyDigestPostsNothingUnlessNotifyEmpty) {
+  ASSERT_TRUE(MakeSink().Deliver(MakeDigest(0)).ok());
+  EXPECT_TRUE(server_.bodies().empty());
+  SlackSinkOptions options;
+  options.notify_empty = true;
+  ASSERT_TRUE(MakeSink(options).Deliver(MakeDigest(0)).ok());
+  auto bodies = server_.bodies();
+  ASSERT_EQ(bodies.size(), 1u);
+  auto doc = ParseJson(bodies[0]);
+  ASSERT_TRUE(doc.ok()) << bodies[0];
+  EXPECT_EQ(GetString(*doc, "text").value_or(""),
+            "*arXiv digest 2025-04-08* (alice), version 2: no papers today");
+}
+
 }  // namespace
 }  // namespace arxiv_digest

@@ -1,158 +1,26 @@
-// SmtpSink against a tiny SMTP server on loopback that records each
-// transaction: envelope, several recipients, the DATA (MIME parts decoded
-// back), dot-stuffing, rejected recipients and transient failures.
+// SmtpSink (libcurl) against a local SMTP server with real TLS
+// (tests/support/smtp_test_server.h) that requires STARTTLS before AUTH and
+// mail, as hosted providers do: the message arrives with AUTH done over
+// TLS; a server without STARTTLS, an untrusted certificate and wrong
+// credentials are refused with clear errors; implicit TLS; retries.
 #include "services/publisher/adapters/smtp_sink.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <mutex>
-#include <set>
-#include <thread>
+#include <algorithm>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/smtp_test_server.h"
 
 namespace arxiv_digest {
 namespace {
 
-struct Transaction {
-  std::string helo, mail_from;
-  std::vector<std::string> rcpt_to;
-  std::string data;  // as received, dot-stuffing undone
-};
-
-class SmtpTestServer {
- public:
-  SmtpTestServer() {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    listen(listen_fd_, 8);
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~SmtpTestServer() {
-    stop_ = true;
-    shutdown(listen_fd_, SHUT_RDWR);
-    close(listen_fd_);
-    thread_.join();
-  }
-
-  int port() const { return port_; }
-  void RejectRecipient(const std::string& r) {
-    std::lock_guard<std::mutex> l(mu_);
-    rejected_.insert(r);
-  }
-  // The next `n` connections get "421 busy" as greeting.
-  void FailGreetings(int n) { fail_greetings_ = n; }
-  std::vector<Transaction> transactions() {
-    std::lock_guard<std::mutex> l(mu_);
-    return done_;
-  }
-  int connections() const { return connections_; }
-
- private:
-  void Loop() {
-    while (!stop_) {
-      int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) return;
-      ++connections_;
-      Serve(fd);
-      close(fd);
-    }
-  }
-
-  static void Send(int fd, const std::string& s) {
-    ::send(fd, s.data(), s.size(), MSG_NOSIGNAL);
-  }
-
-  void Serve(int fd) {
-    if (fail_greetings_ > 0) {
-      --fail_greetings_;
-      Send(fd, "421 busy, try later\r\n");
-      return;
-    }
-    Send(fd, "220 test.local ESMTP\r\n");
-    std::string buffer;
-    Transaction t;
-    bool in_data = false;
-    char chunk[4096];
-    while (true) {
-      size_t eol;
-      while ((eol = buffer.find("\r\n")) == std::string::npos) {
-        ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
-        if (n <= 0) return;
-        buffer.append(chunk, static_cast<size_t>(n));
-      }
-      std::string line = buffer.substr(0, eol);
-      buffer.erase(0, eol + 2);
-      if (in_data) {
-        if (line == ".") {
-          in_data = false;
-          {
-            std::lock_guard<std::mutex> l(mu_);
-            done_.push_back(t);
-          }
-          Send(fd, "250 2.0.0 queued\r\n");
-          continue;
-        }
-        if (!line.empty() && line[0] == '.') line.erase(0, 1);
-        absl::StrAppend(&t.data, line, "\r\n");
-        continue;
-      }
-      if (absl::StartsWith(line, "EHLO ")) {
-        t.helo = line.substr(5);
-        Send(fd, "250-test.local\r\n250-SIZE 10000000\r\n250 8BITMIME\r\n");
-      } else if (absl::StartsWith(line, "MAIL FROM:")) {
-        t.mail_from = line.substr(10);
-        Send(fd, "250 ok\r\n");
-      } else if (absl::StartsWith(line, "RCPT TO:")) {
-        std::string rcpt = line.substr(8);
-        bool reject;
-        {
-          std::lock_guard<std::mutex> l(mu_);
-          reject = rejected_.count(rcpt) > 0;
-        }
-        if (reject) {
-          Send(fd, "550 5.1.1 no such user\r\n");
-        } else {
-          t.rcpt_to.push_back(rcpt);
-          Send(fd, "250 ok\r\n");
-        }
-      } else if (line == "DATA") {
-        in_data = true;
-        Send(fd, "354 go ahead\r\n");
-      } else if (line == "QUIT") {
-        Send(fd, "221 bye\r\n");
-        return;
-      } else {
-        Send(fd, "502 unknown\r\n");
-      }
-    }
-  }
-
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> fail_greetings_{0};
-  std::atomic<int> connections_{0};
-  std::mutex mu_;
-  std::set<std::string> rejected_;
-  std::vector<Transaction> done_;
-};
+using testing::SmtpTestServer;
+using testing::SmtpTestServerOptions;
+using testing::SmtpTestTls;
 
 // The decoded body of the MIME part with this content type.
 std::string Part(const std::string& data, const std::string& type) {
@@ -168,53 +36,72 @@ std::string Part(const std::string& data, const std::string& type) {
   return out;
 }
 
-PublishedDigest MakeDigest() {
+PublishedDigest MakeDigest(int papers = 3) {
   PublishedDigest d;
   d.profile = "alice";
   d.date = "2025-04-08";
   d.version = 2;
   d.markdown =
       "# Personalized Daily Arxiv Paper 2025-04-08\n.starts with a "
-      "dot\nÜnïcode ✓";
-  d.html =
-      "<html><body><h1>Digest</h1><a "
-      "href=\"https://arxiv.org/abs/2504.00001\">x</a></body></html>";
-  d.ranked.resize(3);
+      "dot\n.\nÜnïcode ✓";
+  d.html = "<html><body><h1>Digest</h1></body></html>";
+  d.ranked.resize(papers);
   return d;
 }
 
 class SmtpSinkTest : public ::testing::Test {
  protected:
-  SmtpSinkOptions Options() {
+  SmtpSinkOptions Options(const SmtpTestServer& server,
+                          SmtpSecurity security = SmtpSecurity::kStartTls) {
     SmtpSinkOptions o;
-    o.host = "127.0.0.1";
-    o.port = server_.port();
+    o.server.host = "127.0.0.1";
+    o.server.port = server.port();
+    o.server.security = security;
+    o.server.username = "digest-bot";
+    o.server.password = "s3cret-pass";
+    o.server.ca_file = server.ca_file();
+    o.server.connect_timeout = std::chrono::seconds(5);
+    o.server.timeout = std::chrono::seconds(10);
     o.from = "digest@example.org";
     o.to = {"ada@example.org", "alan@example.org", "grace@example.org"};
-    o.timeout = std::chrono::seconds(5);
     o.digest_base_url = "https://digest.example.org";
     return o;
   }
-  SmtpSink Sink(SmtpSinkOptions o) { return SmtpSink(o, clock_); }
-  const std::vector<std::chrono::milliseconds>& sleeps() const {
-    return clock_.sleeps();
+  absl::Status Deliver(SmtpSinkOptions o, const PublishedDigest& d) {
+    return SmtpSink(std::move(o), clock_).Deliver(d);
   }
 
-  SmtpTestServer server_;
   FakeClock clock_;
 };
 
-TEST_F(SmtpSinkTest, DeliversOneMessageToEveryRecipient) {
-  absl::Status s = Sink(Options()).Deliver(MakeDigest());
+TEST_F(SmtpSinkTest, StartTlsThenAuthThenMessage) {
+  SmtpTestServer server;
+  ASSERT_TRUE(server.ok());
+  absl::Status s = Deliver(Options(server), MakeDigest());
   ASSERT_TRUE(s.ok()) << s;
-  auto t = server_.transactions();
-  ASSERT_EQ(t.size(), 1u);
-  EXPECT_EQ(t[0].helo, "arxiv-digest");
-  EXPECT_EQ(t[0].mail_from, "<digest@example.org>");
-  EXPECT_EQ(t[0].rcpt_to,
+  auto messages = server.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  const testing::SmtpTestMessage& m = messages[0];
+  EXPECT_TRUE(m.tls);
+  EXPECT_TRUE(m.auth_over_tls);
+  EXPECT_EQ(m.auth_user, "digest-bot");
+  EXPECT_EQ(m.helo, "arxiv-digest");
+  EXPECT_EQ(m.mail_from, "<digest@example.org>");
+  EXPECT_EQ(m.rcpt_to,
             (std::vector<std::string>{"<ada@example.org>", "<alan@example.org>",
                                       "<grace@example.org>"}));
-  const std::string& data = t[0].data;
+  // The session: EHLO and STARTTLS in clear, everything else over TLS.
+  bool saw_starttls = false;
+  for (const testing::SmtpTestCommand& c : server.commands()) {
+    if (c.line == "STARTTLS") saw_starttls = true;
+    if (!c.tls) {
+      EXPECT_TRUE(absl::StartsWith(c.line, "EHLO") || c.line == "STARTTLS")
+          << c.line << " sent in clear text";
+    }
+  }
+  EXPECT_TRUE(saw_starttls);
+
+  const std::string& data = m.data;
   EXPECT_NE(data.find("From: digest@example.org\r\n"), std::string::npos);
   EXPECT_NE(
       data.find("To: ada@example.org, alan@example.org, grace@example.org\r\n"),
@@ -223,68 +110,171 @@ TEST_F(SmtpSinkTest, DeliversOneMessageToEveryRecipient) {
                       "papers [v2]\r\n"),
             std::string::npos)
       << data;
-  EXPECT_NE(data.find("MIME-Version: 1.0\r\n"), std::string::npos);
   // The Date header comes from the injected clock (FakeClock's start).
   EXPECT_NE(data.find("Date: Mon, 01 Jan 2024 00:00:00 +0000\r\n"),
-            std::string::npos)
-      << data;
+            std::string::npos);
+  EXPECT_NE(data.find("@example.org>\r\n"), std::string::npos);  // Message-ID
   EXPECT_NE(data.find("Content-Type: multipart/alternative"),
             std::string::npos);
-  std::string text = Part(data, "text/plain");
+  // curl dot-stuffed the lone "." line; the server undid it.
+  const std::string text = Part(data, "text/plain");
   EXPECT_TRUE(absl::StartsWith(text, MakeDigest().markdown)) << text;
   EXPECT_NE(text.find("Online: https://digest.example.org/p/alice/2025-04-08"),
             std::string::npos);
   EXPECT_EQ(Part(data, "text/html"), MakeDigest().html);
+  EXPECT_TRUE(clock_.sleeps().empty());
 }
 
-TEST_F(SmtpSinkTest, DotStuffingAndHeaders) {
-  EXPECT_EQ(SmtpDotStuff(".a\r\nb.\r\n.\r\n..c"), "..a\r\nb.\r\n..\r\n...c");
-  SmtpSinkOptions o = Options();
-  std::string msg = BuildDigestEmail(MakeDigest(), o,
-                                     "Tue, 08 Apr 2025 07:00:00 +0000", "id@x");
-  EXPECT_EQ(msg.find("\r\n.\r\n"), std::string::npos);
-  EXPECT_NE(msg.find("Date: Tue, 08 Apr 2025 07:00:00 +0000\r\n"),
-            std::string::npos);
-  EXPECT_NE(msg.find("Message-ID: <id@x>\r\n"), std::string::npos);
-  // Header injection through configured values is neutralised.
-  o.from = "a@b\r\nBcc: evil@x";
-  msg = BuildDigestEmail(MakeDigest(), o, "d", "id@x");
-  EXPECT_EQ(msg.find("\r\nBcc:"), std::string::npos);
+TEST_F(SmtpSinkTest, ServerWithoutStartTlsIsRefused) {
+  SmtpTestServerOptions so;
+  so.tls = SmtpTestTls::kNone;  // offers AUTH in clear text
+  SmtpTestServer server(so);
+  ASSERT_TRUE(server.ok());
+  absl::Status s = Deliver(Options(server), MakeDigest());
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_NE(s.message().find(
+                absl::StrCat("smtp: smtp://127.0.0.1:", server.port(), ": ")),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.message().find("does not offer STARTTLS"), std::string::npos)
+      << s;
+  EXPECT_EQ(s.message().find("s3cret"), std::string::npos) << s;
+  EXPECT_TRUE(server.messages().empty());
+  for (const testing::SmtpTestCommand& c : server.commands()) {
+    EXPECT_FALSE(absl::StartsWith(c.line, "AUTH")) << c.line;
+    EXPECT_NE(c.line, "<credentials>");
+  }
+  EXPECT_TRUE(clock_.sleeps().empty());  // permanent: not retried
+}
+
+TEST_F(SmtpSinkTest, ImplicitTls) {
+  SmtpTestServerOptions so;
+  so.tls = SmtpTestTls::kImplicit;
+  SmtpTestServer server(so);
+  ASSERT_TRUE(server.ok());
+  absl::Status s =
+      Deliver(Options(server, SmtpSecurity::kImplicitTls), MakeDigest());
+  ASSERT_TRUE(s.ok()) << s;
+  auto messages = server.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_TRUE(messages[0].tls);
+  EXPECT_TRUE(messages[0].auth_over_tls);
+}
+
+TEST_F(SmtpSinkTest, UntrustedCertificateIsRefused) {
+  SmtpTestServer server;
+  ASSERT_TRUE(server.ok());
+  SmtpSinkOptions o = Options(server);
+  o.server.ca_file.clear();  // the system store does not know the test CA
+  absl::Status s = Deliver(o, MakeDigest());
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_NE(s.message().find("certificate"), std::string::npos) << s;
+  EXPECT_TRUE(server.messages().empty());
+}
+
+TEST_F(SmtpSinkTest, WrongPasswordIsPermanentAndNotQuoted) {
+  SmtpTestServer server;
+  ASSERT_TRUE(server.ok());
+  SmtpSinkOptions o = Options(server);
+  o.server.password = "wrong-horse";
+  absl::Status s = Deliver(o, MakeDigest());
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_NE(s.message().find("AUTH refused"), std::string::npos) << s;
+  EXPECT_EQ(s.message().find("wrong-horse"), std::string::npos) << s;
+  EXPECT_TRUE(clock_.sleeps().empty());
+}
+
+TEST_F(SmtpSinkTest, CredentialsWithoutTlsAreRefusedBeforeConnecting) {
+  SmtpTestServer server;
+  ASSERT_TRUE(server.ok());
+  absl::Status s = Deliver(Options(server, SmtpSecurity::kNone), MakeDigest());
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("clear text"), std::string::npos) << s;
+  EXPECT_EQ(server.connections(), 0);
+}
+
+TEST_F(SmtpSinkTest, PlainRelayWithoutAuth) {
+  SmtpTestServerOptions so;
+  so.tls = SmtpTestTls::kNone;
+  so.require_auth = false;
+  SmtpTestServer server(so);
+  ASSERT_TRUE(server.ok());
+  SmtpSinkOptions o = Options(server, SmtpSecurity::kNone);
+  o.server.username.clear();
+  o.server.password.clear();
+  ASSERT_TRUE(Deliver(o, MakeDigest()).ok());
+  auto messages = server.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_FALSE(messages[0].tls);
+  EXPECT_TRUE(messages[0].auth_mechanism.empty());
 }
 
 TEST_F(SmtpSinkTest, RejectedRecipientIsSkippedOthersGetIt) {
-  server_.RejectRecipient("<alan@example.org>");
-  ASSERT_TRUE(Sink(Options()).Deliver(MakeDigest()).ok());
-  auto t = server_.transactions();
-  ASSERT_EQ(t.size(), 1u);
-  EXPECT_EQ(t[0].rcpt_to.size(), 2u);
+  SmtpTestServerOptions so;
+  so.rejected = {"alan@example.org"};
+  SmtpTestServer server(so);
+  ASSERT_TRUE(server.ok());
+  ASSERT_TRUE(Deliver(Options(server), MakeDigest()).ok());
+  auto messages = server.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].rcpt_to.size(), 2u);
 }
 
 TEST_F(SmtpSinkTest, AllRecipientsRejectedIsPermanentError) {
-  SmtpSinkOptions o = Options();
+  SmtpTestServerOptions so;
+  so.rejected = {"alan@example.org"};
+  SmtpTestServer server(so);
+  ASSERT_TRUE(server.ok());
+  SmtpSinkOptions o = Options(server);
   o.to = {"alan@example.org"};
-  server_.RejectRecipient("<alan@example.org>");
-  absl::Status s = Sink(o).Deliver(MakeDigest());
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(server_.transactions().empty());
-  EXPECT_TRUE(sleeps().empty());
+  absl::Status s = Deliver(o, MakeDigest());
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_NE(s.message().find("550"), std::string::npos) << s;
+  EXPECT_TRUE(server.messages().empty());
+  EXPECT_TRUE(clock_.sleeps().empty());
 }
 
 TEST_F(SmtpSinkTest, TransientGreetingFailureIsRetried) {
-  server_.FailGreetings(2);
-  ASSERT_TRUE(Sink(Options()).Deliver(MakeDigest()).ok());
-  EXPECT_EQ(server_.connections(), 3);
-  EXPECT_EQ(sleeps().size(), 2u);
-  EXPECT_EQ(server_.transactions().size(), 1u);
+  SmtpTestServerOptions so;
+  so.fail_greetings = 2;
+  SmtpTestServer server(so);
+  ASSERT_TRUE(server.ok());
+  absl::Status s = Deliver(Options(server), MakeDigest());
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(server.connections(), 3);
+  EXPECT_EQ(clock_.sleeps().size(), 2u);
+  EXPECT_EQ(server.messages().size(), 1u);
 }
 
 TEST_F(SmtpSinkTest, UnreachableServerIsUnavailable) {
-  SmtpSinkOptions o = Options();
-  o.port = 1;
+  SmtpTestServer server;
+  SmtpSinkOptions o = Options(server);
+  o.server.port = 1;
   o.max_attempts = 2;
-  absl::Status s = Sink(o).Deliver(MakeDigest());
-  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(sleeps().size(), 1u);
+  absl::Status s = Deliver(o, MakeDigest());
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+  EXPECT_NE(s.message().find("smtp://127.0.0.1:1"), std::string::npos) << s;
+  EXPECT_EQ(clock_.sleeps().size(), 1u);
+}
+
+TEST_F(SmtpSinkTest, EmptyDigestSendsNothingUnlessNotifyEmpty) {
+  SmtpTestServer server;
+  ASSERT_TRUE(server.ok());
+  ASSERT_TRUE(Deliver(Options(server), MakeDigest(0)).ok());
+  EXPECT_EQ(server.connections(), 0);
+
+  SmtpSinkOptions o = Options(server);
+  o.notify_empty = true;
+  ASSERT_TRUE(Deliver(o, MakeDigest(0)).ok());
+  auto messages = server.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_NE(messages[0].data.find(
+                "Subject: arXiv digest 2025-04-08 (alice): no papers today"),
+            std::string::npos)
+      << messages[0].data;
+  EXPECT_NE(Part(messages[0].data, "text/plain")
+                .find("No papers passed the cut-offs on 2025-04-08."),
+            std::string::npos);
 }
 
 }  // namespace

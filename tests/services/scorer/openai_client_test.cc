@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "lib/http_transport/httplib_client.h"
 #include "lib/json/json_util.h"
 #include "tests/support/fake_clock.h"
@@ -276,7 +277,8 @@ TEST(OpenAiClientOutcomeTest, LabelsAndCodesPerStatus) {
        {Case{503,
              absl::StatusCode::kUnavailable,
              {"server_error", "server_error"}},
-        Case{404, absl::StatusCode::kInvalidArgument, {"bad_response"}},
+        Case{404, absl::StatusCode::kPermissionDenied, {"config_error"}},
+        Case{400, absl::StatusCode::kInvalidArgument, {"bad_response"}},
         Case{403, absl::StatusCode::kPermissionDenied, {"auth_error"}}}) {
     FixedStatusHttp http(c.status);
     OpenAiClientOptions o;
@@ -294,6 +296,39 @@ TEST(OpenAiClientOutcomeTest, LabelsAndCodesPerStatus) {
     EXPECT_EQ(outcomes, c.outcomes) << c.status;
     EXPECT_EQ(http.requests, static_cast<int>(c.outcomes.size()));
   }
+}
+
+}  // namespace
+}  // namespace arxiv_digest
+
+namespace arxiv_digest {
+namespace {
+
+// A 404 is a setting to fix (the base URL or the model), named with the
+// whole URL, not a bad reply to retry.
+TEST(OpenAiClientNotFoundTest, NotFoundNamesTheUrlAndTheSettings) {
+  auto stub = testing::OpenAiStub::Start();
+  ASSERT_TRUE(stub.ok()) << stub.status();
+  HttplibClient http;
+  FakeClock clock;
+  OpenAiClientOptions o;
+  o.base_url = absl::StrCat("http://127.0.0.1:", (*stub)->port(), "/v2");
+  o.api_key = (*stub)->api_key();
+  o.request.model = "gpt-4o";
+  std::vector<std::string> outcomes;
+  OpenAiClient client(http, o, clock, [&](const std::string& outcome, double) {
+    outcomes.push_back(outcome);
+  });
+  absl::StatusOr<ChatCompletion> c = client.Complete("x");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(c.status().message(),
+            absl::StrCat("POST ", o.base_url,
+                         "/chat/completions: HTTP 404 Not Found: no such "
+                         "endpoint or model; check OPENAI_BASE_URL and "
+                         "[SELECTION] model"));
+  EXPECT_EQ(outcomes, std::vector<std::string>{"config_error"});
+  EXPECT_TRUE(clock.sleeps().empty());  // not retried
 }
 
 }  // namespace

@@ -94,6 +94,28 @@ TEST(OpenAiProtocolTest, CachedTokensAreOptional) {
   }
 }
 
+// DeepSeek reports its prompt cache at the top of usage (hit + miss =
+// prompt tokens), not in prompt_tokens_details.
+TEST(OpenAiProtocolTest, DeepSeekCacheHitTokensAreCachedTokens) {
+  absl::StatusOr<ChatCompletion> c = ParseChatCompletionResponse(
+      R"({"model": "deepseek-chat", "choices": [{"message": {"role": )"
+      R"("assistant", "content": "ok"}, "finish_reason": "stop"}], "usage": )"
+      R"({"prompt_tokens": 1000, "completion_tokens": 50, "total_tokens": )"
+      R"(1050, "prompt_cache_hit_tokens": 768, "prompt_cache_miss_tokens": )"
+      R"(232}})");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->usage, (TokenUsage{1000, 50, 768}));
+}
+
+TEST(OpenAiProtocolTest, CachedTokensNeverExceedPromptTokens) {
+  absl::StatusOr<ChatCompletion> c = ParseChatCompletionResponse(
+      R"({"choices": [{"message": {"content": "ok"}}], "usage": )"
+      R"({"prompt_tokens": 10, "completion_tokens": 1, )"
+      R"("prompt_tokens_details": {"cached_tokens": 99}}})");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->usage.cached_tokens, 10);
+}
+
 TEST(OpenAiProtocolTest, ErrorBodyMessageIsInTheStatus) {
   absl::StatusOr<ChatCompletion> c = ParseChatCompletionResponse(R"({
     "error": {

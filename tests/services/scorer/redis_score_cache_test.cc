@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lib/json/json_util.h"
 #include "tests/support/redis_server.h"
 
 namespace arxiv_digest {
@@ -43,17 +44,54 @@ TEST(RedisScoreCacheTest, HitsOnlyForTheSameVersionPromptAndModel) {
                               std::chrono::hours(1));
   EXPECT_TRUE(other_model.Lookup({P("2504.00001", 1)}).empty());
 
-  auto ttl = redis->Command({"TTL", "arxiv:score-cache:gpt-4o:fp1"});
+  auto ttl =
+      redis->Command({"TTL", "arxiv:score-cache:gpt-4o:fp1:2504.00001v1"});
   ASSERT_TRUE(ttl.ok());
   EXPECT_GT(ttl->integer, 3500);
+}
+
+// Issue 12: writing the cache must not keep old entries alive.
+TEST(RedisScoreCacheTest, EachEntryExpiresOnItsOwnWhileTheCacheIsWritten) {
+  auto server = testing::RedisServer::Start();
+  ASSERT_TRUE(server.ok());
+  auto redis = *RedisClient::Connect((*server)->url());
+  RedisScoreCache cache(*redis, "m", "f", std::chrono::hours(1));
+  cache.Store({P("2504.00001", 1)}, {S("2504.00001", 9)});
+  const std::string old_key = "arxiv:score-cache:m:f:2504.00001v1";
+  // As if written long ago: 5 s left.
+  ASSERT_TRUE(redis->Command({"EXPIRE", old_key, "5"}).ok());
+  cache.Store({P("2504.00002", 1), P("2504.00003", 2)},
+              {S("2504.00002", 3), S("2504.00003", 4)});
+  EXPECT_LE(redis->Command({"TTL", old_key})->integer, 5);
+  EXPECT_GT(
+      redis->Command({"TTL", "arxiv:score-cache:m:f:2504.00003v2"})->integer,
+      3500);
+  // Gone once its own TTL ran out, while the others stay readable.
+  ASSERT_TRUE(redis->Command({"PEXPIRE", old_key, "0"}).ok());
+  auto hits = cache.Lookup(
+      {P("2504.00001", 1), P("2504.00002", 1), P("2504.00003", 2)});
+  EXPECT_EQ(hits.size(), 2u);
+  EXPECT_FALSE(hits.count("2504.00001"));
+}
+
+// The pre-issue-12 hash is not read (it only expires).
+TEST(RedisScoreCacheTest, OldHashLayoutIsIgnored) {
+  auto server = testing::RedisServer::Start();
+  ASSERT_TRUE(server.ok());
+  auto redis = *RedisClient::Connect((*server)->url());
+  ASSERT_TRUE(redis
+                  ->HSet("arxiv:score-cache:m:f",
+                         {{"2504.00001v1", ScoreToJson(S("2504.00001", 9))}})
+                  .ok());
+  RedisScoreCache cache(*redis, "m", "f", std::chrono::hours(1));
+  EXPECT_TRUE(cache.Lookup({P("2504.00001", 1)}).empty());
 }
 
 TEST(RedisScoreCacheTest, CorruptEntriesAndDeadRedisAreMisses) {
   auto server = testing::RedisServer::Start();
   ASSERT_TRUE(server.ok());
   auto redis = *RedisClient::Connect((*server)->url());
-  ASSERT_TRUE(
-      redis->HSet("arxiv:score-cache:m:f", {{"2504.00001v1", "{broken"}}).ok());
+  ASSERT_TRUE(redis->Set("arxiv:score-cache:m:f:2504.00001v1", "{broken").ok());
   RedisScoreCache cache(*redis, "m", "f", std::chrono::hours(1));
   EXPECT_TRUE(cache.Lookup({P("2504.00001", 1)}).empty());
   (*server)->Kill();

@@ -73,6 +73,16 @@ class FakeSink : public ScoreSink {
     records.push_back({"usage", run_id, model, call_id, {}});
     return absl::OkStatus();
   }
+  std::vector<contract::PaperFate> fates;
+  size_t fates_at = 0;  // records appended before the fates
+  absl::Status RecordFates(
+      const std::string&,
+      const std::vector<contract::PaperFate>& batch_fates) override {
+    if (!fail.ok()) return fail;
+    fates_at = records.size();
+    fates.insert(fates.end(), batch_fates.begin(), batch_fates.end());
+    return absl::OkStatus();
+  }
 };
 
 class FakeRunInfo : public RunInfo {
@@ -333,6 +343,33 @@ TEST_F(ScoreBatchTest, SinkFailureLeavesEntriesPending) {
   RunDisposition d = Score(Batch("run-a", {"2504.00001"}));
   EXPECT_EQ(d.keep, std::vector<std::string>{"100-0"});
   EXPECT_TRUE(d.ack.empty());
+}
+
+TEST_F(ScoreBatchTest, FatesAfterUsageBeforeScoresAdaptiveSizesFromTheRun) {
+  ScoringContext& ctx = AddRun("run-a");
+  ctx.config.selection.adaptive_batch_size = true;
+  ctx.config.selection.adaptive_threshold = 2;
+  ctx.config.selection.abstract_batch_size = 1;
+  ctx.config.filtering.relevance_cutoff = 8;
+  // 8 papers in the run: 1 x ceil(log2(8 / 2) + 1) = 3 per call.
+  for (int i = 0; i < 8; ++i) run_info_.papers.push_back(MakePaper("x"));
+  RunDisposition d = Score(
+      Batch("run-a", {"2504.00001", "2504.00002", "2504.00003", "2504.00009"}));
+  ASSERT_TRUE(d.error.ok()) << d.error;
+  EXPECT_EQ(backend_.calls, 2);  // 3 + 1
+  ASSERT_EQ(sink_.fates.size(), 4u);
+  EXPECT_EQ(sink_.fates_at, 4u);  // after 2 x 2 usage records
+  ASSERT_EQ(sink_.records.size(), 8u);
+  EXPECT_EQ(sink_.records[4].type, "score");
+  EXPECT_EQ(sink_.fates[0].stage, contract::fate_stage::kAbstract);
+  EXPECT_FALSE(sink_.fates[0].dropped);
+  EXPECT_EQ(sink_.fates[3].stage, contract::fate_stage::kUnscored);
+}
+
+TEST_F(ScoreBatchTest, WithoutAdaptiveSizesTheRunIsNotCounted) {
+  AddRun("run-a");
+  ASSERT_TRUE(Score(Batch("run-a", {"2504.00001"})).error.ok());
+  EXPECT_EQ(run_info_.papers_reads, 0);
 }
 
 }  // namespace

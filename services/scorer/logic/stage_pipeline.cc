@@ -1,0 +1,204 @@
+#include "services/scorer/logic/stage_pipeline.h"
+
+#include <map>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "services/scorer/logic/adaptive_batch.h"
+#include "services/scorer/logic/author_matcher.h"
+
+namespace arxiv_digest {
+namespace {
+
+namespace stage = contract::fate_stage;
+
+bool AnyFollowedId(const std::vector<FollowedAuthor>& followed) {
+  for (const FollowedAuthor& f : followed) {
+    if (!f.id.empty()) return true;
+  }
+  return false;
+}
+
+contract::PaperFate Fate(const std::string& id, const char* stage_name,
+                         bool dropped, std::string reason) {
+  contract::PaperFate f;
+  f.arxiv_id = id;
+  f.stage = stage_name;
+  f.dropped = dropped;
+  f.reason = std::move(reason);
+  return f;
+}
+
+// What one read learnt from Semantic Scholar.
+struct S2Knowledge {
+  bool asked = false;
+  bool failed = false;
+  std::map<std::string, S2Paper> papers;
+};
+
+S2Knowledge AskS2(const std::vector<Paper>& papers, const Config& config,
+                  SemanticScholarSource* s2, BatchOutcome& outcome) {
+  S2Knowledge k;
+  const bool wanted =
+      config.filtering.h_cutoff > 0 ||
+      (config.selection.run_author_match && AnyFollowedId(config.authors));
+  if (s2 == nullptr || !wanted || papers.empty()) return k;
+  k.asked = true;
+  absl::StatusOr<std::map<std::string, S2Paper>> found =
+      s2->LookupPapers(papers);
+  if (!found.ok()) {
+    k.failed = true;
+    outcome.warnings.push_back(
+        absl::StrCat("Semantic Scholar stages skipped for ", papers.size(),
+                     " papers: ", found.status().message()));
+    return k;
+  }
+  k.papers = *std::move(found);
+  return k;
+}
+
+}  // namespace
+
+contract::PaperFate ScoredFate(const Score& score, const Config& config,
+                               const char* stage_name) {
+  const int rc = config.filtering.relevance_cutoff;
+  const int nc = config.filtering.novelty_cutoff;
+  if (!score.scored) {
+    return Fate(score.arxiv_id, stage::kUnscored, true, score.error);
+  }
+  std::string reason =
+      absl::StrCat("relevance ", score.relevance, ", novelty ", score.novelty);
+  const bool low_r = score.relevance < rc;
+  const bool low_n = score.novelty < nc;
+  if (low_r || low_n) {
+    absl::StrAppend(&reason, ": scores below cutoff (",
+                    low_r ? absl::StrCat("relevance < ", rc) : "",
+                    low_r && low_n ? ", " : "",
+                    low_n ? absl::StrCat("novelty < ", nc) : "", ")");
+  }
+  return Fate(score.arxiv_id, stage_name, low_r || low_n, std::move(reason));
+}
+
+absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
+                                         const Config& config,
+                                         ScoringBackend& backend,
+                                         ScoreCache* cache,
+                                         const SelectionStages& stages) {
+  BatchOutcome outcome;
+  const S2Knowledge s2 = AskS2(papers, config, stages.s2, outcome);
+  const int h_cutoff = config.filtering.h_cutoff;
+  std::map<std::string, Score> decided;
+  std::map<std::string, contract::PaperFate> fates;
+  std::map<std::string, int> best_h;
+  std::vector<Paper> undecided;
+  for (const Paper& p : papers) {
+    auto known = s2.papers.find(p.arxiv_id);
+    const S2Paper* s2p = known == s2.papers.end() ? nullptr : &known->second;
+    if (s2p != nullptr) best_h[p.arxiv_id] = BestHIndex(*s2p);
+    if (config.selection.run_author_match) {
+      const bool by_id = s2p != nullptr && FollowedById(*s2p, config.authors);
+      if (by_id || IsFollowedAuthor(p.authors, config.authors)) {
+        Score s;
+        s.arxiv_id = p.arxiv_id;
+        s.author_match = true;
+        s.author_match_score = config.selection.author_match_score;
+        s.comment = "Author match";
+        decided[p.arxiv_id] = std::move(s);
+        fates[p.arxiv_id] = Fate(p.arxiv_id, stage::kAuthorMatch, false,
+                                 by_id ? "followed author (Semantic Scholar id)"
+                                       : "followed author (name)");
+        continue;
+      }
+    }
+    if (h_cutoff > 0 && s2p != nullptr &&
+        BelowHIndexCutoff(best_h[p.arxiv_id], h_cutoff)) {
+      Score s;
+      s.arxiv_id = p.arxiv_id;
+      s.comment = HIndexFilteredComment(best_h[p.arxiv_id], h_cutoff);
+      fates[p.arxiv_id] = Fate(p.arxiv_id, stage::kHIndex, true, s.comment);
+      decided[p.arxiv_id] = std::move(s);
+      continue;
+    }
+    if (std::optional<Score> skipped =
+            stages.prefilter ? stages.prefilter(p) : std::nullopt) {
+      fates[p.arxiv_id] =
+          Fate(p.arxiv_id, stage::kPrefilter, true, skipped->error);
+      decided[p.arxiv_id] = *std::move(skipped);
+      continue;
+    }
+    undecided.push_back(p);
+  }
+
+  std::vector<Paper> for_llm;
+  std::map<std::string, Score> hits;
+  if (cache != nullptr && !undecided.empty()) hits = cache->Lookup(undecided);
+  for (const Paper& p : undecided) {
+    auto hit = hits.find(p.arxiv_id);
+    if (hit == hits.end()) {
+      for_llm.push_back(p);
+      continue;
+    }
+    hit->second.cached = true;
+    fates[p.arxiv_id] = ScoredFate(hit->second, config, stage::kCache);
+    decided[p.arxiv_id] = hit->second;
+  }
+
+  if (stages.title != nullptr && config.selection.run_title_filter &&
+      config.selection.run_openai && !for_llm.empty()) {
+    absl::StatusOr<TitleStageResult> titled =
+        stages.title->Filter(for_llm, stages.title_batch_size);
+    if (!titled.ok()) return titled.status();
+    for (const TokenUsage& u : titled->calls) outcome.calls.push_back(u);
+    for (std::string& e : titled->errors) {
+      outcome.reply_errors.push_back(std::move(e));
+    }
+    for (Score& s : titled->dropped) {
+      fates[s.arxiv_id] =
+          Fate(s.arxiv_id, stage::kTitle, true,
+               "title stage: the model listed it as irrelevant");
+      decided[s.arxiv_id] = std::move(s);
+    }
+    for_llm = std::move(titled->kept);
+  }
+
+  for (const std::vector<Paper>& batch :
+       SplitIntoBatches(for_llm, stages.abstract_batch_size)) {
+    absl::StatusOr<BatchOutcome> scored = backend.ScoreBatch(batch);
+    if (!scored.ok()) return scored.status();
+    if (cache != nullptr) {
+      std::vector<Paper> fresh_papers;
+      std::vector<Score> fresh_scores;
+      for (size_t i = 0; i < scored->scores.size() && i < batch.size(); ++i) {
+        if (scored->scores[i].scored) {
+          fresh_papers.push_back(batch[i]);
+          fresh_scores.push_back(scored->scores[i]);
+        }
+      }
+      cache->Store(fresh_papers, fresh_scores);
+    }
+    for (Score& s : scored->scores) {
+      fates[s.arxiv_id] = ScoredFate(s, config, stage::kAbstract);
+      decided[s.arxiv_id] = std::move(s);
+    }
+    for (const TokenUsage& u : scored->calls) outcome.calls.push_back(u);
+    for (std::string& e : scored->reply_errors) {
+      outcome.reply_errors.push_back(std::move(e));
+    }
+  }
+
+  for (const Paper& p : papers) {
+    auto it = decided.find(p.arxiv_id);
+    if (it == decided.end()) continue;
+    outcome.scores.push_back(it->second);
+    contract::PaperFate fate =
+        fates.count(p.arxiv_id)
+            ? fates[p.arxiv_id]
+            : ScoredFate(it->second, config, stage::kAbstract);
+    auto h = best_h.find(p.arxiv_id);
+    if (h != best_h.end()) fate.best_h_index = h->second;
+    outcome.fates.push_back(std::move(fate));
+  }
+  return outcome;
+}
+
+}  // namespace arxiv_digest

@@ -1,0 +1,48 @@
+// The seed tool's selection stages in its order, for one read of a run:
+// followed authors (by Semantic Scholar id, by name as a fallback), the
+// h-index filter, then (ours) the lexical pre-filter and the score cache,
+// the LLM title stage, and LLM abstract scoring in batches of the
+// (adaptive) abstract size, with the survivors of the earlier stages packed
+// into full batches. Every input paper gets a score and a fate record.
+#pragma once
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/config/config.h"
+#include "lib/contract/paper_fate.h"
+#include "lib/core/paper.h"
+#include "services/scorer/logic/scoring_backend.h"
+#include "services/scorer/logic/semantic_scholar.h"
+#include "services/scorer/logic/title_stage.h"
+
+namespace arxiv_digest {
+
+struct SelectionStages {
+  PrefilterFn prefilter;  // may be empty
+  // Author ids and h-indices; null = no S2 stage (h-index off, author
+  // match by name only).
+  SemanticScholarSource* s2 = nullptr;
+  // Used when [SELECTION] run_title_filter (and run_openai) is on; null =
+  // no title stage.
+  TitleStage* title = nullptr;
+  int title_batch_size = 0;     // papers per title call; 0 = all in one
+  int abstract_batch_size = 0;  // papers per backend call; 0 = all in one
+};
+
+// Scores every paper (see above) and records its fate; the outcome's
+// scores and fates are in input order, calls in the order made (title
+// calls first). When S2 fails, its stages are skipped for these papers with
+// a warning in outcome.warnings.
+absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
+                                         const Config& config,
+                                         ScoringBackend& backend,
+                                         ScoreCache* cache,
+                                         const SelectionStages& stages);
+
+// The fate of a paper the LLM (or the cache) scored: dropped when below
+// either cut-off, with the numbers.
+contract::PaperFate ScoredFate(const Score& score, const Config& config,
+                               const char* stage);
+
+}  // namespace arxiv_digest

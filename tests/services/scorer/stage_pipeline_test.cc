@@ -1,0 +1,276 @@
+// The seed tool's stages over scripted ports: title stage (drops, retries,
+// strangers, pass-on), h-index and author-id stages, S2 failures, adaptive
+// re-batching and one fate per paper.
+#include "services/scorer/logic/stage_pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace arxiv_digest {
+namespace {
+
+namespace stage = contract::fate_stage;
+
+class ScriptedLlm : public LlmClient {
+ public:
+  std::deque<absl::StatusOr<std::string>> replies;
+  std::vector<std::string> prompts;
+  absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override {
+    prompts.push_back(prompt);
+    if (replies.empty()) return absl::InternalError("no scripted reply left");
+    absl::StatusOr<std::string> next = replies.front();
+    replies.pop_front();
+    if (!next.ok()) return next.status();
+    ChatCompletion c;
+    c.content = *next;
+    c.usage = TokenUsage{100, 10, 0};
+    return c;
+  }
+};
+
+// Scores every paper 9/9 and counts its batches.
+class FixedBackend : public ScoringBackend {
+ public:
+  std::vector<size_t> batch_sizes;
+  absl::StatusOr<BatchOutcome> ScoreBatch(
+      const std::vector<Paper>& papers) override {
+    batch_sizes.push_back(papers.size());
+    BatchOutcome out;
+    for (const Paper& p : papers) {
+      Score s;
+      s.arxiv_id = p.arxiv_id;
+      s.relevance = p.arxiv_id == "2504.00002" ? 3 : 9;
+      s.novelty = 9;
+      out.scores.push_back(s);
+    }
+    out.calls.push_back(TokenUsage{1000, 50, 0});
+    return out;
+  }
+  std::string model() const override { return "fixed"; }
+};
+
+class FakeS2 : public SemanticScholarSource {
+ public:
+  absl::StatusOr<std::map<std::string, S2Paper>> answer;
+  int calls = 0;
+  absl::StatusOr<std::map<std::string, S2Paper>> LookupPapers(
+      const std::vector<Paper>&) override {
+    ++calls;
+    return answer;
+  }
+};
+
+std::vector<Paper> Papers(int n) {
+  std::vector<Paper> out;
+  for (int i = 1; i <= n; ++i) {
+    Paper p;
+    p.arxiv_id = absl::StrCat("2504.0000", i);
+    p.title = absl::StrCat("Title ", i);
+    p.authors = {absl::StrCat("Author ", i)};
+    out.push_back(p);
+  }
+  return out;
+}
+
+Config TestConfig() {
+  Config c;
+  c.prompts = PromptTexts{"BASE", "INSTR", "CRIT", "TOPICS", "TITLE POSTFIX"};
+  c.selection.run_title_filter = true;
+  c.filtering.relevance_cutoff = 8;
+  c.filtering.novelty_cutoff = 7;
+  return c;
+}
+
+TEST(StagePipelineTest, TitleStageDropsListedIdsAndRebatchesTheRest) {
+  ScriptedLlm llm;
+  // Batch 1 (4 papers) drops 1 and 3 and names a stranger; batch 2 drops 5.
+  llm.replies = {std::string(R"(["2504.00001", "2504.00003", "2504.09999"])"),
+                 std::string(R"(```json
+["2504.00005"]
+```)")};
+  Config config = TestConfig();
+  LlmTitleStage title(config.prompts, /*retries=*/2, llm);
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.title = &title;
+  stages.title_batch_size = 4;
+  stages.abstract_batch_size = 2;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(6), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(llm.prompts.size(), 2u);
+  EXPECT_TRUE(absl::StartsWith(llm.prompts[0], "BASE\n\nTOPICS\n\n## Papers"));
+  EXPECT_TRUE(absl::EndsWith(llm.prompts[0], "Title 4\n\nTITLE POSTFIX"));
+  EXPECT_FALSE(absl::StrContains(llm.prompts[0], "2504.00005"));
+  // Survivors 2, 4, 6 packed into full batches of 2: no holes.
+  EXPECT_EQ(backend.batch_sizes, (std::vector<size_t>{2, 1}));
+  ASSERT_EQ(out->scores.size(), 6u);
+  ASSERT_EQ(out->fates.size(), 6u);
+  EXPECT_EQ(out->scores[0].comment, kTitleFilteredComment);
+  EXPECT_EQ(out->fates[0].stage, stage::kTitle);
+  EXPECT_TRUE(out->fates[0].dropped);
+  EXPECT_EQ(out->fates[1].stage, stage::kAbstract);
+  EXPECT_TRUE(out->fates[1].dropped);  // relevance 3 < 8
+  EXPECT_TRUE(absl::StrContains(out->fates[1].reason, "relevance < 8"));
+  EXPECT_FALSE(out->fates[3].dropped);
+  // Title calls first, then the two abstract calls.
+  ASSERT_EQ(out->calls.size(), 4u);
+  EXPECT_EQ(out->calls[0].prompt_tokens, 100);
+  EXPECT_EQ(out->calls[3].prompt_tokens, 1000);
+  EXPECT_EQ(out->reply_errors.size(), 1u);  // the stranger
+}
+
+TEST(StagePipelineTest, UnusableTitleRepliesAreRetriedThenPassedOn) {
+  ScriptedLlm llm;
+  llm.replies = {std::string("no list"), std::string("still none"),
+                 std::string("nope")};
+  Config config = TestConfig();
+  LlmTitleStage title(config.prompts, /*retries=*/2, llm);
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.title = &title;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(3), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(llm.prompts.size(), 3u);
+  EXPECT_EQ(backend.batch_sizes, std::vector<size_t>{3});  // nothing lost
+  for (const contract::PaperFate& f : out->fates) {
+    EXPECT_EQ(f.stage, stage::kAbstract);
+  }
+  EXPECT_EQ(out->calls.size(), 4u);  // failed title replies still cost
+}
+
+TEST(StagePipelineTest, TransientTitleCallErrorsLeaveTheReadPending) {
+  ScriptedLlm llm;
+  llm.replies = {absl::UnavailableError("HTTP 503")};
+  Config config = TestConfig();
+  LlmTitleStage title(config.prompts, 3, llm);
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.title = &title;
+  EXPECT_EQ(
+      ScorePapers(Papers(2), config, backend, nullptr, stages).status().code(),
+      absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(backend.batch_sizes.empty());
+}
+
+TEST(StagePipelineTest, TitleStageOffWhenRunTitleFilterOrRunOpenaiIsOff) {
+  ScriptedLlm llm;
+  Config config = TestConfig();
+  config.selection.run_title_filter = false;
+  LlmTitleStage title(config.prompts, 3, llm);
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.title = &title;
+  ASSERT_TRUE(ScorePapers(Papers(2), config, backend, nullptr, stages).ok());
+  config.selection.run_title_filter = true;
+  config.selection.run_openai = false;
+  ASSERT_TRUE(ScorePapers(Papers(2), config, backend, nullptr, stages).ok());
+  EXPECT_TRUE(llm.prompts.empty());
+}
+
+S2Paper WithAuthors(std::vector<std::pair<std::string, int>> authors) {
+  S2Paper p;
+  for (auto& [id, h] : authors) p.authors.push_back(S2Author{id, h});
+  return p;
+}
+
+TEST(StagePipelineTest, HIndexBelowCutoffIsDroppedWithItsBestHIndex) {
+  Config config = TestConfig();
+  config.selection.run_title_filter = false;
+  config.filtering.h_cutoff = 20;
+  FakeS2 s2;
+  s2.answer = std::map<std::string, S2Paper>{
+      {"2504.00001", WithAuthors({{"11", 5}, {"12", 19}})},
+      {"2504.00002", WithAuthors({{"13", 20}})},  // == cutoff: kept
+  };
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.s2 = &s2;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(3), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->fates.size(), 3u);
+  EXPECT_EQ(out->fates[0].stage, stage::kHIndex);
+  EXPECT_TRUE(out->fates[0].dropped);
+  EXPECT_EQ(out->fates[0].best_h_index, 19);
+  EXPECT_EQ(out->scores[0].comment, "H-index filtered (max is 19<20)");
+  EXPECT_EQ(out->fates[1].stage, stage::kAbstract);
+  EXPECT_EQ(out->fates[1].best_h_index, 20);
+  // Unknown to S2: kept, not dropped as the seed tool would.
+  EXPECT_EQ(out->fates[2].stage, stage::kAbstract);
+  EXPECT_FALSE(out->fates[2].best_h_index.has_value());
+  EXPECT_EQ(backend.batch_sizes, std::vector<size_t>{2});
+}
+
+TEST(StagePipelineTest, S2FailureSkipsItsStagesWithAWarning) {
+  Config config = TestConfig();
+  config.selection.run_title_filter = false;
+  config.filtering.h_cutoff = 20;
+  FakeS2 s2;
+  s2.answer = absl::UnavailableError("connection refused");
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.s2 = &s2;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(2), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(backend.batch_sizes, std::vector<size_t>{2});
+  ASSERT_EQ(out->warnings.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(out->warnings[0], "connection refused"));
+}
+
+TEST(StagePipelineTest, FollowedAuthorsMatchBySemanticScholarIdFirst) {
+  Config config = TestConfig();
+  config.selection.run_title_filter = false;
+  config.selection.run_author_match = true;
+  config.selection.author_match_score = 20;
+  config.authors = {FollowedAuthor{"Yann LeCun", "1688882"},
+                    FollowedAuthor{"Author 2", ""}};
+  FakeS2 s2;
+  // Paper 1's arXiv name differs, but S2 links it to the followed id.
+  s2.answer = std::map<std::string, S2Paper>{
+      {"2504.00001", WithAuthors({{"1688882", 90}})}};
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.s2 = &s2;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(3), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(s2.calls, 1);  // h-index off, but followed ids need S2
+  EXPECT_TRUE(out->scores[0].author_match);
+  EXPECT_EQ(out->fates[0].reason, "followed author (Semantic Scholar id)");
+  EXPECT_TRUE(out->scores[1].author_match);  // name fallback
+  EXPECT_EQ(out->fates[1].reason, "followed author (name)");
+  EXPECT_FALSE(out->scores[2].author_match);
+  EXPECT_EQ(backend.batch_sizes, std::vector<size_t>{1});
+}
+
+TEST(StagePipelineTest, PrefilteredPapersRecordTheirFate) {
+  Config config = TestConfig();
+  config.selection.run_title_filter = false;
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.prefilter = [](const Paper& p) -> std::optional<Score> {
+    if (p.arxiv_id != "2504.00001") return std::nullopt;
+    Score s;
+    s.arxiv_id = p.arxiv_id;
+    s.scored = false;
+    s.prefiltered = true;
+    s.error = "pre-filtered: lexical relevance 1 below 3";
+    return s;
+  };
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(2), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->fates[0].stage, stage::kPrefilter);
+  EXPECT_TRUE(out->fates[0].dropped);
+  EXPECT_EQ(out->fates[0].reason, "pre-filtered: lexical relevance 1 below 3");
+}
+
+}  // namespace
+}  // namespace arxiv_digest
