@@ -161,6 +161,25 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
     for_llm = std::move(titled->kept);
   }
 
+  if (!config.selection.run_openai || !config.selection.run_abstract_filter) {
+    // The seed tool's switches: no LLM scoring of abstracts. What got this
+    // far is left unscored on purpose (never paid for, never in a digest),
+    // and its fate says which switch did it.
+    const std::string why =
+        !config.selection.run_openai
+            ? "not scored: run_openai = false (no LLM stage)"
+            : "not scored: run_abstract_filter = false";
+    for (const Paper& p : for_llm) {
+      Score s;
+      s.arxiv_id = p.arxiv_id;
+      s.scored = false;
+      s.error = why;
+      fates[p.arxiv_id] = Fate(p.arxiv_id, stage::kAbstract, true, why);
+      decided[p.arxiv_id] = std::move(s);
+    }
+    for_llm.clear();
+  }
+
   for (const std::vector<Paper>& batch :
        SplitIntoBatches(for_llm, stages.abstract_batch_size)) {
     absl::StatusOr<BatchOutcome> scored = backend.ScoreBatch(batch);

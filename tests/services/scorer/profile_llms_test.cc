@@ -134,7 +134,9 @@ TEST(CheckProfileLlmSettingsTest, SameModelMustShareItsLimits) {
   EXPECT_NE(s.message().find("'mini'"), std::string::npos) << s;
 }
 
-TEST_F(ProfileLlmsTest, ReadsHoldTheLargestBatchOfAnyProfile) {
+// A read splits into whole batches of every profile: the least common
+// multiple of their read sizes, or the largest past the cap.
+TEST_F(ProfileLlmsTest, ReadsHoldWholeBatchesOfEveryProfile) {
   std::map<std::string, Config> profiles;
   profiles["default"] = Config();  // abstract batches of 5
   ScoringContexts only_default(*redis_, profiles, {});
@@ -143,7 +145,12 @@ TEST_F(ProfileLlmsTest, ReadsHoldTheLargestBatchOfAnyProfile) {
   big.selection.abstract_batch_size = 12;
   profiles["big"] = big;
   ScoringContexts with_big(*redis_, profiles, {});
-  EXPECT_EQ(with_big.read_batch(), 12);
+  EXPECT_EQ(with_big.read_batch(), 60);  // 5 and 12 both divide it
+  Config odd;
+  odd.selection.abstract_batch_size = 7;
+  profiles["odd"] = odd;
+  ScoringContexts past_cap(*redis_, profiles, {});
+  EXPECT_EQ(past_cap.read_batch(), 12);  // 420 > 256: the largest
 }
 
 }  // namespace

@@ -124,6 +124,36 @@ TEST(StagePipelineTest, TitleStageDropsListedIdsAndRebatchesTheRest) {
   EXPECT_EQ(out->reply_errors.size(), 1u);  // the stranger
 }
 
+// The seed tool's stage switches: with run_abstract_filter (or run_openai)
+// off, no abstract call is made and the papers' fates say why.
+TEST(StagePipelineTest, AbstractStageSwitchedOffScoresNothing) {
+  ScriptedLlm llm;
+  llm.replies = {std::string(R"(["2504.00001"])")};
+  Config config = TestConfig();
+  config.selection.run_abstract_filter = false;
+  LlmTitleStage title(config.prompts, /*retries=*/2, llm);
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.title = &title;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(3), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(llm.prompts.size(), 1u);  // the title stage still runs
+  EXPECT_TRUE(backend.batch_sizes.empty());
+  ASSERT_EQ(out->fates.size(), 3u);
+  EXPECT_EQ(out->fates[0].stage, stage::kTitle);
+  EXPECT_FALSE(out->scores[1].scored);
+  EXPECT_TRUE(absl::StrContains(out->fates[1].reason, "run_abstract_filter"));
+
+  config.selection.run_openai = false;  // no LLM stage at all
+  llm.prompts.clear();
+  out = ScorePapers(Papers(3), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE(llm.prompts.empty());
+  EXPECT_TRUE(backend.batch_sizes.empty());
+  EXPECT_TRUE(absl::StrContains(out->fates[0].reason, "run_openai"));
+}
+
 TEST(StagePipelineTest, UnusableTitleRepliesAreRetriedThenPassedOn) {
   ScriptedLlm llm;
   llm.replies = {std::string("no list"), std::string("still none"),
