@@ -129,12 +129,22 @@ absl::StatusOr<LogLevel> ParseLogLevel(std::string_view value) {
 
 absl::Status InitLogging(std::string_view service) {
   absl::StatusOr<LogLevel> level = ParseLogLevel(GetEnvOrEmpty("LOG_LEVEL"));
+  // "json" or text (unset, empty or "text"): a typo such as "jsno" would
+  // otherwise silently give text lines a log pipeline cannot parse.
+  const std::string format = absl::AsciiStrToLower(GetEnvOrEmpty("LOG_FORMAT"));
+  const bool json = format == "json";
+  absl::Status status = level.status();
+  if (status.ok() && !json && !format.empty() && format != "text") {
+    status = absl::InvalidArgumentError("LOG_FORMAT: '" +
+                                        GetEnvOrEmpty("LOG_FORMAT") +
+                                        "' is not one of json, text");
+  }
   LogState& state = State();
   std::lock_guard<std::mutex> lock(state.mu);
   state.service = std::string(service);
-  state.json = GetEnvOrEmpty("LOG_FORMAT") == "json";
+  state.json = json;
   state.min_level = level.ok() ? *level : LogLevel::kInfo;
-  return level.status();
+  return status;
 }
 
 bool LogIsJson() {

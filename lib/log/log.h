@@ -52,8 +52,9 @@ struct LogField {
 absl::StatusOr<LogLevel> ParseLogLevel(std::string_view value);
 
 // Called once by main(): the service name and LOG_FORMAT/LOG_LEVEL. A bad
-// LOG_LEVEL is an error naming it (logging is still set up, so that error
-// itself can be logged in the right format).
+// LOG_LEVEL, or a LOG_FORMAT other than json/text, is an error naming it
+// (logging is still set up, so that error itself can be logged in the
+// right format).
 absl::Status InitLogging(std::string_view service);
 
 // Whether lines are JSON (LOG_FORMAT=json).

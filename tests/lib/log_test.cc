@@ -98,6 +98,17 @@ TEST_F(LogTest, BadLogLevelIsRefusedNamingItAndTheAcceptedValues) {
   EXPECT_TRUE(LogIsJson());
 }
 
+TEST_F(LogTest, BadLogFormatIsRefusedNamingIt) {
+  Init("jsno", "");
+  ASSERT_FALSE(status_.ok());
+  EXPECT_EQ(status_.message(), "LOG_FORMAT: 'jsno' is not one of json, text");
+  Init("text", "");
+  EXPECT_TRUE(status_.ok()) << status_;
+  Init("JSON", "");
+  EXPECT_TRUE(status_.ok()) << status_;
+  EXPECT_TRUE(LogIsJson());
+}
+
 TEST_F(LogTest, LevelsFilterAndAreCaseInsensitive) {
   Init("", "WARNING");
   ASSERT_TRUE(status_.ok()) << status_;

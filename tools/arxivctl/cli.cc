@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "arxiv_digest.grpc.pb.h"
+#include "lib/app/build_info.h"
 #include "lib/core/flags.h"
 #include "tools/arxivctl/progress_bar.h"
 
@@ -45,6 +46,7 @@ constexpr char kUsage[] =
     "  --token T           bearer token (env ARXIVCTL_TOKEN)\n"
     "  --timeout S         deadline of each call in seconds (default 30)\n"
     "  --tls               use TLS; --ca-cert PEM for a private CA\n"
+    "  --version           print the version and exit\n"
     "Exit codes: 0 ok, 1 server error, 2 usage, 3 not found, 4 auth.\n";
 
 constexpr char kTriggerUsage[] =
@@ -548,6 +550,10 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     if (name == "--help" || name == "-h") {
       out << kUsage;
+      return kExitOk;
+    }
+    if (name == "--version") {
+      out << VersionLine("arxivctl") << "\n";
       return kExitOk;
     }
     if (name == "--tls") {

@@ -66,6 +66,13 @@ TEST_F(ArxivctlTest, HelpForEveryCommand) {
   }
 }
 
+TEST_F(ArxivctlTest, VersionNamesTheToolAndItsRevision) {
+  CliResult r = Cli({"--version"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("arxivctl ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("revision"), std::string::npos) << r.out;
+}
+
 TEST_F(ArxivctlTest, UsageErrorsExitTwo) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{
