@@ -95,7 +95,9 @@ class ChaosEnv {
     fs::create_directories(out_);
     fs::create_directories(logs_);
     WriteConfigs();
-    auto redis = RedisServer::Start({.appendonly = options_.appendonly});
+    RedisServerOptions redis_options;
+    redis_options.appendonly = options_.appendonly;
+    auto redis = RedisServer::Start(redis_options);
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = std::move(*redis);
     auto feeds = FeedServer::Start(kSampleDir);

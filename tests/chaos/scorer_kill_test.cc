@@ -27,11 +27,17 @@ std::set<std::string> KillMidBatch(ChaosEnv& env, Subprocess* scorer,
                                    const std::string& name,
                                    int64_t min_replies) {
   std::set<std::string> held;
+  // Frozen (SIGSTOP) before the pending entries are read, so a batch that
+  // is acked between the look and the kill cannot make the kill land
+  // between batches; a frozen replica with nothing pending is thawed and
+  // looked at again.
   const bool busy = env.WaitUntil(
       [&] {
         auto by_client = env.stub().scored_replies_by_client();
         if (by_client[name] < min_replies) return false;
+        scorer->Signal(SIGSTOP);
         held = env.PendingEntries(name + "/");
+        if (held.empty()) scorer->Signal(SIGCONT);
         return !held.empty();
       },
       seconds(60), milliseconds(5));

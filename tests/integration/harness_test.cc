@@ -26,6 +26,12 @@
 namespace arxiv_digest::testing {
 namespace {
 
+RedisServerOptions AppendOnly() {
+  RedisServerOptions options;
+  options.appendonly = true;
+  return options;
+}
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -117,7 +123,7 @@ TEST(RedisServerTest, StreamHelpersCountEntriesAndPending) {
 }
 
 TEST(RedisServerTest, RestartWithAppendOnlyKeepsData) {
-  auto redis = RedisServer::Start({.appendonly = true});
+  auto redis = RedisServer::Start(AppendOnly());
   ASSERT_TRUE(redis.ok()) << redis.status();
   const int port = (*redis)->port();
   ASSERT_TRUE(RedisCommand(port, {"SET", "survivor", "1"}).ok());
@@ -152,7 +158,7 @@ TEST(RedisServerTest, RestartWithoutPersistenceStartsEmpty) {
 TEST(RedisServerTest, DestructorRemovesDataDir) {
   std::string dir;
   {
-    auto redis = RedisServer::Start({.appendonly = true});
+    auto redis = RedisServer::Start(AppendOnly());
     ASSERT_TRUE(redis.ok()) << redis.status();
     dir = (*redis)->dir();
     EXPECT_TRUE(std::filesystem::exists(dir));
