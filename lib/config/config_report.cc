@@ -104,6 +104,9 @@ void WriteProfile(const std::string& name, const Config& c, Writer& w) {
   w.Int("max_retries", fe.max_retries);
   w.Int("request_timeout_seconds", fe.request_timeout_seconds);
   w.Int("lock_ttl_seconds", fe.lock_ttl_seconds);
+  w.Bool("backfill_missing", fe.backfill_missing);
+  w.Int("backfill_max_days", fe.backfill_max_days);
+  w.Int("backfill_lookback_days", fe.backfill_lookback_days);
 
   w.Section("RETENTION");
   w.Int("run_days", c.retention.run_days);

@@ -37,6 +37,8 @@ TEST(ConfigReportTest, ShowsEffectiveValuesAfterAliasesAndLimits) {
                            "relevance_cutoff = 3\n",
                            "push_to_slack = true\n",
                            "[FETCHER]\n",
+                           "backfill_missing = true\n",
+                           "backfill_lookback_days = 14\n",
                            "[RETENTION]\n",
                            "[DELIVERY]\n",
                            "smtp_security = starttls\n",
