@@ -38,6 +38,25 @@ ScheduledRun PlanRun(const FetcherOptions& options, FetchCycle& cycle,
   return run;
 }
 
+namespace {
+
+// One missed day through OAI-PMH (with de-duplication) under that day's own
+// lock: what both the daily catch-up and the on-demand one run per day.
+std::function<absl::StatusOr<RunManifest>(const Date&)> MissedDayFetch(
+    BackfillCycle& backfills, std::chrono::seconds lock_ttl,
+    const CatchUpPlan& catch_up) {
+  return [&backfills, lock_ttl, &catch_up](const Date& day) {
+    LogInfo("backfilling a missed announcement day", {{"date", day.str()}});
+    return RunExclusive(*catch_up.lock, day.str(), lock_ttl,
+                        [&backfills, &day] {
+                          return backfills.RunDates(day.str(), day.str(),
+                                                    /*force=*/false);
+                        });
+  };
+}
+
+}  // namespace
+
 void CatchUpAfterDailyRun(const RunManifest& daily, BackfillCycle& backfills,
                           std::chrono::seconds lock_ttl,
                           const CatchUpPlan& catch_up) {
@@ -51,16 +70,9 @@ void CatchUpAfterDailyRun(const RunManifest& daily, BackfillCycle& backfills,
     LogWarning("cannot record the run's date",
                {{"date", date->str()}, {"error", std::string(s.message())}});
   }
-  CatchUpResult result = CatchUpMissedDays(
-      *date, catch_up.policy, *catch_up.index,
-      [&](const Date& day) -> absl::StatusOr<RunManifest> {
-        LogInfo("backfilling a missed announcement day", {{"date", day.str()}});
-        return RunExclusive(*catch_up.lock, day.str(), lock_ttl,
-                            [&backfills, &day] {
-                              return backfills.RunDates(day.str(), day.str(),
-                                                        /*force=*/false);
-                            });
-      });
+  CatchUpResult result =
+      CatchUpMissedDays(*date, catch_up.policy, *catch_up.index,
+                        MissedDayFetch(backfills, lock_ttl, catch_up));
   for (const RunManifest& run : result.runs) {
     LogInfo(
         "missed day backfilled",
@@ -82,15 +94,9 @@ absl::StatusOr<RunManifest> CatchUpOnRequest(const std::string& run_id,
   }
   MissedDaysPolicy policy = catch_up.policy;
   policy.enabled = true;  // asked for explicitly
-  CatchUpResult result = CatchUpMissedDays(
-      today, policy, *catch_up.index,
-      [&](const Date& day) -> absl::StatusOr<RunManifest> {
-        return RunExclusive(*catch_up.lock, day.str(), lock_ttl,
-                            [&backfills, &day] {
-                              return backfills.RunDates(day.str(), day.str(),
-                                                        /*force=*/false);
-                            });
-      });
+  CatchUpResult result =
+      CatchUpMissedDays(today, policy, *catch_up.index,
+                        MissedDayFetch(backfills, lock_ttl, catch_up));
   std::vector<std::string> parts;
   for (const RunManifest& run : result.runs) {
     parts.push_back(absl::StrCat(run.date, " (run ", run.run_id, ", ",
