@@ -253,10 +253,14 @@ absl::StatusOr<Score> ScoreFromJson(std::string_view json) {
   return score;
 }
 
-std::string UsageToJson(const TokenUsage& usage) {
-  return absl::StrCat("{\"prompt_tokens\":", usage.prompt_tokens,
-                      ",\"completion_tokens\":", usage.completion_tokens,
-                      ",\"cached_tokens\":", usage.cached_tokens, "}");
+std::string UsageToJson(const TokenUsage& usage, std::string_view model) {
+  std::string json =
+      absl::StrCat("{\"prompt_tokens\":", usage.prompt_tokens,
+                   ",\"completion_tokens\":", usage.completion_tokens,
+                   ",\"cached_tokens\":", usage.cached_tokens);
+  if (!model.empty()) absl::StrAppend(&json, ",\"model\":", JsonQuote(model));
+  json += "}";
+  return json;
 }
 
 absl::StatusOr<TokenUsage> UsageFromJson(std::string_view json) {

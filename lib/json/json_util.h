@@ -47,7 +47,9 @@ std::string PaperToJson(const Paper& paper);
 absl::StatusOr<Paper> PaperFromJson(std::string_view json);
 std::string ScoreToJson(const Score& score);
 absl::StatusOr<Score> ScoreFromJson(std::string_view json);
-std::string UsageToJson(const TokenUsage& usage);
+// The usage record of one LLM call; a non-empty `model` (the model billed)
+// is written too, so the digest header can name the model actually called.
+std::string UsageToJson(const TokenUsage& usage, std::string_view model = {});
 absl::StatusOr<TokenUsage> UsageFromJson(std::string_view json);
 
 }  // namespace arxiv_digest

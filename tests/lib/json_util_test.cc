@@ -40,6 +40,13 @@ TEST(JsonUtilTest, ScoreAndUsageRoundTrip) {
   absl::StatusOr<TokenUsage> ub = UsageFromJson(UsageToJson(u));
   ASSERT_TRUE(ub.ok());
   EXPECT_EQ(*ub, u);
+  // With the model billed: the same counts plus a quoted "model".
+  EXPECT_EQ(UsageToJson(u, "gpt-4o\"x"),
+            "{\"prompt_tokens\":100,\"completion_tokens\":20,"
+            "\"cached_tokens\":30,\"model\":\"gpt-4o\\\"x\"}");
+  ub = UsageFromJson(UsageToJson(u, "gpt-4o-mini"));
+  ASSERT_TRUE(ub.ok());
+  EXPECT_EQ(*ub, u);
 }
 
 TEST(JsonUtilTest, BadInputGivesErrorsNotCrashes) {

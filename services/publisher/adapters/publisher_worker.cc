@@ -5,7 +5,6 @@
 #include <variant>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "lib/contract/run_manifest.h"
 #include "lib/contract/stream_entries.h"
 #include "lib/core/shutdown.h"
@@ -15,15 +14,6 @@
 
 namespace arxiv_digest {
 namespace {
-
-// A usage record of the run: the token counts plus the model billed, so
-// the digest header names the model actually called (CalledModel).
-std::string UsageRecordJson(const contract::UsageEntry& usage) {
-  std::string json = UsageToJson(usage.usage);
-  json.pop_back();  // the closing brace
-  absl::StrAppend(&json, ",\"model\":", JsonQuote(usage.model), "}");
-  return json;
-}
 
 // How many of the latest manifests a sweep looks at.
 constexpr int kSweepManifests = 50;
@@ -160,8 +150,9 @@ absl::Status PublisherWorker::StoreResult(const StreamEntry& entry) {
     return absl::OkStatus();
   }
   const auto& usage = std::get<contract::UsageEntry>(*decoded);
-  if (absl::Status s = redis_.HSet(keys::RunUsage(usage.run_id.str()),
-                                   {{usage.call_id, UsageRecordJson(usage)}});
+  if (absl::Status s =
+          redis_.HSet(keys::RunUsage(usage.run_id.str()),
+                      {{usage.call_id, UsageToJson(usage.usage, usage.model)}});
       !s.ok()) {
     return s;
   }

@@ -28,10 +28,8 @@ DigestInputs MiniRun(const Config& config) {
 }
 
 std::string Usage(int64_t prompt, int64_t completion, const char* model) {
-  std::string json = UsageToJson(TokenUsage{prompt, completion, 0});
-  if (model == nullptr) return json;
-  json.pop_back();
-  return json + ",\"model\":\"" + model + "\"}";
+  return UsageToJson(TokenUsage{prompt, completion, 0},
+                     model == nullptr ? "" : model);
 }
 
 TEST(ProfileHeaderTest, UsageRecordsNameTheModelThatWasBilled) {
