@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config python3
+  build-essential cmake ninja-build pkg-config python3 python3-yaml
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libcpp-httplib-dev libssl-dev rapidjson-dev
   prometheus-cpp-dev libpugixml-dev libgtest-dev libgmock-dev libcurl4-openssl-dev

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "lib/app/build_info.h"
 #include "lib/app/service_app.h"
 #include "lib/config/config.h"
 #include "lib/core/flags.h"
@@ -17,6 +18,7 @@
 #include "services/publisher/adapters/render_command.h"
 #include "services/publisher/adapters/retention_sweeper.h"
 #include "services/publisher/adapters/run_publisher.h"
+#include "services/publisher/logic/publish_run.h"
 
 namespace arxiv_digest {
 namespace {
@@ -55,9 +57,11 @@ absl::Status Serve(ServiceApp& app) {
     return ConfigurationError(
         absl::StrCat("configuration error: ", prices.status().message()));
   }
-  if (!prices->count(config.selection.model)) {
-    LogWarning("no price for the configured model; its cost shows as 0",
-               {{"model", config.selection.model}});
+  // Every profile's header states its cost: a model without a price is a
+  // startup error naming the profile and the setting.
+  if (absl::Status s = RequirePricedModels(app.profiles(), *prices); !s.ok()) {
+    return ConfigurationError(
+        absl::StrCat("configuration error: ", s.message()));
   }
   // Slack/e-mail per profile ([DELIVERY]).
   ServiceDelivery delivery(app.profiles(), &GetEnvOrEmpty);
@@ -78,7 +82,8 @@ absl::Status Serve(ServiceApp& app) {
 
 int Main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "render") {
-    return RunRenderCommand(argc - 1, argv + 1, std::cout, std::cerr);
+    return RunRenderCommand(argc - 1, argv + 1, VersionLine("publisher"),
+                            std::cout, std::cerr);
   }
   ServiceSpec spec;
   spec.name = "publisher";

@@ -32,6 +32,7 @@ constexpr char kUsage[] =
     "         [--cached-tokens N] --total-papers N --scanned-papers N\n"
     "         [--configs DIR] --out FILE.md [--json-out FILE.json]\n"
     "         [--html-out FILE.html]\n"
+    "       publisher render --help | --version\n"
     "\n"
     "Renders a digest from a scored JSON dump (already in digest order)\n"
     "without Redis or an LLM. --configs (default \"configs\") must hold\n"
@@ -56,16 +57,23 @@ struct UsageError {
   std::string message;
 };
 
+// What ParseFlags found besides the flags with values.
+enum class Request { kRender, kHelp, kVersion };
+
 // Parses "--flag VALUE" / "--flag=VALUE" pairs. Returns nullopt on success.
 std::optional<UsageError> ParseFlags(int argc, char** argv,
                                      std::map<std::string, std::string>& flags,
-                                     bool& help) {
+                                     Request& request) {
   int i = 1;
   if (i < argc && std::string(argv[i]) == "render") ++i;
   for (; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      help = true;
+      request = Request::kHelp;
+      return std::nullopt;
+    }
+    if (arg == "--version") {
+      request = Request::kVersion;
       return std::nullopt;
     }
     if (arg.rfind("--", 0) != 0) {
@@ -229,14 +237,18 @@ std::optional<UsageError> BuildOptions(
 
 }  // namespace
 
-int RunRenderCommand(int argc, char** argv, std::ostream& out,
-                     std::ostream& err) {
+int RunRenderCommand(int argc, char** argv, std::string_view version_line,
+                     std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> flags;
-  bool help = false;
+  Request request = Request::kRender;
   Options o;
-  std::optional<UsageError> usage = ParseFlags(argc, argv, flags, help);
-  if (help) {
+  std::optional<UsageError> usage = ParseFlags(argc, argv, flags, request);
+  if (request == Request::kHelp) {
     out << kUsage;
+    return kExitOk;
+  }
+  if (request == Request::kVersion) {
+    out << version_line << "\n";
     return kExitOk;
   }
   if (!usage) usage = BuildOptions(flags, o);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ostream>
+#include <string_view>
 
 namespace arxiv_digest {
 
@@ -14,9 +15,12 @@ namespace arxiv_digest {
 // argv[0] is the program; a leading "render" argument is skipped, so main()
 // can pass its own argc/argv. Flags take "--flag VALUE" or "--flag=VALUE".
 // The scored JSON is already in digest order and is not re-ranked.
+// --help prints the usage and --version `version_line` (the binary's
+// VersionLine, passed in so this file needs no build-info link), both on
+// `out` with exit 0, whatever else is given.
 // Returns 0 on success, 2 for bad usage (the message names the flag), 1 when
 // a file cannot be read or written (the message names the file).
-int RunRenderCommand(int argc, char** argv, std::ostream& out,
-                     std::ostream& err);
+int RunRenderCommand(int argc, char** argv, std::string_view version_line,
+                     std::ostream& out, std::ostream& err);
 
 }  // namespace arxiv_digest

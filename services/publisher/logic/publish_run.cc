@@ -36,10 +36,18 @@ std::vector<std::string> UnpricedProfileModels(
     if (FindModelPrice(prices, model).has_value()) continue;
     warnings.push_back(absl::StrCat(
         "profile '", name, "': [SELECTION] model: '", model,
-        "' has no price in configs/model_prices.ini; its digests say \"no "
-        "known price\" and count the cost as 0"));
+        "' has no price in configs/model_prices.ini (add a [", model,
+        "] section with prompt, completion and cached USD per million "
+        "tokens; 0 for a self-hosted model)"));
   }
   return warnings;
+}
+
+absl::Status RequirePricedModels(const std::map<std::string, Config>& profiles,
+                                 const PriceTable& prices) {
+  std::vector<std::string> unpriced = UnpricedProfileModels(profiles, prices);
+  if (unpriced.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(unpriced.front());
 }
 
 absl::StatusOr<PublishOutcome> PublishRun::Publish(const std::string& run_id) {

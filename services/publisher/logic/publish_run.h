@@ -73,13 +73,18 @@ class PublishRun {
   PublishObserver observer_;
 };
 
-// One warning per profile whose [SELECTION] model has no price in
-// `prices`, naming the profile and the setting (PublishRun logs them when
-// it is made). A warning, not a startup error: self-hosted
-// OpenAI-compatible servers (OPENAI_BASE_URL) serve models under any name
-// and cost nothing per token, and the digest header then says "no known
-// price" instead of showing a wrong cost.
+// One message per profile whose [SELECTION] model has no price in
+// `prices`, naming the profile and the setting.
 std::vector<std::string> UnpricedProfileModels(
     const std::map<std::string, Config>& profiles, const PriceTable& prices);
+
+// The publisher's startup check: InvalidArgument naming the first profile
+// whose model has no price, and how to give it one. A digest header that
+// cannot say what a run cost is a conflict in the reader's settings, found
+// at startup rather than weeks later. Self-hosted OpenAI-compatible servers
+// serve models under any name and cost nothing per token: they get a
+// section with zero prices in configs/model_prices.ini.
+absl::Status RequirePricedModels(const std::map<std::string, Config>& profiles,
+                                 const PriceTable& prices);
 
 }  // namespace arxiv_digest

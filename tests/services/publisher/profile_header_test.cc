@@ -8,6 +8,7 @@
 
 #include "lib/json/json_util.h"
 #include "services/publisher/logic/digest_assembly.h"
+#include "services/publisher/logic/pricing.h"
 #include "services/publisher/logic/publish_run.h"
 
 namespace arxiv_digest {
@@ -86,6 +87,27 @@ TEST(ProfileHeaderTest, UnpricedProfileModelIsNamedWithItsSetting) {
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_FALSE(d->cost.known_model);
   EXPECT_NE(d->digest.markdown.find("no known price"), std::string::npos);
+}
+
+TEST(ProfileHeaderTest, UnpricedModelIsAStartupErrorUntilPricedAtZero) {
+  std::map<std::string, Config> profiles;
+  profiles["default"] = Config();
+  profiles["local"].selection.model = "llama3.1:8b";
+  absl::Status s = RequirePricedModels(profiles, DefaultPriceTable());
+  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("profile 'local': [SELECTION] model"),
+            std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("[llama3.1:8b] section"), std::string::npos)
+      << s.message();
+  // The remedy the message gives: a self-hosted model priced at zero.
+  absl::StatusOr<PriceTable> prices =
+      ParsePriceTable("[llama3.1:8b]\nprompt = 0\ncompletion = 0\ncached = 0\n",
+                      DefaultPriceTable());
+  ASSERT_TRUE(prices.ok()) << prices.status();
+  EXPECT_TRUE(RequirePricedModels(profiles, *prices).ok());
+  profiles.erase("local");
+  EXPECT_TRUE(RequirePricedModels(profiles, DefaultPriceTable()).ok());
 }
 
 }  // namespace

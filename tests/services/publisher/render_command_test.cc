@@ -45,7 +45,8 @@ class RenderCommandTest : public ::testing::Test {
     for (std::string& a : args) argv.push_back(a.data());
     out_.str("");
     err_.str("");
-    return RunRenderCommand(static_cast<int>(argv.size()), argv.data(), out_,
+    return RunRenderCommand(static_cast<int>(argv.size()), argv.data(),
+                            "publisher 1.2.3 (revision test, Release)", out_,
                             err_);
   }
 
@@ -110,6 +111,16 @@ TEST_F(RenderCommandTest, AcceptsEqualsSyntaxAndCachedTokens) {
 TEST_F(RenderCommandTest, HelpGoesToStdout) {
   EXPECT_EQ(Run({"--help"}), 0);
   EXPECT_NE(out_.str().find("--scored"), std::string::npos);
+}
+
+// `publisher render --version` prints the line `publisher --version` prints
+// (main passes VersionLine("publisher")), even after other flags.
+TEST_F(RenderCommandTest, VersionPrintsTheGivenVersionLine) {
+  EXPECT_EQ(Run({"--version"}), 0);
+  EXPECT_EQ(out_.str(), "publisher 1.2.3 (revision test, Release)\n");
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_EQ(Run({"--date", "2025-04-22", "--version"}), 0);
+  EXPECT_EQ(out_.str(), "publisher 1.2.3 (revision test, Release)\n");
 }
 
 // Drops `flag` (and its value) from the reference arguments.
