@@ -85,7 +85,7 @@ inline constexpr std::string_view kDerivedRunFields[] = {
     manifest_field::kParentRun,     manifest_field::kProfile,
     manifest_field::kTotalPapers,   manifest_field::kScannedPapers,
     manifest_field::kPapersToScore, manifest_field::kRequestedAt,
-    manifest_field::kRequestedBy};
+    manifest_field::kRequestedBy,   manifest_field::kSkippedSeen};
 // The publisher's record of a published digest (cost_usd comes last, after
 // the digest is stored).
 inline constexpr std::string_view kPublishedFields[] = {

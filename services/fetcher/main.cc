@@ -58,6 +58,9 @@ absl::Status Fetch(ServiceApp& app) {
   profiles.Serve(cycle);
   BackfillCycle backfills(config, backfill_source, stores.writer, stores.seen,
                           &RandomRunId, observer);
+  // Date-range backfills (the missed-day catch-up included) serve every
+  // profile the same way.
+  profiles.Serve(backfills);
   const std::chrono::seconds lock_ttl(fc.lock_ttl_seconds);
   RedisRunDateIndex run_dates(**redis);
   CatchUpPlan catch_up{

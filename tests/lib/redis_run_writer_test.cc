@@ -144,6 +144,7 @@ TEST_F(RedisRunWriterTest, DerivedRunLikeTheApisRescoreJobs) {
                    {"papers_to_score", "2"},
                    {"requested_at", "2025-04-08T10:00:00Z"},
                    {"requested_by", "ops"},
+                   {"skipped_seen", "0"},
                    {"topics_override", "only MoE"}};
   EXPECT_EQ(HGetAll("arxiv:run:" + m.run_id), expected);
 

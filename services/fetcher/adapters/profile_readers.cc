@@ -26,6 +26,11 @@ void ProfileReaders::Serve(FetchCycle& cycle) {
   cycle.ServeProfiles(readers_, index_, &RandomProfileRunId);
 }
 
+void ProfileReaders::Serve(BackfillCycle& backfills) {
+  if (readers_.empty()) return;
+  backfills.ServeProfiles(readers_, index_, &RandomProfileRunId);
+}
+
 std::vector<std::string> ProfileReaders::AllFeedEntries() const {
   std::vector<const FilteringConfig*> all;
   if (auto d = profiles_.find(kDefaultProfile); d != profiles_.end()) {

@@ -12,6 +12,7 @@
 #include "lib/redis/redis_client.h"
 #include "services/fetcher/adapters/redis_profile_run_index.h"
 #include "services/fetcher/adapters/redis_seen_store.h"
+#include "services/fetcher/logic/backfill_cycle.h"
 #include "services/fetcher/logic/fetch_cycle.h"
 
 namespace arxiv_digest {
@@ -25,6 +26,9 @@ class ProfileReaders {
 
   // Lets `cycle` serve every non-default profile (nothing without any).
   void Serve(FetchCycle& cycle);
+  // The same for date-range backfills (the missed-day catch-up, --from /
+  // --until, triggers for a past date): each profile gets its child run.
+  void Serve(BackfillCycle& backfills);
   // Every feed entry a fetch covers: the union of all profiles' entries.
   std::vector<std::string> AllFeedEntries() const;
 

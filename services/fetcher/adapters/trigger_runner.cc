@@ -80,6 +80,11 @@ absl::StatusOr<RunManifest> TriggerRunner::Fetch(const FetchTrigger& trigger) {
     profiles_->Serve(cycle);
   }
   BackfillCycle backfill(config, backfill_, writer_, seen_, same_id, observer_);
+  if (profiles_ != nullptr && trigger.categories.empty()) {
+    // A past day asked for directly reaches every profile too, without
+    // depending on the api's fan-out.
+    profiles_->Serve(backfill);
+  }
   std::function<absl::StatusOr<RunManifest>()> body = [&] {
     return trigger.date.empty()
                ? cycle.RunOnce(/*force=*/true)

@@ -39,8 +39,9 @@ class TriggerRunner {
   // day catch-up does not fetch that day again. Not owned; may be null.
   void set_run_dates(RunDateIndex* run_dates) { run_dates_ = run_dates; }
 
-  // A trigger for today's configured feeds (no categories of its own) also
-  // serves these profiles, like the daily cycle. Not owned; may be null.
+  // A trigger with no categories of its own (today's feeds or a past day
+  // through OAI-PMH) also serves these profiles, like the daily cycle. Not
+  // owned; may be null.
   void set_profiles(ProfileReaders* profiles) { profiles_ = profiles; }
 
  private:

@@ -6,9 +6,8 @@
 #include "absl/strings/str_join.h"
 #include "lib/log/log.h"
 #include "services/fetcher/logic/backfill.h"
-#include "services/fetcher/logic/empty_day.h"
 #include "services/fetcher/logic/paper_selection.h"
-#include "services/fetcher/logic/seen_filter.h"
+#include "services/fetcher/logic/profile_feeds.h"
 
 namespace arxiv_digest {
 
@@ -23,6 +22,8 @@ BackfillCycle::BackfillCycle(const Config& config, BackfillSource& source,
                              FetchObserver observer)
     : config_(config),
       source_(source),
+      writer_(writer),
+      make_run_id_(make_run_id),
       recorder_(writer, seen, std::move(make_run_id), observer),
       observer_(std::move(observer)) {}
 
@@ -80,8 +81,11 @@ absl::StatusOr<RunManifest> BackfillCycle::RunDates(const std::string& from,
                                                     const std::string& until,
                                                     bool force) {
   const std::vector<std::string>& entries = config_.filtering.arxiv_categories;
-  absl::StatusOr<OaiHarvest> harvest =
-      source_.HarvestDates(from, until, OaiSetsFor(entries));
+  // The default profile's sets first, so its harvest is the one it had
+  // before profiles were served.
+  absl::StatusOr<OaiHarvest> harvest = source_.HarvestDates(
+      from, until,
+      OaiSetsFor(UnionFeedEntries(profiles_.WithReaders(config_.filtering))));
   auto report = [&](const std::string& kind, int64_t n) {
     if (observer_.on_feed_error && n > 0)
       observer_.on_feed_error("oai", kind, n);
@@ -111,23 +115,35 @@ absl::StatusOr<RunManifest> BackfillCycle::RunDates(const std::string& from,
   HarvestSelection mapped =
       FeedsFromOaiRecords(harvest->records, entries, from, until);
   Selection selection = SelectPapers(mapped.feeds, config_.filtering);
-  RunPlan plan;
-  plan.date = until;
-  plan.total_papers = selection.total_items;
-  plan.scanned_papers = selection.scanned_papers;
-  plan.papers = std::move(selection.papers);
-  plan.skip_delivered = !force;
-  plan.rescore_new_versions = RescoresNewVersions(config_.filtering);
-  if (selection.total_items == 0) {
-    plan.empty_reason =
-        absl::StrCat("no announcements between ", from, " and ", until,
-                     " in the configured "
-                     "categories");
-  } else if (plan.papers.empty()) {
-    plan.empty_reason =
-        NothingSelectedReason(selection.total_items, config_.filtering);
+  const std::string no_items_reason =
+      absl::StrCat("no announcements between ", from, " and ", until,
+                   " in the configured categories");
+  RunPlan plan = PlanForSelection(std::move(selection), until,
+                                  config_.filtering, force, no_items_reason);
+  if (!profiles_.empty()) {
+    // Children first, as in the daily cycle: when the run is announced the
+    // api's fan-out must find every profile served.
+    plan.run_id = make_run_id_(plan.date);
+    auto day_of = [&](const ProfileReader& reader) {
+      return ProfileDay{
+          FeedsFromOaiRecords(harvest->records,
+                              reader.filtering.arxiv_categories, from, until)
+              .feeds,
+          no_items_reason};
+    };
+    if (absl::Status s = profiles_.Record(day_of, plan.date, plan.run_id, force,
+                                          writer_, observer_);
+        !s.ok()) {
+      return s;
+    }
   }
   return recorder_.Record(std::move(plan));
+}
+
+void BackfillCycle::ServeProfiles(std::vector<ProfileReader> readers,
+                                  ProfileRunIndex& index,
+                                  ProfileRuns::IdGenerator make_child_id) {
+  profiles_ = ProfileRuns(std::move(readers), index, std::move(make_child_id));
 }
 
 }  // namespace arxiv_digest

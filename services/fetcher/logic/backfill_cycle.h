@@ -12,6 +12,7 @@
 #include "services/fetcher/logic/atom_parser.h"
 #include "services/fetcher/logic/fetch_ports.h"
 #include "services/fetcher/logic/oai_pmh_parser.h"
+#include "services/fetcher/logic/profile_runs.h"
 #include "services/fetcher/logic/run_recorder.h"
 
 namespace arxiv_digest {
@@ -54,13 +55,28 @@ class BackfillCycle {
 
   // The configured categories' papers announced in [from, until], through
   // the usual announce_type / force_primary filters and, unless `force`,
-  // de-duplication. The run's date is `until`.
+  // de-duplication. The run's date is `until`. With profiles
+  // (ServeProfiles) one harvest covers the sets of every profile's
+  // categories and each of them gets a child run first (see there).
   absl::StatusOr<RunManifest> RunDates(const std::string& from,
                                        const std::string& until, bool force);
+
+  // Serves `readers` from every later RunDates, as FetchCycle does from the
+  // daily feeds (ProfileRuns::Record): each gets a run of kind profile
+  // (parent_run = the date-range run) with the records of its own
+  // categories, announce types given by its own entries
+  // (FeedsFromOaiRecords), its own announce_types / force_primary and its
+  // own SeenStore; no_announcements when nothing is selected. RunIds (an
+  // explicit id list, no category filter) stays the default profile's.
+  void ServeProfiles(std::vector<ProfileReader> readers, ProfileRunIndex& index,
+                     ProfileRuns::IdGenerator make_child_id);
 
  private:
   const Config& config_;
   BackfillSource& source_;
+  contract::RunWriter& writer_;
+  RunRecorder::IdGenerator make_run_id_;
+  ProfileRuns profiles_;
   RunRecorder recorder_;
   FetchObserver observer_;
 };

@@ -59,10 +59,9 @@ absl::StatusOr<RunManifest> FetchCycle::RunOnce(bool force) {
       observer_.on_feed_error(category, kind, count);
     }
   };
-  std::vector<const FilteringConfig*> all = {&config_.filtering};
-  for (const ProfileReader& r : readers_) all.push_back(&r.filtering);
   std::vector<FeedState> states;
-  for (const std::string& category : UnionFeedEntries(all)) {
+  for (const std::string& category :
+       UnionFeedEntries(profiles_.WithReaders(config_.filtering))) {
     FeedState state;
     state.category = category;
     if (!force) {
@@ -162,8 +161,8 @@ absl::StatusOr<RunManifest> FetchCycle::RunOnce(bool force) {
   }
   // The daily run is the default profile's: only its own feeds.
   std::vector<FetchedFeed> own_feeds;
-  if (!readers_.empty()) own_feeds = FeedsOfProfile(fresh, config_.filtering);
-  const std::vector<FetchedFeed>& own = readers_.empty() ? fresh : own_feeds;
+  if (!profiles_.empty()) own_feeds = FeedsOfProfile(fresh, config_.filtering);
+  const std::vector<FetchedFeed>& own = profiles_.empty() ? fresh : own_feeds;
   Selection selection = SelectPapers(own, config_.filtering);
   plan.date = selection.date;
   for (const FetchedFeed& f : fresh) {
@@ -181,12 +180,18 @@ absl::StatusOr<RunManifest> FetchCycle::RunOnce(bool force) {
     plan.empty_reason =
         NothingSelectedReason(selection.total_items, config_.filtering);
   }
-  if (!readers_.empty()) {
+  if (!profiles_.empty()) {
     // Children first: when the daily run is announced, the api's fan-out
     // must already find every profile recorded.
     plan.run_id = make_run_id_(plan.date.empty() ? kUnknownDate : plan.date);
-    if (absl::Status s =
-            RecordProfileRuns(fresh, plan.date, plan.run_id, force);
+    auto day_of = [&fresh](const ProfileReader& reader) {
+      ProfileDay day{FeedsOfProfile(fresh, reader.filtering), ""};
+      day.no_items_reason = day.feeds.empty() ? std::string(kReasonNotUpdated)
+                                              : EmptyFeedsReason(day.feeds);
+      return day;
+    };
+    if (absl::Status s = profiles_.Record(day_of, plan.date, plan.run_id, force,
+                                          writer_, observer_);
         !s.ok()) {
       return s;
     }
@@ -222,52 +227,7 @@ absl::StatusOr<RunManifest> FetchCycle::RunOnce(bool force) {
 void FetchCycle::ServeProfiles(std::vector<ProfileReader> readers,
                                ProfileRunIndex& index,
                                IdGenerator make_child_id) {
-  readers_ = std::move(readers);
-  profile_runs_ = &index;
-  make_child_id_ = std::move(make_child_id);
-}
-
-absl::Status FetchCycle::RecordProfileRuns(
-    const std::vector<FetchedFeed>& fresh, const std::string& date,
-    const std::string& daily_run_id, bool force) {
-  for (const ProfileReader& reader : readers_) {
-    std::vector<FetchedFeed> feeds = FeedsOfProfile(fresh, reader.filtering);
-    Selection selection = SelectPapers(feeds, reader.filtering);
-    RunPlan plan;
-    plan.date = date;
-    plan.total_papers = selection.total_items;
-    plan.scanned_papers = selection.scanned_papers;
-    plan.papers = std::move(selection.papers);
-    plan.skip_delivered = !force;
-    plan.rescore_new_versions = RescoresNewVersions(reader.filtering);
-    plan.empty_reason =
-        feeds.empty() ? std::string(kReasonNotUpdated)
-        : selection.total_items == 0
-            ? EmptyFeedsReason(feeds)
-            : NothingSelectedReason(selection.total_items, reader.filtering);
-    plan.kind = contract::run_kind::kProfile;
-    plan.parent_run = daily_run_id;
-    plan.profile = reader.name;
-    RunRecorder recorder(writer_, *reader.seen, make_child_id_, observer_);
-    absl::StatusOr<RunManifest> child = recorder.Record(std::move(plan));
-    if (!child.ok()) {
-      return absl::Status(child.status().code(),
-                          absl::StrCat("profile ", reader.name, ": ",
-                                       child.status().message()));
-    }
-    if (absl::Status s = profile_runs_->RecordProfileRun(
-            daily_run_id, reader.name, child->run_id);
-        !s.ok()) {
-      return s;
-    }
-    LogInfo("profile run written",
-            {{"run_id", daily_run_id},
-             {"profile", reader.name},
-             {"child_run", child->run_id},
-             {"status", child->status},
-             {"papers_to_score", std::to_string(child->papers_to_score)}});
-  }
-  return absl::OkStatus();
+  profiles_ = ProfileRuns(std::move(readers), index, std::move(make_child_id));
 }
 
 std::string RandomProfileRunId(const std::string& date) {

@@ -13,21 +13,13 @@
 #include "lib/core/paper.h"
 #include "services/fetcher/logic/fetch_ports.h"
 #include "services/fetcher/logic/paper_selection.h"
+#include "services/fetcher/logic/profile_runs.h"
 
 namespace arxiv_digest {
 
 // Feeds larger than this are still parsed but logged and counted
 // (feed_errors{kind="large_feed"}): a live arXiv feed is ~1-3 MB.
 inline constexpr size_t kLargeFeedBytes = 20u << 20;
-
-// Another reader profile served by the same fetch: its own selection
-// settings and its own memory of delivered papers, so a paper delivered to
-// one reader still reaches another whose settings select it.
-struct ProfileReader {
-  std::string name;  // a valid profile name, not "default"
-  FilteringConfig filtering;
-  SeenStore* seen = nullptr;  // not owned
-};
 
 class FetchCycle {
  public:
@@ -68,14 +60,7 @@ class FetchCycle {
                      IdGenerator make_child_id);
 
  private:
-  // Records the child runs of daily run `daily_run_id`.
-  absl::Status RecordProfileRuns(const std::vector<FetchedFeed>& fresh,
-                                 const std::string& date,
-                                 const std::string& daily_run_id, bool force);
-
-  std::vector<ProfileReader> readers_;
-  ProfileRunIndex* profile_runs_ = nullptr;
-  IdGenerator make_child_id_;
+  ProfileRuns profiles_;
   const Config& config_;
   FeedSource& source_;
   contract::RunWriter& writer_;

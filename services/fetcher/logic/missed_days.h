@@ -4,6 +4,13 @@
 // neither a recorded run nor a published digest, and backfills them through
 // OAI-PMH, oldest first, a bounded number per cycle. `arxivctl backfill
 // --missing` asks for the same catch-up on demand (a trigger).
+//
+// Each backfilled day also gives every other reader profile its child run
+// (BackfillCycle::ServeProfiles). A day counts as had by the default
+// reader's record alone: the children of a day the fetcher recorded are
+// written before its default run, so the day has them for the profiles
+// configured then. A profile added later gets no history (like the api's
+// fan-out); a per-profile date record would re-fetch the default's days.
 #pragma once
 
 #include <functional>

@@ -8,6 +8,24 @@
 
 namespace arxiv_digest {
 
+RunPlan PlanForSelection(Selection selection, const std::string& date,
+                         const FilteringConfig& filtering, bool force,
+                         const std::string& no_items_reason) {
+  RunPlan plan;
+  plan.date = date;
+  plan.total_papers = selection.total_items;
+  plan.scanned_papers = selection.scanned_papers;
+  plan.papers = std::move(selection.papers);
+  plan.skip_delivered = !force;
+  plan.rescore_new_versions = RescoresNewVersions(filtering);
+  if (selection.total_items == 0) {
+    plan.empty_reason = no_items_reason;
+  } else if (plan.papers.empty()) {
+    plan.empty_reason = NothingSelectedReason(selection.total_items, filtering);
+  }
+  return plan;
+}
+
 RunRecorder::RunRecorder(contract::RunWriter& writer, SeenStore& seen,
                          IdGenerator make_run_id, FetchObserver observer)
     : writer_(writer),

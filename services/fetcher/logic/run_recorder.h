@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/config/config.h"
 #include "lib/core/paper.h"
 #include "services/fetcher/logic/fetch_ports.h"
+#include "services/fetcher/logic/paper_selection.h"
 
 namespace arxiv_digest {
 
@@ -34,6 +36,14 @@ struct RunPlan {
   std::string parent_run;
   std::string profile;
 };
+
+// The plan of a run of one reader's `selection` on `date`: its counts and
+// papers, delivered papers skipped unless `force` (new versions as the
+// reader's filtering says), and the reason it is empty: `no_items_reason`
+// when the feeds held nothing, else what the reader's filter left out.
+RunPlan PlanForSelection(Selection selection, const std::string& date,
+                         const FilteringConfig& filtering, bool force,
+                         const std::string& no_items_reason);
 
 class RunRecorder {
  public:

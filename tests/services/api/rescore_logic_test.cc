@@ -156,8 +156,10 @@ TEST_F(RescoreLogicTest, ByRunPlansOneJobWithItsManifest) {
                            {"papers_to_score", "4"},
                            {"requested_at", "2025-04-10T06:00:00Z"},
                            {"requested_by", "ops"},
+                           {"skipped_seen", "0"},
                            {"topics_override", options.topics_override}};
-  // The same fields, in the same order, as before the contract codec.
+  // kDerivedRunFields in order (skipped_seen: a child says how many papers
+  // its reader already had), then topics_override.
   EXPECT_EQ(Wire(job.manifest), expected);
   ASSERT_EQ(job.papers.size(), 4u);
   for (int i = 0; i < 4; ++i) {
