@@ -4,10 +4,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <set>
+#include <map>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -30,9 +31,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return buf.str();
 }
 
-// (section, key) pairs some reader asked for: the known keys. Whatever else
-// config.ini holds is warned about.
-using KnownKeys = std::set<std::pair<std::string, std::string>>;
+// (section, key) pairs some reader asked for, the known keys, with how the
+// parser uses each (AcceptedConfigKeys). Whatever else config.ini holds is
+// warned about.
+using KnownKeys = std::map<ConfigKey, ConfigKeyUse>;
 
 // Accessors that name the setting in every error, e.g. "[SELECTION] model".
 class SectionReader {
@@ -43,8 +45,15 @@ class SectionReader {
     if (it != ini.end()) values_ = &it->second;
   }
 
+  // The same section, its keys recorded as `use` rather than kSetting.
+  SectionReader As(ConfigKeyUse use) const {
+    SectionReader reader = *this;
+    reader.use_ = use;
+    return reader;
+  }
+
   const std::string* Find(const std::string& key) const {
-    known_->emplace(section_, key);
+    known_->emplace(ConfigKey(section_, key), use_);
     if (values_ == nullptr) return nullptr;
     auto it = values_->find(key);
     return it == values_->end() ? nullptr : &it->second;
@@ -94,10 +103,6 @@ class SectionReader {
     return absl::OkStatus();
   }
 
-  // Another name for a key (tatsu's batch_size for abstract_batch_size):
-  // read first, so the canonical key wins when both are set.
-  bool Has(const std::string& key) const { return Find(key) != nullptr; }
-
   absl::Status Double(const std::string& key, double& out) const {
     const std::string* v = Find(key);
     if (v == nullptr) return absl::OkStatus();
@@ -145,6 +150,7 @@ class SectionReader {
  private:
   std::string section_;
   KnownKeys* known_;
+  ConfigKeyUse use_ = ConfigKeyUse::kSetting;
   const std::map<std::string, std::string>* values_ = nullptr;
 };
 
@@ -185,6 +191,21 @@ std::string StripTrailingNewlines(std::string value) {
     value.pop_back();
   }
   return value;
+}
+
+bool IsHttpUrl(const std::string& url) {
+  return absl::StartsWith(url, "http://") || absl::StartsWith(url, "https://");
+}
+
+// [A-Za-z_][A-Za-z0-9_]*: what a shell or Kubernetes env entry can set. A
+// key pasted into api_key_env by mistake fails this (and is not echoed
+// back in full: keys contain '-').
+bool IsEnvVarName(const std::string& name) {
+  if (name.empty() || absl::ascii_isdigit(name[0])) return false;
+  for (char c : name) {
+    if (!absl::ascii_isalnum(c) && c != '_') return false;
+  }
+  return true;
 }
 
 #define DIGEST_RETURN_IF_ERROR(expr)   \
@@ -252,14 +273,17 @@ std::vector<FollowedAuthor> ParseAuthors(const std::string& text) {
   return authors;
 }
 
-absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
+namespace {
+
+// ConfigFromIni's reads and checks; `known` collects every key read.
+absl::StatusOr<Config> ReadConfig(const IniFile& ini, KnownKeys& known) {
   Config config;
-  KnownKeys known;
   SectionReader selection(ini, "SELECTION", known);
   DIGEST_RETURN_IF_ERROR(selection.String("model", config.selection.model));
   // tatsu-lab's name first, so abstract_batch_size wins when both are set.
   DIGEST_RETURN_IF_ERROR(
-      selection.Int("batch_size", config.selection.abstract_batch_size, 1));
+      selection.As(ConfigKeyUse::kAlias)
+          .Int("batch_size", config.selection.abstract_batch_size, 1));
   DIGEST_RETURN_IF_ERROR(selection.Int(
       "abstract_batch_size", config.selection.abstract_batch_size, 1));
   DIGEST_RETURN_IF_ERROR(
@@ -269,7 +293,8 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
   // tatsu-lab keeps the switch in [FILTERING] as author_match.
   SectionReader filtering(ini, "FILTERING", known);
   DIGEST_RETURN_IF_ERROR(
-      filtering.Bool("author_match", config.selection.run_author_match));
+      filtering.As(ConfigKeyUse::kAlias)
+          .Bool("author_match", config.selection.run_author_match));
   DIGEST_RETURN_IF_ERROR(
       selection.Bool("run_author_match", config.selection.run_author_match));
   DIGEST_RETURN_IF_ERROR(selection.Double("author_match_score",
@@ -308,6 +333,26 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
                                         config.selection.adaptive_batch_size));
   DIGEST_RETURN_IF_ERROR(selection.Int("adaptive_threshold",
                                        config.selection.adaptive_threshold, 1));
+  DIGEST_RETURN_IF_ERROR(
+      selection.String("base_url", config.selection.base_url));
+  if (!config.selection.base_url.empty() &&
+      !IsHttpUrl(config.selection.base_url)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "[SELECTION] base_url: '", RedactUrlPassword(config.selection.base_url),
+        "' is not an http(s):// URL"));
+  }
+  for (const auto& [key, name] :
+       {std::pair<const char*, std::string*>{"api_key_env",
+                                             &config.selection.api_key_env},
+        {"extra_headers_env", &config.selection.extra_headers_env}}) {
+    DIGEST_RETURN_IF_ERROR(selection.String(key, *name));
+    if (!IsEnvVarName(*name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("[SELECTION] ", key, ": '", *name,
+                       "' is not an environment variable name (the key "
+                       "itself belongs in the environment, not here)"));
+    }
+  }
   if (config.selection.prefilter_keep_share < 0 ||
       config.selection.prefilter_keep_share > 1) {
     return absl::InvalidArgumentError(
@@ -328,15 +373,16 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
   DIGEST_RETURN_IF_ERROR(
       filtering.Int("novelty_cutoff", config.filtering.novelty_cutoff, 0));
   // tatsu-lab's hcutoff first, so h_cutoff wins when both are set.
-  DIGEST_RETURN_IF_ERROR(
-      filtering.Int("hcutoff", config.filtering.h_cutoff, 0));
+  DIGEST_RETURN_IF_ERROR(filtering.As(ConfigKeyUse::kAlias)
+                             .Int("hcutoff", config.filtering.h_cutoff, 0));
   DIGEST_RETURN_IF_ERROR(
       filtering.Int("h_cutoff", config.filtering.h_cutoff, 0));
   // tatsu-lab averages num_samples completions per batch; one call per
   // batch is all this scorer does, so anything else would silently change
   // the scores the user expects.
   int num_samples = 1;
-  DIGEST_RETURN_IF_ERROR(filtering.Int("num_samples", num_samples, 1));
+  DIGEST_RETURN_IF_ERROR(
+      filtering.As(ConfigKeyUse::kNoEffect).Int("num_samples", num_samples, 1));
   if (num_samples != 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("[FILTERING] num_samples: ", num_samples,
@@ -441,7 +487,7 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
   // here LOG_LEVEL=debug gives the detail and nothing dumps debug files.
   for (const char* key : {"debug_messages", "dump_debug_file"}) {
     bool on = false;
-    DIGEST_RETURN_IF_ERROR(output.Bool(key, on));
+    DIGEST_RETURN_IF_ERROR(output.As(ConfigKeyUse::kNoEffect).Bool(key, on));
     if (on) {
       config.warnings.push_back(absl::StrCat(
           "[OUTPUT] ", key,
@@ -457,6 +503,26 @@ absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
     config.warnings.push_back(std::move(w));
   }
   return config;
+}
+
+}  // namespace
+
+absl::StatusOr<Config> ConfigFromIni(const IniFile& ini) {
+  KnownKeys known;
+  return ReadConfig(ini, known);
+}
+
+absl::StatusOr<std::map<ConfigKey, ConfigKeyUse>> AcceptedConfigKeys() {
+  // The only required setting; with it the parse reaches every read.
+  const IniFile minimal = {{"FILTERING", {{"arxiv_category", "cs.LG"}}}};
+  KnownKeys known;
+  if (absl::StatusOr<Config> config = ReadConfig(minimal, known);
+      !config.ok()) {
+    return absl::InternalError(absl::StrCat(
+        "the default config fails validation, so not every key was read: ",
+        config.status().message()));
+  }
+  return known;
 }
 
 void ApplyPromptLayout(const IniFile& ini, Config& config) {
@@ -483,6 +549,44 @@ std::string GetEnvOrEmpty(const char* name) {
   return value == nullptr ? std::string() : std::string(value);
 }
 
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+ParseExtraHeaders(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (absl::string_view item : absl::StrSplit(text, ';')) {
+    std::string header = Trim(item);
+    if (header.empty()) continue;
+    size_t colon = header.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return absl::InvalidArgumentError(
+          "expected 'Name: value' items separated by ';'");
+    }
+    headers.emplace_back(Trim(header.substr(0, colon)),
+                         Trim(header.substr(colon + 1)));
+  }
+  return headers;
+}
+
+absl::Status ResolveLlmProvider(EnvLookup lookup, Config& config) {
+  const SelectionConfig& s = config.selection;
+  LlmProviderConfig llm;
+  llm.base_url = s.base_url.empty() ? config.env.openai_base_url : s.base_url;
+  llm.api_key = lookup(s.api_key_env.c_str());
+  if (s.extra_headers_env == "OPENAI_EXTRA_HEADERS") {
+    llm.extra_headers = config.env.openai_extra_headers;  // checked already
+  } else {
+    absl::StatusOr<std::vector<std::pair<std::string, std::string>>> headers =
+        ParseExtraHeaders(lookup(s.extra_headers_env.c_str()));
+    if (!headers.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("[SELECTION] extra_headers_env: ", s.extra_headers_env,
+                       ": ", headers.status().message()));
+    }
+    llm.extra_headers = *std::move(headers);
+  }
+  config.llm = std::move(llm);
+  return absl::OkStatus();
+}
+
 absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
   env.openai_api_key = lookup("OPENAI_API_KEY");
   if (std::string v = lookup("OPENAI_BASE_URL"); !v.empty()) {
@@ -501,20 +605,13 @@ absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env) {
   if (std::string v = lookup("ARXIV_OAI_URL"); !v.empty()) {
     env.arxiv_oai_url = v;
   }
-  env.openai_extra_headers.clear();
-  for (absl::string_view item :
-       absl::StrSplit(lookup("OPENAI_EXTRA_HEADERS"), ';')) {
-    std::string header = Trim(item);
-    if (header.empty()) continue;
-    size_t colon = header.find(':');
-    if (colon == std::string::npos || colon == 0) {
-      return absl::InvalidArgumentError(
-          "OPENAI_EXTRA_HEADERS: expected 'Name: value' items separated by "
-          "';'");
-    }
-    env.openai_extra_headers.emplace_back(Trim(header.substr(0, colon)),
-                                          Trim(header.substr(colon + 1)));
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> headers =
+      ParseExtraHeaders(lookup("OPENAI_EXTRA_HEADERS"));
+  if (!headers.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("OPENAI_EXTRA_HEADERS: ", headers.status().message()));
   }
+  env.openai_extra_headers = *std::move(headers);
   auto starts_with = [](const std::string& s, std::string_view p) {
     return s.compare(0, p.size(), p) == 0;
   };
@@ -624,6 +721,9 @@ absl::StatusOr<Config> LoadConfig(const std::string& config_dir) {
     config->authors = ParseAuthors(*authors);
   }
   if (absl::Status s = ApplyEnvironment(&GetEnvOrEmpty, config->env); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ResolveLlmProvider(&GetEnvOrEmpty, *config); !s.ok()) {
     return s;
   }
   config->config_dir = config_dir;

@@ -55,6 +55,11 @@ struct SelectionConfig {
   // Batch x ceil(log2(N / threshold) + 1) when N > threshold papers.
   bool adaptive_batch_size = false;
   int adaptive_threshold = 32;
+  // The LLM provider of this profile. Secrets stay in the environment:
+  // config.ini names the variables, never their values.
+  std::string base_url;  // empty = OPENAI_BASE_URL
+  std::string api_key_env = "OPENAI_API_KEY";
+  std::string extra_headers_env = "OPENAI_EXTRA_HEADERS";  // "Name: value; ..."
 };
 
 struct FilteringConfig {
@@ -165,8 +170,18 @@ struct EnvironmentConfig {
   std::vector<std::pair<std::string, std::string>> openai_extra_headers;
 };
 
+// The LLM provider a profile calls, resolved from [SELECTION] base_url,
+// api_key_env and extra_headers_env and the environment
+// (ResolveLlmProvider).
+struct LlmProviderConfig {
+  std::string base_url = "https://api.openai.com/v1";
+  std::string api_key;  // never logged
+  std::vector<std::pair<std::string, std::string>> extra_headers;  // ditto
+};
+
 struct Config {
   SelectionConfig selection;
+  LlmProviderConfig llm;  // resolved at load; see ResolveLlmProvider
   FilteringConfig filtering;
   FetcherConfig fetcher;
   RetentionConfig retention;
@@ -204,6 +219,28 @@ std::vector<FollowedAuthor> ParseAuthors(const std::string& text);
 // other unknown key lands in Config::warnings.
 absl::StatusOr<Config> ConfigFromIni(const IniFile& ini);
 
+// How ConfigFromIni uses a config.ini key it accepts.
+enum class ConfigKeyUse {
+  // Sets the Config field of the same name; --check-config prints it.
+  kSetting,
+  // A Python tool's other name for a setting (tatsu's batch_size, hcutoff,
+  // [FILTERING] author_match); printed under the setting's name.
+  kAlias,
+  // Accepted so the Python tools' folders load, but changes nothing
+  // (num_samples, which must be 1; debug_messages, dump_debug_file).
+  kNoEffect,
+};
+
+// (section, key) as config.ini spells it, e.g. {"SELECTION", "model"}.
+using ConfigKey = std::pair<std::string, std::string>;
+
+// Every key ConfigFromIni accepts and how it uses it, recorded by the
+// parser's own reads (not a copy of the list), so tests can hold the
+// --check-config report and README.md to it. Internal error only if the
+// defaults plus one arxiv_category fail validation (the parse would stop
+// before reading every key).
+absl::StatusOr<std::map<ConfigKey, ConfigKeyUse>> AcceptedConfigKeys();
+
 // Sets prompts.layout from the pieces present (no scoring criteria = tatsu)
 // and, for the tatsu layout, turns cache_friendly_prompt off: that layout
 // already sends the static parts first, and the cache-friendly builder
@@ -216,6 +253,18 @@ void ApplyPromptLayout(const IniFile& ini, Config& config);
 using EnvLookup = std::string (*)(const char* name);
 absl::Status ApplyEnvironment(EnvLookup lookup, EnvironmentConfig& env);
 std::string GetEnvOrEmpty(const char* name);
+
+// Fills config.llm from config.selection (base_url, api_key_env,
+// extra_headers_env), config.env (OPENAI_BASE_URL when base_url is empty)
+// and `lookup` (the variables named). InvalidArgument naming the setting
+// when the headers variable is malformed. An unset key variable is not an
+// error here: only an LLM scorer needs the key (services/scorer checks it).
+absl::Status ResolveLlmProvider(EnvLookup lookup, Config& config);
+
+// "Name: value; Other: value" (OPENAI_EXTRA_HEADERS' format) as pairs;
+// InvalidArgument without the values (they may be secrets).
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+ParseExtraHeaders(const std::string& text);
 
 // Reads the prompt pieces present in `dir` into config.prompts (verbatim
 // but for trailing newlines) and records their paths in prompt_paths; pieces

@@ -51,6 +51,16 @@ std::string SetOrUnset(const std::string& value) {
   return value.empty() ? "(unset)" : "(set, not shown)";
 }
 
+std::string HeaderNames(
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::vector<std::string> names;
+  names.reserve(headers.size());
+  for (const auto& [header, value] : headers) names.push_back(header);
+  return names.empty() ? std::string("(none)")
+                       : absl::StrCat("(", absl::StrJoin(names, ", "),
+                                      "; values not shown)");
+}
+
 std::string PromptSummary(const Config& c, const char* piece,
                           const std::string& text) {
   auto it = c.prompt_paths.find(piece);
@@ -86,6 +96,16 @@ void WriteProfile(const std::string& name, const Config& c, Writer& w) {
   w.Num("prefilter_keep_share", s.prefilter_keep_share);
   w.Int("max_reply_bytes", s.max_reply_bytes);
   w.Int("llm_timeout_seconds", s.llm_timeout_seconds);
+  // The provider this profile calls, as resolved: the URL (password
+  // redacted) and where it came from; the key and header values only as
+  // set/unset and names.
+  w.Line("base_url",
+         absl::StrCat(RedactUrlPassword(c.llm.base_url),
+                      s.base_url.empty() ? " (from OPENAI_BASE_URL)" : ""));
+  w.Line("api_key_env",
+         absl::StrCat(s.api_key_env, " ", SetOrUnset(c.llm.api_key)));
+  w.Line("extra_headers_env", absl::StrCat(s.extra_headers_env, " ",
+                                           HeaderNames(c.llm.extra_headers)));
 
   const FilteringConfig& f = c.filtering;
   w.Section("FILTERING");

@@ -1,8 +1,10 @@
 // The effective settings of every profile as text, for --check-config: what
 // a service would run with after defaults, aliases (tatsu-lab's batch_size,
 // hcutoff, author_match), -1 = no limit, profile overrides and the
-// environment. Secrets never appear: the API key and OPENAI_EXTRA_HEADERS
-// values print as set/unset, URL passwords as "***".
+// environment. Secrets never appear: the API keys (OPENAI_API_KEY, each
+// profile's api_key_env) print as set/unset, extra header values
+// (OPENAI_EXTRA_HEADERS, extra_headers_env) as their names only, URL
+// passwords (OPENAI_BASE_URL, base_url) as "***".
 #pragma once
 
 #include <map>

@@ -48,6 +48,12 @@ absl::StatusOr<Config> LoadProfile(const Config& base, const IniFile& base_ini,
   config->prompt_paths = base.prompt_paths;
   config->authors = base.authors;
   config->env = base.env;
+  // The profile's own provider ([SELECTION] base_url, api_key_env,
+  // extra_headers_env; inherited from configs/config.ini when not set).
+  if (absl::Status s = ResolveLlmProvider(&GetEnvOrEmpty, *config); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("profile ", name, ": ", s.message()));
+  }
   // A profile folder holds only our (or DaizeDong's) file names; no sibling
   // prompts/ folder, which would be the profiles/ folder's neighbour.
   ReadPromptFiles(dir.string(), /*sibling_prompts=*/false, *config);
@@ -59,6 +65,14 @@ absl::StatusOr<Config> LoadProfile(const Config& base, const IniFile& base_ini,
         base.warnings.end()) {
       own_warnings.push_back(absl::StrCat("profile ", name, ": ", w));
     }
+  }
+  // Per scorer replica, not per reader: the default profile's value runs.
+  if (config->selection.max_in_flight != base.selection.max_in_flight) {
+    own_warnings.push_back(absl::StrCat(
+        "profile ", name,
+        ": [SELECTION] max_in_flight: per scorer replica, not per profile; "
+        "the default profile's ",
+        base.selection.max_in_flight, " applies"));
   }
   config->warnings = std::move(own_warnings);
   if (std::optional<std::string> authors = ReadIfExists(dir / "authors.txt")) {

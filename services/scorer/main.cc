@@ -9,13 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "lib/app/service_app.h"
 #include "lib/core/shutdown.h"
-#include "lib/http_transport/httplib_client.h"
 #include "lib/log/log.h"
 #include "lib/metrics/stream_metrics.h"
 #include "lib/redis/keys.h"
 #include "services/scorer/adapters/llm_probe.h"
 #include "services/scorer/adapters/llm_transport.h"
 #include "services/scorer/adapters/openai_client.h"
+#include "services/scorer/adapters/profile_providers.h"
 #include "services/scorer/adapters/scorer_metrics.h"
 #include "services/scorer/adapters/scorer_slots.h"
 #include "services/scorer/logic/scorer_flags.h"
@@ -32,9 +32,18 @@ absl::Status Serve(ServiceApp& app) {
   if (absl::Status s = CheckProfileLlmSettings(app.profiles()); !s.ok()) {
     return ConfigurationError(s.message());
   }
+  // The default profile reading OPENAI_API_KEY keeps ChooseBackend's
+  // message; every other profile's key is CheckProfileProviders'.
+  const bool default_key_env = config.selection.api_key_env == "OPENAI_API_KEY";
   absl::StatusOr<std::string> backend =
-      ChooseBackend(GetEnvOrEmpty("SCORER_BACKEND"), config.env.openai_api_key);
+      ChooseBackend(GetEnvOrEmpty("SCORER_BACKEND"),
+                    default_key_env ? config.llm.api_key : "checked below");
   if (!backend.ok()) return ConfigurationError(backend.status().message());
+  if (*backend != "lexical") {
+    if (absl::Status s = CheckProfileProviders(app.profiles()); !s.ok()) {
+      return ConfigurationError(s.message());
+    }
+  }
   absl::StatusOr<LlmProbeMode> probe_mode =
       ParseLlmProbeMode(app.flags().Get("--probe-llm"),
                         !GetEnvOrEmpty("KUBERNETES_SERVICE_HOST").empty());
@@ -46,8 +55,8 @@ absl::Status Serve(ServiceApp& app) {
                          {keys::DeadLetterStream(), ""}});
   streams.Start();
   // Ready while Redis answers and the LLM backend has what it needs.
-  const bool llm_usable = LlmConfigUsable(*backend, config.env.openai_api_key,
-                                          config.env.openai_base_url);
+  const bool llm_usable =
+      LlmConfigUsable(*backend, config.llm.api_key, config.llm.base_url);
   // And once the start-up probe of the endpoint passed (llm_probe.h).
   auto llm_probed = std::make_shared<std::atomic<bool>>(*backend == "lexical");
   if (absl::Status s = app.StartAdmin(
@@ -58,29 +67,31 @@ absl::Status Serve(ServiceApp& app) {
     return s;
   }
 
-  // Shared by all slots: cpp-httplib opens a connection per request. The
-  // reply cap and whole-call deadline bound every LLM call.
-  HttplibClient http(LlmTransportOptionsFor(config.selection));
+  // Shared by all slots, one per distinct reply cap and deadline of the
+  // profiles (cpp-httplib opens a connection per request); they live until
+  // the process exits, as abandoned calls need.
+  LlmTransports transports;
   if (!*llm_probed) {
+    // Each distinct (base URL, key, model) of the profiles once.
     if (absl::Status s =
-            AwaitLlm(http, LlmOptionsFor(config), *probe_mode, SystemClock(),
-                     std::chrono::seconds(30), *llm_probed, ShutdownRequested);
+            AwaitLlms(ProfileProbeTargets(app.profiles(), transports),
+                      *probe_mode, SystemClock(), std::chrono::seconds(30),
+                      *llm_probed, ShutdownRequested);
         !s.ok()) {
       return ConfigurationError(s.message());
     }
     if (ShutdownRequested()) return absl::OkStatus();
   }
   // One client per profile call setup (scorer_slots.h ProfileLlms): each
-  // run is scored with its own profile's model and provider options.
-  LlmClientFactory make_llm = [&](const OpenAiClientOptions& o) {
-    return std::make_unique<OpenAiClient>(
-        http, o, SystemClock(),
-        [&](const std::string& outcome, double seconds) {
-          metrics.llm_requests.Add({{"outcome", outcome}}).Increment();
-          metrics.llm_duration.Observe(seconds);
-        },
-        [&] { metrics.llm_retries.Increment(); });
-  };
+  // run is scored with its own profile's provider, model, options and
+  // call limits.
+  LlmClientFactory make_llm = OpenAiClientFactory(
+      transports,
+      [&](const std::string& outcome, double seconds) {
+        metrics.llm_requests.Add({{"outcome", outcome}}).Increment();
+        metrics.llm_duration.Observe(seconds);
+      },
+      [&] { metrics.llm_retries.Increment(); });
   Shared shared{&app.profiles(), *backend == "lexical", make_llm, &metrics,
                 options};
   if (shared.lexical) {

@@ -27,18 +27,27 @@ HttpRequest ProbeRequest(const OpenAiClientOptions& llm,
   return request;
 }
 
-absl::Status Unreachable(const absl::Status& transport) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("LLM endpoint unreachable: ", transport.message(),
-                   "; check OPENAI_BASE_URL (and [SELECTION] "
-                   "llm_timeout_seconds for a slow endpoint)"));
+// "profile 'x': " before every message of a named profile.
+std::string Prefix(const LlmProbeNames& names) {
+  return names.profile.empty()
+             ? std::string()
+             : absl::StrCat("profile '", names.profile, "': ");
 }
 
-absl::Status KeyRejected(const HttpRequest& request, int status) {
+absl::Status Unreachable(const absl::Status& transport,
+                         const LlmProbeNames& names) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      Prefix(names), "LLM endpoint unreachable: ", transport.message(),
+      "; check ", names.base_url,
+      " (and [SELECTION] llm_timeout_seconds for a slow endpoint)"));
+}
+
+absl::Status KeyRejected(const HttpRequest& request, int status,
+                         const LlmProbeNames& names) {
   return absl::FailedPreconditionError(
-      absl::StrCat("LLM endpoint rejected the API key: ",
+      absl::StrCat(Prefix(names), "LLM endpoint rejected the API key: ",
                    HttpErrorMessage(request, HttpStatusText(status)),
-                   "; check OPENAI_API_KEY"));
+                   "; check ", names.api_key));
 }
 
 // The ids of an OpenAI /models list ({"data": [{"id": ...}, ...]}); empty
@@ -62,7 +71,7 @@ std::set<std::string> ListedModels(const std::string& body) {
 }
 
 void WarnIfModelUnlisted(const std::string& body, const std::string& model,
-                         const std::string& url) {
+                         const std::string& url, const LlmProbeNames& names) {
   const std::set<std::string> ids = ListedModels(body);
   if (ids.empty() || ids.count(model) > 0 || ids.count(model + ":latest") > 0) {
     return;
@@ -71,42 +80,45 @@ void WarnIfModelUnlisted(const std::string& body, const std::string& model,
       "the LLM endpoint does not list the configured model; check "
       "[SELECTION] model",
       {{"model", model},
+       {"profile", names.profile},
        {"url", UrlForMessage(url)},
        {"listed_models", std::to_string(ids.size())}});
 }
 
 }  // namespace
 
-absl::Status ProbeLlm(HttpClient& http, const OpenAiClientOptions& llm) {
+absl::Status ProbeLlm(HttpClient& http, const OpenAiClientOptions& llm,
+                      const LlmProbeNames& names) {
   const HttpRequest models = ProbeRequest(llm, "GET", "/models");
   absl::StatusOr<HttpResponse> listed = http.Send(models);
-  if (!listed.ok()) return Unreachable(listed.status());
+  if (!listed.ok()) return Unreachable(listed.status(), names);
   const int status = listed->status;
   if (status == 200) {
-    WarnIfModelUnlisted(listed->body, llm.request.model, models.url);
+    WarnIfModelUnlisted(listed->body, llm.request.model, models.url, names);
     return absl::OkStatus();
   }
-  if (status == 401 || status == 403) return KeyRejected(models, status);
+  if (status == 401 || status == 403) return KeyRejected(models, status, names);
   if (status == 429 || status >= 500) {
     LogWarning("LLM endpoint answers but could not check the key now",
-               {{"reply", HttpErrorMessage(models, HttpStatusText(status))}});
+               {{"profile", names.profile},
+                {"reply", HttpErrorMessage(models, HttpStatusText(status))}});
     return absl::OkStatus();
   }
   // No /models here: ask the chat endpoint itself, with a body it must
   // refuse, so nothing is generated or billed.
   const HttpRequest chat = ProbeRequest(llm, "POST", "/chat/completions");
   absl::StatusOr<HttpResponse> answered = http.Send(chat);
-  if (!answered.ok()) return Unreachable(answered.status());
+  if (!answered.ok()) return Unreachable(answered.status(), names);
   const int chat_status = answered->status;
   if (chat_status == 401 || chat_status == 403) {
-    return KeyRejected(chat, chat_status);
+    return KeyRejected(chat, chat_status, names);
   }
   if (chat_status == 404 || chat_status == 405) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no OpenAI-compatible API at OPENAI_BASE_URL: ",
-                     HttpErrorMessage(models, HttpStatusText(status)), ", ",
-                     HttpErrorMessage(chat, HttpStatusText(chat_status)),
-                     "; check OPENAI_BASE_URL (it usually ends in /v1)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        Prefix(names), "no OpenAI-compatible API at ", names.base_url, ": ",
+        HttpErrorMessage(models, HttpStatusText(status)), ", ",
+        HttpErrorMessage(chat, HttpStatusText(chat_status)), "; check ",
+        names.base_url, " (it usually ends in /v1)"));
   }
   return absl::OkStatus();
 }
@@ -128,26 +140,51 @@ absl::Status AwaitLlm(HttpClient& http, const OpenAiClientOptions& llm,
                       std::chrono::milliseconds interval,
                       std::atomic<bool>& ready,
                       const std::function<bool()>& stop) {
+  LlmProbeTarget target;
+  target.http = &http;
+  target.llm = llm;
+  return AwaitLlms({target}, mode, clock, interval, ready, stop);
+}
+
+absl::Status AwaitLlms(const std::vector<LlmProbeTarget>& targets,
+                       LlmProbeMode mode, Clock& clock,
+                       std::chrono::milliseconds interval,
+                       std::atomic<bool>& ready,
+                       const std::function<bool()>& stop) {
   if (mode == LlmProbeMode::kOff) {
     ready = true;
     return absl::OkStatus();
   }
-  absl::Status probe = ProbeLlm(http, llm);
-  if (!probe.ok() && mode == LlmProbeMode::kFail) return probe;
-  bool logged = false;
-  while (!probe.ok()) {
-    if (!logged) {
-      // Once: the error does not change while the setting stays wrong.
-      LogError("LLM probe failed; not ready until it passes",
-               {{"error", std::string(probe.message())},
-                {"retry_seconds", std::to_string(interval.count() / 1000)}});
-      logged = true;
+  std::vector<bool> passed(targets.size(), false);
+  std::vector<bool> logged(targets.size(), false);
+  bool any_logged = false;
+  while (true) {
+    bool all_passed = true;
+    for (size_t i = 0; i < targets.size(); ++i) {
+      if (passed[i]) continue;
+      absl::Status probe =
+          ProbeLlm(*targets[i].http, targets[i].llm, targets[i].names);
+      if (probe.ok()) {
+        passed[i] = true;
+        continue;
+      }
+      if (mode == LlmProbeMode::kFail) return probe;
+      all_passed = false;
+      if (!logged[i]) {
+        // Once per endpoint: the error does not change while the setting
+        // stays wrong.
+        LogError("LLM probe failed; not ready until it passes",
+                 {{"error", std::string(probe.message())},
+                  {"retry_seconds", std::to_string(interval.count() / 1000)}});
+        logged[i] = true;
+        any_logged = true;
+      }
     }
+    if (all_passed) break;
     clock.SleepFor(interval);
     if (stop()) return absl::OkStatus();
-    probe = ProbeLlm(http, llm);
   }
-  if (logged) LogInfo("LLM probe passed; ready");
+  if (any_logged) LogInfo("LLM probe passed; ready");
   ready = true;
   return absl::OkStatus();
 }

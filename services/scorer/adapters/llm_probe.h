@@ -14,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -23,12 +24,30 @@
 
 namespace arxiv_digest {
 
+// What the probe's messages call the settings it checks: a profile with
+// its own provider names [SELECTION] base_url / api_key_env, and every
+// message starts with "profile '<name>': " when `profile` is set.
+struct LlmProbeNames {
+  std::string profile;  // empty = no prefix
+  std::string base_url = "OPENAI_BASE_URL";
+  std::string api_key = "OPENAI_API_KEY";
+};
+
 // OK (the endpoint and key work), or FailedPrecondition whose message names
 // the URL (no secrets), the HTTP status or errno and the setting to fix
-// (OPENAI_BASE_URL, OPENAI_API_KEY). A model missing from a /models list is
-// logged as a warning naming [SELECTION] model (lists are not always
-// complete: aliases, tags). 429 and 5xx count as reachable.
-absl::Status ProbeLlm(HttpClient& http, const OpenAiClientOptions& llm);
+// (OPENAI_BASE_URL, OPENAI_API_KEY, or `names`). A model missing from a
+// /models list is logged as a warning naming [SELECTION] model (lists are
+// not always complete: aliases, tags). 429 and 5xx count as reachable.
+absl::Status ProbeLlm(HttpClient& http, const OpenAiClientOptions& llm,
+                      const LlmProbeNames& names = {});
+
+// One distinct endpoint to probe: a (base URL, key, model) of the
+// profiles, through the transport of the first profile naming it.
+struct LlmProbeTarget {
+  HttpClient* http = nullptr;  // borrowed
+  OpenAiClientOptions llm;
+  LlmProbeNames names;
+};
 
 // --probe-llm: fail = exit 2 when the probe fails (by hand); ready = keep
 // running, not ready on /readyz, probe again until it passes (Kubernetes);
@@ -46,5 +65,14 @@ absl::Status AwaitLlm(HttpClient& http, const OpenAiClientOptions& llm,
                       std::chrono::milliseconds interval,
                       std::atomic<bool>& ready,
                       const std::function<bool()>& stop);
+
+// The same gate over several endpoints: each is probed once (a passed one
+// is not probed again); kFail returns the first failure; kReady waits
+// until all have passed.
+absl::Status AwaitLlms(const std::vector<LlmProbeTarget>& targets,
+                       LlmProbeMode mode, Clock& clock,
+                       std::chrono::milliseconds interval,
+                       std::atomic<bool>& ready,
+                       const std::function<bool()>& stop);
 
 }  // namespace arxiv_digest

@@ -42,6 +42,22 @@ HttpClientOptions LlmTransportOptionsFor(const SelectionConfig& selection) {
   return options;
 }
 
+HttpClient& LlmTransports::For(const SelectionConfig& selection) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_ptr<HttplibClient>& transport =
+      by_limits_[{selection.max_reply_bytes, selection.llm_timeout_seconds}];
+  if (transport == nullptr) {
+    transport =
+        std::make_unique<HttplibClient>(LlmTransportOptionsFor(selection));
+  }
+  return *transport;
+}
+
+size_t LlmTransports::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return by_limits_.size();
+}
+
 ShutdownAwareHttpClient::ShutdownAwareHttpClient(
     HttpClient& inner, std::function<bool()> shutdown_requested,
     std::chrono::milliseconds poll)

@@ -5,6 +5,10 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <utility>
 
 #include "lib/config/config.h"
 #include "lib/http/http_client.h"
@@ -15,6 +19,21 @@ namespace arxiv_digest {
 // Reply cap = max_reply_bytes; whole-call deadline = llm_timeout_seconds,
 // which also bounds the connect and per-read timeouts.
 HttpClientOptions LlmTransportOptionsFor(const SelectionConfig& selection);
+
+// The scorer's HTTP transports, one per distinct (max_reply_bytes,
+// llm_timeout_seconds) of the profiles, so each profile's calls have its
+// own limits. Thread-safe (slots ask from their own threads); each
+// transport lives as long as this object, which must outlive every call,
+// abandoned ones included (in the scorer: until the process exits).
+class LlmTransports {
+ public:
+  HttpClient& For(const SelectionConfig& selection);
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::pair<int, int>, std::unique_ptr<HttplibClient>> by_limits_;
+};
 
 // Sends through `inner` on a thread of its own and returns CANCELLED
 // within about `poll` once `shutdown_requested()` turns true, even while

@@ -99,17 +99,17 @@ absl::StatusOr<ChatCompletion> OpenAiClient::Complete(
       HttpErrorMessage(request, HttpStatusText(response->status));
   if (response->status == 401 || response->status == 403) {
     report("auth_error", final_seconds);
-    return absl::PermissionDeniedError(absl::StrCat(
-        what, ": the LLM provider rejected the API key; check OPENAI_API_KEY"));
+    return absl::PermissionDeniedError(
+        absl::StrCat(what, ": the LLM provider rejected the API key; check ",
+                     options_.api_key_setting));
   }
   if (response->status == 404) {
     // No such endpoint or model: a setting to fix, not a bad reply, so the
     // replica pauses as for a rejected key instead of retrying the batch.
     report("config_error", final_seconds);
     return absl::PermissionDeniedError(
-        absl::StrCat(what,
-                     ": no such endpoint or model; check OPENAI_BASE_URL and "
-                     "[SELECTION] model"));
+        absl::StrCat(what, ": no such endpoint or model; check ",
+                     options_.base_url_setting, " and [SELECTION] model"));
   }
   if (response->status == 429 || response->status >= 500) {
     return absl::UnavailableError(what);

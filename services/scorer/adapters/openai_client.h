@@ -22,6 +22,10 @@ struct OpenAiClientOptions {
   std::string api_key;   // OPENAI_API_KEY; never logged
   ChatRequestOptions request;
   std::vector<std::pair<std::string, std::string>> extra_headers;
+  // What error messages tell the operator to check: a profile with its own
+  // provider names "[SELECTION] base_url" / "[SELECTION] api_key_env (X)".
+  std::string base_url_setting = "OPENAI_BASE_URL";
+  std::string api_key_setting = "OPENAI_API_KEY";
   int max_attempts = 4;
   std::chrono::milliseconds initial_backoff{1000};
   // Caps the backoff and any Retry-After the provider asks for.

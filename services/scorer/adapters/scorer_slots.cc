@@ -1,12 +1,14 @@
 #include "services/scorer/adapters/scorer_slots.h"
 
 #include <chrono>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "lib/config/profiles.h"
 #include "lib/prompt/cache_friendly_prompt.h"
 #include "lib/redis/keys.h"
 #include "lib/redis/rate_limiter.h"
+#include "lib/text/redact.h"
 #include "services/scorer/adapters/redis_score_cache.h"
 #include "services/scorer/logic/lexical_scorer.h"
 
@@ -14,11 +16,28 @@ namespace arxiv_digest {
 namespace {
 
 // Everything of a profile that changes how its LLM calls are made or
-// limited: profiles that agree on all of it share one client.
-std::string CallSetupKey(const SelectionConfig& s) {
-  return absl::StrCat(s.model, "|", s.max_tokens, "|", s.json_mode, "|",
-                      s.send_temperature, "|", s.limit_per_minute, "|",
-                      s.tokens_per_minute, "|", s.abstract_batch_size);
+// limited: profiles that agree on all of it share one client. The key and
+// headers enter through the names of their variables (same name, same
+// value), so no secret is kept in the map.
+std::string CallSetupKey(const Config& c) {
+  const SelectionConfig& s = c.selection;
+  return absl::StrCat(NormalizedBaseUrl(c.llm.base_url), "|", s.api_key_env,
+                      "|", s.extra_headers_env, "|", s.model, "|", s.max_tokens,
+                      "|", s.json_mode, "|", s.send_temperature, "|",
+                      s.limit_per_minute, "|", s.tokens_per_minute, "|",
+                      s.abstract_batch_size, "|", s.llm_timeout_seconds, "|",
+                      s.max_reply_bytes);
+}
+
+// FNV-1a, 64 bits, as 16 hex digits: stable across builds and replicas
+// (std::hash is neither), enough to tell a deployment's providers apart.
+std::string StableHash(const std::string& text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
 }
 
 }  // namespace
@@ -28,12 +47,13 @@ ProfileLlms::ProfileLlms(RedisClient& redis, LlmClientFactory make_client)
 
 LlmClient& ProfileLlms::For(const Config& config) {
   const SelectionConfig& sel = config.selection;
-  Entry& entry = by_setup_[CallSetupKey(sel)];
+  Entry& entry = by_setup_[CallSetupKey(config)];
   if (entry.limited != nullptr) return *entry.limited;
-  entry.client = make_client_(LlmOptionsFor(config));
-  // Provider limits are per model and shared by every replica and slot.
+  entry.client = make_client_(LlmOptionsFor(config), sel);
+  // Provider limits are per (base URL, model) and shared by every replica
+  // and slot.
   std::unique_ptr<RedisTokenBucket> rpm, tpm;
-  const std::string limit_key = keys::LlmLimit(sel.model);
+  const std::string limit_key = LlmLimitKey(config);
   if (sel.limit_per_minute > 0) {
     rpm = std::make_unique<RedisTokenBucket>(redis_, limit_key + ":requests",
                                              sel.limit_per_minute,
@@ -119,11 +139,43 @@ ScorerWorkerOptions WorkerOptionsFrom(const ScorerFlags& flags) {
   return options;
 }
 
+LlmClientFactory OpenAiClientFactory(LlmTransports& transports,
+                                     LlmCallObserver observer,
+                                     std::function<void()> on_retry) {
+  return [&transports, observer = std::move(observer),
+          on_retry = std::move(on_retry)](const OpenAiClientOptions& o,
+                                          const SelectionConfig& selection) {
+    return std::make_unique<OpenAiClient>(transports.For(selection), o,
+                                          SystemClock(), observer, on_retry);
+  };
+}
+
+std::string NormalizedBaseUrl(std::string base_url) {
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  return base_url;
+}
+
+std::string LlmLimitKey(const Config& config) {
+  const std::string base = NormalizedBaseUrl(config.llm.base_url);
+  if (base == NormalizedBaseUrl(config.env.openai_base_url)) {
+    return keys::LlmLimit(config.selection.model);
+  }
+  return keys::LlmLimit(
+      absl::StrCat(config.selection.model, "@", StableHash(base)));
+}
+
 OpenAiClientOptions LlmOptionsFor(const Config& config) {
   OpenAiClientOptions o;
-  o.base_url = config.env.openai_base_url;
-  o.api_key = config.env.openai_api_key;
-  o.extra_headers = config.env.openai_extra_headers;
+  o.base_url = config.llm.base_url;
+  o.api_key = config.llm.api_key;
+  o.extra_headers = config.llm.extra_headers;
+  if (!config.selection.base_url.empty()) {
+    o.base_url_setting = "[SELECTION] base_url";
+  }
+  if (config.selection.api_key_env != "OPENAI_API_KEY") {
+    o.api_key_setting = absl::StrCat("[SELECTION] api_key_env (",
+                                     config.selection.api_key_env, ")");
+  }
   o.request.model = config.selection.model;
   o.request.max_tokens = config.selection.max_tokens;
   o.request.json_mode = config.selection.json_mode;
@@ -133,12 +185,16 @@ OpenAiClientOptions LlmOptionsFor(const Config& config) {
 
 absl::Status CheckProfileLlmSettings(
     const std::map<std::string, Config>& profiles) {
-  // The first profile (in name order, "default" wins) naming a model sets
-  // that model's limits.
-  std::map<std::string, std::pair<std::string, const SelectionConfig*>> first;
+  // The first profile (in name order, "default" wins) naming a (base URL,
+  // model) sets that pair's limits.
+  std::map<std::pair<std::string, std::string>,
+           std::pair<std::string, const SelectionConfig*>>
+      first;
   auto check = [&](const std::string& name, const Config& c) -> absl::Status {
     const SelectionConfig& sel = c.selection;
-    auto [it, inserted] = first.emplace(sel.model, std::make_pair(name, &sel));
+    const std::string base = NormalizedBaseUrl(c.llm.base_url);
+    auto [it, inserted] = first.emplace(std::make_pair(base, sel.model),
+                                        std::make_pair(name, &sel));
     if (inserted) return absl::OkStatus();
     const auto& [owner, other] = it->second;
     const std::pair<const char*, bool> settings[] = {
@@ -150,7 +206,8 @@ absl::Status CheckProfileLlmSettings(
       return absl::InvalidArgumentError(absl::StrCat(
           "profile '", name, "': [SELECTION] ", setting,
           " differs from profile '", owner, "' for the same model '", sel.model,
-          "' (the provider's limits of a model are shared by all profiles)"));
+          "' at the same base URL '", RedactUrlPassword(base),
+          "' (a provider's limits of a model are shared by all profiles)"));
     }
     return absl::OkStatus();
   };

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "lib/config/config.h"
 #include "lib/redis/redis_client.h"
+#include "services/scorer/adapters/llm_transport.h"
 #include "services/scorer/adapters/openai_client.h"
 #include "services/scorer/adapters/rate_limited_llm_client.h"
 #include "services/scorer/adapters/scorer_metrics.h"
@@ -22,17 +23,25 @@
 
 namespace arxiv_digest {
 
-// Makes the chat client of one call setup (main.cc: an OpenAiClient on the
-// shared transport; tests: a fake).
-using LlmClientFactory =
-    std::function<std::unique_ptr<LlmClient>(const OpenAiClientOptions&)>;
+// Makes the chat client of one call setup from its options and the
+// profile's [SELECTION] (whose llm_timeout_seconds and max_reply_bytes
+// choose the transport). main.cc: OpenAiClientFactory; tests: a fake.
+using LlmClientFactory = std::function<std::unique_ptr<LlmClient>(
+    const OpenAiClientOptions&, const SelectionConfig&)>;
+
+// OpenAiClients on `transports.For(selection)`: each profile's calls get
+// its own reply cap and deadline. `transports` must outlive the clients.
+LlmClientFactory OpenAiClientFactory(LlmTransports& transports,
+                                     LlmCallObserver observer,
+                                     std::function<void()> on_retry);
 
 // The LLM clients of one slot: one per distinct call setup of the profiles
-// it scores for (model, provider options, rate limits, batch size), each
-// behind the shared token buckets of its model (keys::LlmLimit(model)), so
-// a profile with `model = gpt-4o-mini` calls gpt-4o-mini and counts against
-// gpt-4o-mini's limits. Created on first use; used by the slot's own thread
-// only (not thread-safe).
+// it scores for (provider, model, provider options, call limits, rate
+// limits, batch size), each behind the shared token buckets of its
+// provider's model (LlmLimitKey), so a profile with `model = gpt-4o-mini`
+// calls gpt-4o-mini at its own base_url with its own key and counts against
+// that provider's gpt-4o-mini limits. Created on first use; used by the
+// slot's own thread only (not thread-safe).
 class ProfileLlms {
  public:
   ProfileLlms(RedisClient& redis, LlmClientFactory make_client);
@@ -81,14 +90,26 @@ absl::StatusOr<std::unique_ptr<Slot>> MakeSlot(const Shared& shared, int index);
 
 ScorerWorkerOptions WorkerOptionsFrom(const ScorerFlags& flags);
 
-// The LLM client's options from a profile's config (model, provider
-// options) and the environment.
+// The LLM client's options from a profile's config: its resolved provider
+// (config.llm: base URL, key, extra headers), model and provider options.
 OpenAiClientOptions LlmOptionsFor(const Config& config);
 
+// A base URL as one provider: without trailing slashes.
+std::string NormalizedBaseUrl(std::string base_url);
+
+// The Redis prefix of the shared request/token buckets of the profile's
+// (base URL, model): keys::LlmLimit(model) for the deployment's
+// OPENAI_BASE_URL (the buckets every replica used before per-profile
+// providers, so a running deployment keeps them), else
+// keys::LlmLimit(model + "@" + a hash of the base URL), which keeps URL
+// credentials out of Redis.
+std::string LlmLimitKey(const Config& config);
+
 // Settings that cannot differ between profiles of one deployment: the
-// provider limits of a model are shared by every profile calling it, so
-// two profiles with the same model must agree on limit_per_minute and
-// tokens_per_minute. InvalidArgument naming the profile and the setting.
+// limits of a model at a provider are shared by every profile calling it,
+// so two profiles with the same (base URL, model) must agree on
+// limit_per_minute and tokens_per_minute. InvalidArgument naming the
+// profile and the setting.
 absl::Status CheckProfileLlmSettings(
     const std::map<std::string, Config>& profiles);
 

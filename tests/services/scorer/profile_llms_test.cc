@@ -44,7 +44,7 @@ class ProfileLlmsTest : public ::testing::Test {
     redis_ = *std::move(c);
   }
   LlmClientFactory Factory() {
-    return [this](const OpenAiClientOptions& o) {
+    return [this](const OpenAiClientOptions& o, const SelectionConfig&) {
       auto llm = std::make_unique<RecordingLlm>(o);
       made_.push_back(llm.get());
       return llm;
