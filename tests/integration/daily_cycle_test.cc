@@ -24,7 +24,9 @@
 #include "tests/support/digest_expectations.h"
 #include "tests/support/feed_server.h"
 #include "tests/support/openai_stub.h"
+#include "tests/support/redis_and_feeds.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/service_processes.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_configs.h"
 
@@ -45,11 +47,6 @@ const std::vector<std::string>& Feeds() {
 constexpr int kRelevanceCutoff = 7;
 constexpr int kNoveltyCutoff = 6;
 
-std::string Binary(const std::string& service) {
-  return absl::StrCat(ARXIV_DIGEST_BINARY_DIR, "/services/", service, "/",
-                      service);
-}
-
 constexpr char kArxivctl[] = ARXIV_DIGEST_BINARY_DIR "/tools/arxivctl/arxivctl";
 
 // ------------------------------------------------------------------ fixture
@@ -57,10 +54,7 @@ constexpr char kArxivctl[] = ARXIV_DIGEST_BINARY_DIR "/tools/arxivctl/arxivctl";
 class DailyCycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* service : {"fetcher", "scorer", "publisher"}) {
-      ASSERT_TRUE(fs::exists(Binary(service)))
-          << Binary(service) << " is not built";
-    }
+    ASSERT_TRUE(ServicesBuilt({"fetcher", "scorer", "publisher"}));
     for (const std::string& feed : Feeds()) {
       ASSERT_TRUE(fs::exists(absl::StrCat(kSampleDir, "/", feed, ".xml")))
           << "sample feed missing: " << feed;
@@ -74,26 +68,27 @@ class DailyCycleTest : public ::testing::Test {
                                  .relevance_cutoff = kRelevanceCutoff,
                                  .novelty_cutoff = kNoveltyCutoff});
 
-    auto redis = RedisServer::Start();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    redis_ = std::move(*redis);
-    auto feeds = FeedServer::Start(kSampleDir);
-    ASSERT_TRUE(feeds.ok()) << feeds.status();
-    feeds_ = std::move(*feeds);
+    auto servers = StartRedisAndFeeds(kSampleDir);
+    ASSERT_TRUE(servers.ok()) << servers.status();
+    redis_ = std::move(servers->redis);
+    feeds_ = std::move(servers->feeds);
     // Some latency so the two scorers' calls overlap, as with a real model.
     auto stub = OpenAiStub::Start({.latency = milliseconds(50)});
     ASSERT_TRUE(stub.ok()) << stub.status();
     stub_ = std::move(*stub);
+    services_ = ServiceProcesses(
+        {.configs = configs_,
+         .log_dir = logs_,
+         .env = StandardServiceEnv(redis_->url(), stub_->api_key(),
+                                   stub_->base_url(), feeds_->base_url())});
   }
 
   void TearDown() override {
     if (HasFailure()) {
-      // The services' own words are the fastest way to a diagnosis.
-      for (const auto& p : processes_) std::cerr << p->Describe() << "\n";
       if (redis_ != nullptr) std::cerr << redis_->Log() << "\n";
-      std::cerr << "work dir kept for inspection: " << work_ << "\n";
+      services_.ReportFailure(work_);
     }
-    processes_.clear();  // kills whatever still runs
+    services_.Clear();  // kills whatever still runs
     stub_.reset();
     feeds_.reset();
     redis_.reset();
@@ -105,26 +100,11 @@ class DailyCycleTest : public ::testing::Test {
   // with the process name so the stub can tell the scorers apart.
   Subprocess* StartService(const std::string& service, const std::string& name,
                            std::vector<std::string> extra_args) {
-    std::vector<std::string> args = {"--configs",    configs_,
-                                     "--admin-port", "0",
-                                     "--admin-host", "127.0.0.1"};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
-    auto proc = Subprocess::Start(
-        {.binary = Binary(service),
-         .args = std::move(args),
-         .env = {{"REDIS_URL", redis_->url()},
-                 {"OPENAI_API_KEY", stub_->api_key()},
-                 {"OPENAI_BASE_URL", stub_->base_url(name)},
-                 {"ARXIV_RSS_URL", feeds_->base_url()}},
-         // Never reach a real provider or a proxy from a test.
-         .unset_env = {"OPENAI_ORG_ID", "http_proxy", "https_proxy",
-                       "HTTP_PROXY", "HTTPS_PROXY"},
-         .log_dir = logs_,
-         .name = name});
-    EXPECT_TRUE(proc.ok()) << proc.status();
-    if (!proc.ok()) return nullptr;
-    processes_.push_back(std::move(*proc));
-    return processes_.back().get();
+    return services_.Start(
+        {.service = service,
+         .args = std::move(extra_args),
+         .name = name,
+         .env = {{"OPENAI_BASE_URL", stub_->base_url(name)}}});
   }
 
   // Until `n` connections sit in XREADGROUP (the scorers joined their
@@ -153,31 +133,26 @@ class DailyCycleTest : public ::testing::Test {
               << " XREADGROUP readers seen; starting the fetch anyway\n";
   }
 
-  // Polls the run hash until it leaves the in-progress states.
+  // Polls the run hash until it leaves the in-progress states; a service
+  // dying meanwhile ends the wait.
   std::map<std::string, std::string> WaitForRun(const std::string& run_id,
                                                 milliseconds timeout) {
-    auto client = RedisClient::Connect(redis_->port());
-    EXPECT_TRUE(client.ok()) << client.status();
-    if (!client.ok()) return {};
-    const std::string key = absl::StrCat("arxiv:run:", run_id);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::map<std::string, std::string> run;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto all = client->HGetAll(key);
-      if (all.ok()) {
-        run = *all;
-        const std::string& status = run["status"];
-        if (status == "published" || status == "failed") return run;
-      }
-      for (Subprocess* p : daemons_) {
-        if (!p->Running()) {
-          ADD_FAILURE() << "a service died while the run was in progress: "
-                        << p->Describe(2000);
-          return run;
-        }
-      }
-      std::this_thread::sleep_for(milliseconds(100));
-    }
+    bool died = false;
+    std::map<std::string, std::string> run =
+        WaitForRunStatus(redis_->port(), run_id, timeout, [&] {
+          for (Subprocess* p : daemons_) {
+            if (!p->Running()) {
+              ADD_FAILURE() << "a service died while the run was in progress: "
+                            << p->Describe(2000);
+              died = true;
+              return false;
+            }
+          }
+          return true;
+        });
+    if (run.empty() || died) return run;  // Redis unreachable or reported
+    const std::string& status = run["status"];
+    if (status == "published" || status == "failed") return run;
     ADD_FAILURE() << "run " << run_id << " not published within "
                   << timeout.count() << " ms; hash now: "
                   << absl::StrJoin(run, ", ", absl::PairFormatter("="))
@@ -248,10 +223,7 @@ class DailyCycleTest : public ::testing::Test {
     Subprocess* fetcher = StartService("fetcher", "fetcher", {"--once"});
     ASSERT_NE(fetcher, nullptr);
     ASSERT_EQ(fetcher->WaitFor(seconds(60)), 0) << "fetcher --once failed";
-    std::string run_id;
-    for (absl::string_view line : absl::StrSplit(fetcher->ReadStdout(), '\n')) {
-      if (absl::ConsumePrefix(&line, "run_id=")) run_id = std::string(line);
-    }
+    const std::string run_id = StdoutValue(*fetcher, "run_id");
     ASSERT_FALSE(run_id.empty()) << "no run_id= line on the fetcher's stdout";
     EXPECT_THAT(fetcher->ReadStdout(), ::testing::HasSubstr("status=fetched"));
     for (const std::string& feed : Feeds()) {
@@ -362,7 +334,7 @@ class DailyCycleTest : public ::testing::Test {
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<FeedServer> feeds_;
   std::unique_ptr<OpenAiStub> stub_;
-  std::vector<std::unique_ptr<Subprocess>> processes_;
+  ServiceProcesses services_;
   std::vector<Subprocess*> daemons_;  // must keep running until SIGTERM
 };
 

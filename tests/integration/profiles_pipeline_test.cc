@@ -8,9 +8,7 @@
 // which batch sizes and which tokens each run was billed.
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 
@@ -20,14 +18,14 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
-#include "httplib.h"
-#include "lib/json/json_util.h"
 #include "lib/redis/redis_client.h"
 #include "tests/support/digest_expectations.h"
 #include "tests/support/feed_server.h"
-#include "tests/support/http_server_util.h"
 #include "tests/support/openai_stub.h"
+#include "tests/support/recording_llm_proxy.h"
+#include "tests/support/redis_and_feeds.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/service_processes.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_configs.h"
 
@@ -43,99 +41,6 @@ constexpr char kSampleDir[] = ARXIV_DIGEST_SOURCE_DIR "/data/sample/2025-04-08";
 constexpr char kMainFeed[] = "cs.CL+cs.CV+cs.MM+cs.LG+cs.SI";
 constexpr char kAudioFeed[] = "cs.SD+eess.AS";
 
-std::string Binary(const std::string& service) {
-  return absl::StrCat(ARXIV_DIGEST_BINARY_DIR, "/services/", service, "/",
-                      service);
-}
-
-// One chat call as it passed the proxy.
-struct Call {
-  std::string model;
-  bool title = false;  // a title-stage prompt
-  std::vector<std::string> ids;
-  int64_t prompt_tokens = 0;
-  int64_t completion_tokens = 0;
-};
-
-// Forwards /v1/chat/completions to the stub and records each call.
-class RecordingProxy {
- public:
-  explicit RecordingProxy(int stub_port) : stub_port_(stub_port) {
-    server_.new_task_queue = [] { return new httplib::ThreadPool(16); };
-    server_.Post("/v1/chat/completions", [this](const httplib::Request& req,
-                                                httplib::Response& res) {
-      httplib::Client stub("127.0.0.1", stub_port_);
-      stub.set_read_timeout(30, 0);
-      httplib::Headers headers = {
-          {"Authorization", req.get_header_value("Authorization")}};
-      httplib::Result r = stub.Post("/v1/chat/completions", headers, req.body,
-                                    "application/json");
-      if (!r) {
-        res.status = 502;
-        return;
-      }
-      Record(req.body, r->status == 200 ? r->body : "");
-      res.status = r->status;
-      for (const auto& [k, v] : r->headers) {
-        if (k == "Retry-After") res.set_header(k.c_str(), v);
-      }
-      res.set_content(r->body, "application/json");
-    });
-  }
-  ~RecordingProxy() { StopHttpServer(&server_, thread_); }
-
-  absl::Status Start() {
-    absl::StatusOr<int> port = StartHttpServer(server_, thread_);
-    if (!port.ok()) return port.status();
-    port_ = *port;
-    return absl::OkStatus();
-  }
-  std::string base_url() const {
-    return absl::StrCat("http://127.0.0.1:", port_, "/v1");
-  }
-  std::vector<Call> calls() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return calls_;
-  }
-
- private:
-  void Record(const std::string& request, const std::string& reply) {
-    Call call;
-    absl::StatusOr<rapidjson::Document> doc = ParseJson(request);
-    if (!doc.ok() || !doc->IsObject()) return;
-    call.model = GetString(*doc, "model").value_or("");
-    auto messages = doc->FindMember("messages");
-    if (messages != doc->MemberEnd() && messages->value.IsArray()) {
-      for (const rapidjson::Value& m : messages->value.GetArray()) {
-        if (!m.IsObject()) continue;
-        std::string content = GetString(m, "content").value_or("");
-        call.title = call.title || IsTitlePrompt(content);
-        for (std::string& id : ExtractPromptArxivIds(content)) {
-          call.ids.push_back(std::move(id));
-        }
-      }
-    }
-    absl::StatusOr<rapidjson::Document> answer = ParseJson(reply);
-    if (answer.ok() && answer->IsObject()) {
-      auto usage = answer->FindMember("usage");
-      if (usage != answer->MemberEnd() && usage->value.IsObject()) {
-        call.prompt_tokens = GetInt(usage->value, "prompt_tokens").value_or(0);
-        call.completion_tokens =
-            GetInt(usage->value, "completion_tokens").value_or(0);
-      }
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    calls_.push_back(std::move(call));
-  }
-
-  int stub_port_;
-  int port_ = 0;
-  httplib::Server server_;
-  std::thread thread_;
-  mutable std::mutex mu_;
-  std::vector<Call> calls_;
-};
-
 struct ModelCalls {
   std::set<std::string> abstract_ids, title_ids;
   size_t max_abstract = 0, max_title = 0;
@@ -144,10 +49,10 @@ struct ModelCalls {
 };
 
 std::map<std::string, ModelCalls> ByModel(
-    const std::vector<Call>& calls,
+    const std::vector<LlmCall>& calls,
     const std::map<std::string, int>& full_batch) {
   std::map<std::string, ModelCalls> by;
-  for (const Call& c : calls) {
+  for (const LlmCall& c : calls) {
     ModelCalls& m = by[c.model];
     m.prompt_tokens += c.prompt_tokens;
     m.completion_tokens += c.completion_tokens;
@@ -167,23 +72,10 @@ std::map<std::string, ModelCalls> ByModel(
   return by;
 }
 
-std::set<std::string> KeptIds(const ExpectedRun& run) {
-  std::set<std::string> ids;
-  for (const KeptPaper& p : run.kept) ids.insert(p.id);
-  return ids;
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path) << text;
-}
-
 class ProfilesPipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* service : {"fetcher", "scorer", "publisher", "api"}) {
-      ASSERT_TRUE(fs::exists(Binary(service))) << Binary(service);
-    }
+    ASSERT_TRUE(ServicesBuilt({"fetcher", "scorer", "publisher", "api"}));
     work_ = TempDir("profiles-");
     out_ = work_ + "/out";
     fs::create_directories(out_);
@@ -192,46 +84,49 @@ class ProfilesPipelineTest : public ::testing::Test {
     options.output_path = out_;
     configs_ = WriteTestConfigs(options);
     // The default reader: the big feed only, gpt-4o, batches of 5.
-    WriteFile(configs_ + "/config.ini",
-              absl::StrCat("[SELECTION]\nmodel = gpt-4o\n"
-                           "abstract_batch_size = 5\nrun_author_match = "
-                           "false\nscore_cache_ttl_days = 0\n"
-                           "max_in_flight = 2\n\n[FILTERING]\n"
-                           "arxiv_category = ",
-                           kMainFeed,
-                           "\nannounce_type = new,cross\nforce_primary = "
-                           "true\nrelevance_cutoff = 7\nnovelty_cutoff = 6\n"
-                           "\n[OUTPUT]\noutput_path = ",
-                           out_, "\ndump_json = true\ndump_md = true\n"));
+    WriteTextFile(
+        configs_ + "/config.ini",
+        absl::StrCat("[SELECTION]\nmodel = gpt-4o\n"
+                     "abstract_batch_size = 5\nrun_author_match = "
+                     "false\nscore_cache_ttl_days = 0\n"
+                     "max_in_flight = 2\n\n[FILTERING]\n"
+                     "arxiv_category = ",
+                     kMainFeed,
+                     "\nannounce_type = new,cross\nforce_primary = "
+                     "true\nrelevance_cutoff = 7\nnovelty_cutoff = 6\n"
+                     "\n[OUTPUT]\noutput_path = ",
+                     out_, "\ndump_json = true\ndump_md = true\n"));
     // The audio reader: its own feed, model, stages, batch sizes, cut-offs.
-    WriteFile(configs_ + "/profiles/audio/config.ini",
-              absl::StrCat("[SELECTION]\nmodel = gpt-4o-mini\n"
-                           "abstract_batch_size = 2\nrun_title_filter = true\n"
-                           "title_batch_size = 3\n\n[FILTERING]\n"
-                           "arxiv_category = ",
-                           kAudioFeed,
-                           "\nannounce_type = new\nrelevance_cutoff = 5\n"
-                           "novelty_cutoff = 5\n"));
+    WriteTextFile(
+        configs_ + "/profiles/audio/config.ini",
+        absl::StrCat("[SELECTION]\nmodel = gpt-4o-mini\n"
+                     "abstract_batch_size = 2\nrun_title_filter = true\n"
+                     "title_batch_size = 3\n\n[FILTERING]\n"
+                     "arxiv_category = ",
+                     kAudioFeed,
+                     "\nannounce_type = new\nrelevance_cutoff = 5\n"
+                     "novelty_cutoff = 5\n"));
 
-    auto redis = RedisServer::Start();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    redis_ = std::move(*redis);
-    auto feeds = FeedServer::Start(kSampleDir);
-    ASSERT_TRUE(feeds.ok()) << feeds.status();
-    feeds_ = std::move(*feeds);
+    auto servers = StartRedisAndFeeds(kSampleDir);
+    ASSERT_TRUE(servers.ok()) << servers.status();
+    redis_ = std::move(servers->redis);
+    feeds_ = std::move(servers->feeds);
     auto stub = OpenAiStub::Start({.latency = milliseconds(5)});
     ASSERT_TRUE(stub.ok()) << stub.status();
     stub_ = std::move(*stub);
-    proxy_ = std::make_unique<RecordingProxy>(stub_->port());
+    proxy_ = std::make_unique<RecordingLlmProxy>(stub_->port());
     ASSERT_TRUE(proxy_->Start().ok());
+    std::map<std::string, std::string> env =
+        StandardServiceEnv(redis_->url(), stub_->api_key(), proxy_->base_url(),
+                           feeds_->base_url());
+    env["SCORER_BACKEND"] = "";
+    services_ = ServiceProcesses(
+        {.configs = configs_, .log_dir = work_ + "/logs", .env = env});
   }
 
   void TearDown() override {
-    if (HasFailure()) {
-      for (const auto& p : processes_) std::cerr << p->Describe() << "\n";
-      std::cerr << "work dir kept: " << work_ << "\n";
-    }
-    processes_.clear();
+    if (HasFailure()) services_.ReportFailure(work_);
+    services_.Clear();
     proxy_.reset();
     stub_.reset();
     feeds_.reset();
@@ -242,40 +137,8 @@ class ProfilesPipelineTest : public ::testing::Test {
 
   Subprocess* Start(const std::string& service, const std::string& name,
                     std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--configs",    configs_,
-                                     "--admin-port", "0",
-                                     "--admin-host", "127.0.0.1"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto proc = Subprocess::Start(
-        {.binary = Binary(service),
-         .args = std::move(args),
-         .env = {{"REDIS_URL", redis_->url()},
-                 {"OPENAI_API_KEY", stub_->api_key()},
-                 {"OPENAI_BASE_URL", proxy_->base_url()},
-                 {"ARXIV_RSS_URL", feeds_->base_url()}},
-         .unset_env = {"OPENAI_ORG_ID", "http_proxy", "https_proxy",
-                       "HTTP_PROXY", "HTTPS_PROXY", "SCORER_BACKEND"},
-         .log_dir = work_ + "/logs",
-         .name = name});
-    EXPECT_TRUE(proc.ok()) << proc.status();
-    if (!proc.ok()) return nullptr;
-    processes_.push_back(std::move(*proc));
-    return processes_.back().get();
-  }
-
-  std::map<std::string, std::string> WaitPublished(const std::string& run_id) {
-    auto client = RedisClient::Connect(redis_->port());
-    EXPECT_TRUE(client.ok()) << client.status();
-    if (!client.ok()) return {};
-    const auto deadline = std::chrono::steady_clock::now() + seconds(120);
-    std::map<std::string, std::string> run;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto all = client->HGetAll("arxiv:run:" + run_id);
-      if (all.ok()) run = *all;
-      if (run["status"] == "published" || run["status"] == "failed") break;
-      std::this_thread::sleep_for(milliseconds(100));
-    }
-    return run;
+    return services_.Start(
+        {.service = service, .args = std::move(extra), .name = name});
   }
 
   // Until its fan-out group exists on the runs stream (it starts at "$":
@@ -351,8 +214,8 @@ class ProfilesPipelineTest : public ::testing::Test {
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<FeedServer> feeds_;
   std::unique_ptr<OpenAiStub> stub_;
-  std::unique_ptr<RecordingProxy> proxy_;
-  std::vector<std::unique_ptr<Subprocess>> processes_;
+  std::unique_ptr<RecordingLlmProxy> proxy_;
+  ServiceProcesses services_;
 };
 
 // The digest's ids, checking each entry is one of `allowed`.
@@ -417,10 +280,7 @@ TEST_F(ProfilesPipelineTest, EachReaderGetsItsPapersModelBatchesAndHeader) {
   Subprocess* fetcher = Start("fetcher", "fetcher", {"--once"});
   ASSERT_NE(fetcher, nullptr);
   ASSERT_EQ(fetcher->WaitFor(seconds(60)), 0) << fetcher->Describe();
-  std::string daily;
-  for (absl::string_view line : absl::StrSplit(fetcher->ReadStdout(), '\n')) {
-    if (absl::ConsumePrefix(&line, "run_id=")) daily = std::string(line);
-  }
+  const std::string daily = StdoutValue(*fetcher, "run_id");
   ASSERT_FALSE(daily.empty());
   // One fetch of each feed for both readers.
   EXPECT_EQ(feeds_->requests_for(kMainFeed), 1);
@@ -433,8 +293,10 @@ TEST_F(ProfilesPipelineTest, EachReaderGetsItsPapersModelBatchesAndHeader) {
   ASSERT_EQ(children->size(), 1u);
   const std::string child = children->at("audio");
 
-  std::map<std::string, std::string> run = WaitPublished(daily);
-  std::map<std::string, std::string> run_audio = WaitPublished(child);
+  std::map<std::string, std::string> run =
+      WaitForRunStatus(redis_->port(), daily, seconds(120));
+  std::map<std::string, std::string> run_audio =
+      WaitForRunStatus(redis_->port(), child, seconds(120));
   ASSERT_EQ(run["status"], "published");
   ASSERT_EQ(run_audio["status"], "published");
   EXPECT_EQ(run_audio["kind"], "profile");
@@ -483,7 +345,7 @@ TEST_F(ProfilesPipelineTest, EachReaderGetsItsPapersModelBatchesAndHeader) {
   ASSERT_TRUE(children.ok());
   EXPECT_EQ(*children, (std::map<std::string, std::string>{{"audio", child}}));
   std::map<std::string, int> mini_scored;
-  for (const Call& c : proxy_->calls()) {
+  for (const LlmCall& c : proxy_->calls()) {
     if (c.model != "gpt-4o-mini" || c.title) continue;
     for (const std::string& id : c.ids) ++mini_scored[id];
   }

@@ -31,7 +31,9 @@
 #include "tests/support/feed_server.h"
 #include "tests/support/http_server_util.h"
 #include "tests/support/openai_stub.h"
+#include "tests/support/redis_and_feeds.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/service_processes.h"
 #include "tests/support/subprocess.h"
 
 namespace arxiv_digest::testing {
@@ -205,10 +207,7 @@ std::string CopyConfigs() {
 class PrometheusTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* service : {"fetcher", "scorer", "publisher", "api"}) {
-      ASSERT_TRUE(fs::exists(Binary(service)))
-          << Binary(service) << " is not built";
-    }
+    ASSERT_TRUE(ServicesBuilt({"fetcher", "scorer", "publisher", "api"}));
     ASSERT_TRUE(fs::exists(kArxivctl)) << kArxivctl << " is not built";
     // scripts/install_deps.sh installs Debian's prometheus package: missing
     // it is a broken machine, not a reason to skip.
@@ -225,12 +224,10 @@ class PrometheusTest : public ::testing::Test {
     RedisServerOptions redis_options;
     redis_options.extra_args = {"--maxmemory", "1gb", "--maxmemory-policy",
                                 "noeviction"};
-    auto redis = RedisServer::Start(redis_options);
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    redis_ = std::move(*redis);
-    auto feeds = FeedServer::Start(kSampleDir);
-    ASSERT_TRUE(feeds.ok()) << feeds.status();
-    feeds_ = std::move(*feeds);
+    auto servers = StartRedisAndFeeds(kSampleDir, redis_options);
+    ASSERT_TRUE(servers.ok()) << servers.status();
+    redis_ = std::move(servers->redis);
+    feeds_ = std::move(servers->feeds);
     // Latency spreads the LLM requests over histogram buckets and time.
     auto stub = OpenAiStub::Start({.latency = milliseconds(20)});
     ASSERT_TRUE(stub.ok()) << stub.status();
@@ -238,14 +235,16 @@ class PrometheusTest : public ::testing::Test {
     absl::StatusOr<std::string> webhook = slack_.Start();
     ASSERT_TRUE(webhook.ok()) << webhook.status();
     slack_url_ = *webhook;
+    services_ = ServiceProcesses(
+        {.configs = configs_,
+         .log_dir = logs_,
+         .env = StandardServiceEnv(redis_->url(), stub_->api_key(),
+                                   stub_->base_url(), feeds_->base_url())});
   }
 
   void TearDown() override {
-    if (HasFailure()) {
-      for (const auto& p : processes_) std::cerr << p->Describe(3000) << "\n";
-      std::cerr << "work dir kept for inspection: " << work_ << "\n";
-    }
-    processes_.clear();
+    if (HasFailure()) services_.ReportFailure(work_, 3000);
+    services_.Clear();
     stub_.reset();
     feeds_.reset();
     redis_.reset();
@@ -253,42 +252,24 @@ class PrometheusTest : public ::testing::Test {
     if (!HasFailure()) RemoveTree(work_);
   }
 
-  static std::string Binary(const std::string& service) {
-    return absl::StrCat(ARXIV_DIGEST_BINARY_DIR, "/services/", service, "/",
-                        service);
-  }
-
+  // Prometheus, promtool, arxivctl: plain text logs.
   Subprocess* Start(const std::string& binary, const std::string& name,
-                    std::vector<std::string> args,
-                    std::map<std::string, std::string> env = {}) {
-    auto proc = Subprocess::Start(
-        {.binary = binary,
-         .args = std::move(args),
-         .env = std::move(env),
-         .unset_env = {"OPENAI_ORG_ID", "http_proxy", "https_proxy",
-                       "HTTP_PROXY", "HTTPS_PROXY", "LOG_FORMAT"},
-         .log_dir = logs_,
-         .name = name});
-    EXPECT_TRUE(proc.ok()) << proc.status();
-    if (!proc.ok()) return nullptr;
-    processes_.push_back(std::move(*proc));
-    return processes_.back().get();
+                    std::vector<std::string> args) {
+    return services_.StartBinary(binary, name, std::move(args),
+                                 {{"LOG_FORMAT", ""}});
   }
 
   // A service on a port picked here, so Prometheus' config can name it.
   Subprocess* StartService(const std::string& service, const std::string& name,
                            int admin_port, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--configs",    configs_,
-                                     "--admin-port", std::to_string(admin_port),
-                                     "--admin-host", "127.0.0.1"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    Subprocess* p = Start(Binary(service), name, std::move(args),
-                          {{"REDIS_URL", redis_->url()},
-                           {"OPENAI_API_KEY", stub_->api_key()},
-                           {"OPENAI_BASE_URL", stub_->base_url(name)},
-                           {"ARXIV_RSS_URL", feeds_->base_url()},
-                           {"SLACK_WEBHOOK_URL", slack_url_},
-                           {"LOG_FORMAT", "json"}});
+    Subprocess* p =
+        services_.Start({.service = service,
+                         .args = std::move(extra),
+                         .name = name,
+                         .env = {{"OPENAI_BASE_URL", stub_->base_url(name)},
+                                 {"SLACK_WEBHOOK_URL", slack_url_},
+                                 {"LOG_FORMAT", "json"}},
+                         .admin_port = admin_port});
     // Every service here is long-running (the fetcher in its own loop).
     if (p != nullptr) daemons_.push_back(p);
     return p;
@@ -441,7 +422,7 @@ class PrometheusTest : public ::testing::Test {
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<FeedServer> feeds_;
   std::unique_ptr<OpenAiStub> stub_;
-  std::vector<std::unique_ptr<Subprocess>> processes_;
+  ServiceProcesses services_;
 };
 
 TEST_F(PrometheusTest, DashboardAndRulesReturnDataDuringARealDay) {

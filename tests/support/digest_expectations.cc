@@ -85,6 +85,12 @@ ExpectedRun ExpectedFromFeeds(const std::string& dir,
   return run;
 }
 
+std::set<std::string> KeptIds(const ExpectedRun& run) {
+  std::set<std::string> ids;
+  for (const KeptPaper& p : run.kept) ids.insert(p.id);
+  return ids;
+}
+
 // The digest order: relevance+novelty desc, relevance desc, feed order.
 std::vector<std::string> ExpectedDigestOrder(const ExpectedRun& run,
                                              int relevance_cutoff,

@@ -32,6 +32,9 @@ ExpectedRun ExpectedFromFeeds(const std::string& dir,
                               const std::vector<std::string>& feeds,
                               const std::set<std::string>& announce_types);
 
+// The ids of `run.kept`.
+std::set<std::string> KeptIds(const ExpectedRun& run);
+
 // The ids of the digest, in order, if the stub scored every kept paper:
 // both cutoffs met (>=), then relevance+novelty desc, relevance desc, feed
 // order.

@@ -72,6 +72,12 @@ std::string ReadFileOrEmpty(const std::string& path) {
   return out.str();
 }
 
+void WriteTextFile(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(
+      std::filesystem::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
 absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(
     SubprocessOptions options) {
   std::unique_ptr<Subprocess> proc(new Subprocess());

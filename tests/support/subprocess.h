@@ -27,6 +27,9 @@ void RemoveTree(const std::string& path);
 // Reads a whole file; empty when it cannot be read.
 std::string ReadFileOrEmpty(const std::string& path);
 
+// Writes `text` to `path`, creating its folders first.
+void WriteTextFile(const std::string& path, const std::string& text);
+
 struct SubprocessOptions {
   std::string binary{};             // absolute path, run as is (no PATH lookup)
   std::vector<std::string> args{};  // argv[1..]
