@@ -2,7 +2,9 @@
 // tool's own figures (the header of its real digest of the same day,
 // tests/fixtures/reference/digest-<day>.md), on every bundled day.
 //
-// Three configurations, all through the scorer's own code in process
+// Baselines: the seed tool's header, and its own control flow replayed on
+// the same answers (bench/seed_tool_replay.h). Our configurations, all
+// through the scorer's own code in process
 // (feeds -> fetcher parser and selection with the shipped configs/ ->
 // stage_pipeline's ScorePapers per stream read, sizes as the scorer
 // computes them):
@@ -27,10 +29,16 @@
 //
 //   bench_stage_tokens [--days 2025-04-08,2025-04-15] [--keep-share 0.5]
 //                      [--title-min 2] [--out DIR]
+//                      [--llm-url https://api.openai.com/v1 [--model M]]
+// With --llm-url a real model answers (key from OPENAI_API_KEY): the seed
+// tool replayed, the seed stages and seed+pf are measured on its choices
+// and its provider's token counts.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -43,12 +51,16 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "bench/report.h"
+#include "bench/seed_tool_replay.h"
 #include "lib/config/config.h"
+#include "lib/http_transport/httplib_client.h"
 #include "lib/prompt/cache_friendly_prompt.h"
 #include "lib/prompt/prompt_builder.h"
 #include "lib/prompt/seed_prompt.h"
 #include "services/fetcher/logic/paper_selection.h"
 #include "services/fetcher/logic/rss_parser.h"
+#include "services/scorer/adapters/llm_transport.h"
+#include "services/scorer/adapters/openai_client.h"
 #include "services/scorer/logic/adaptive_batch.h"
 #include "services/scorer/logic/lexical_scorer.h"
 #include "services/scorer/logic/prefilter.h"
@@ -80,13 +92,24 @@ class StageLlm : public LlmClient {
         title_min_(title_min),
         keep_(keep) {}
 
+  // With a live model (--llm-url) its answers and its provider's token
+  // counts replace the stub's.
+  void set_live(LlmClient* live) { live_ = live; }
+
   absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override {
     const std::vector<std::string> ids = testing::ExtractPromptArxivIds(prompt);
     const bool title = testing::IsTitlePrompt(prompt);
     ChatCompletion c;
-    c.content = title ? TitleReply(ids) : testing::StubReplyContent(ids);
-    const testing::StubUsage u = testing::StubUsageFor(prompt, c.content);
-    c.usage = TokenUsage{u.prompt_tokens, u.completion_tokens, u.cached_tokens};
+    if (live_ != nullptr) {
+      absl::StatusOr<ChatCompletion> answer = live_->Complete(prompt);
+      if (!answer.ok()) return answer.status();
+      c = *std::move(answer);
+    } else {
+      c.content = title ? TitleReply(ids) : testing::StubReplyContent(ids);
+      const testing::StubUsage u = testing::StubUsageFor(prompt, c.content);
+      c.usage =
+          TokenUsage{u.prompt_tokens, u.completion_tokens, u.cached_tokens};
+    }
     (title ? title_usage : abstract_usage) += c.usage;
     ++(title ? title_calls : abstract_calls);
     if (!title) {
@@ -128,6 +151,7 @@ class StageLlm : public LlmClient {
   const std::map<std::string, const Paper*>& papers_;
   int title_min_;
   const std::set<std::string>* keep_;
+  LlmClient* live_ = nullptr;
 };
 
 // The ids a title model keeping only the top `share` of the day would keep:
@@ -198,6 +222,9 @@ struct Variant {
   TitleModel title = TitleModel::kStub;
   Order order = Order::kCacheFriendly;
   double title_keep = 1;  // kLexicalTop: share of the day the titles keep
+  // The seed tool's own control flow (bench/seed_tool_replay.h) instead of
+  // the scorer's ScorePapers, on the same title model and stub answers.
+  bool replay = false;
 };
 
 struct Result {
@@ -240,7 +267,7 @@ Config VariantConfig(const Config& shipped, const Variant& v) {
 Result RunVariant(const std::vector<Paper>& papers, const Config& shipped,
                   const LexicalScorer& lexical,
                   const std::set<std::string>& reference, const Variant& v,
-                  int title_min) {
+                  int title_min, LlmClient* live) {
   const Config config = VariantConfig(shipped, v);
   std::map<std::string, const Paper*> by_id;
   for (const Paper& p : papers) by_id[p.arxiv_id] = &p;
@@ -249,6 +276,21 @@ Result RunVariant(const std::vector<Paper>& papers, const Config& shipped,
           ? TopTitles(papers, lexical, v.title_keep)
           : std::set<std::string>();
   StageLlm llm(v.title, lexical, by_id, title_min, &keep);
+  llm.set_live(live);
+  if (v.replay) {
+    const SeedReplayResult replay = ReplaySeedTool(papers, config, llm);
+    Result r;
+    r.title_calls = replay.title_calls;
+    r.abstract_calls = replay.abstract_calls;
+    r.title_usage = replay.title_usage;
+    r.abstract_usage = replay.abstract_usage;
+    r.to_title = static_cast<int64_t>(papers.size());
+    r.to_abstract = static_cast<int64_t>(replay.reached_abstract.size());
+    for (const std::string& id : reference) {
+      if (replay.reached_abstract.count(id)) ++r.reference_kept;
+    }
+    return r;
+  }
   LlmScoringBackend backend(
       config.prompts, config.selection.model, config.selection.abstract_retry,
       llm, v.order == Order::kCacheFriendly, config.selection.title_retry);
@@ -273,12 +315,13 @@ Result RunVariant(const std::vector<Paper>& papers, const Config& shipped,
   SelectionStages stages;
   stages.prefilter = prefilter;
   stages.title = backend.title_stage();
-  stages.title_batch_size =
-      AdaptiveBatchSize(sel.title_batch_size, papers.size(),
-                        sel.adaptive_batch_size, sel.adaptive_threshold);
-  stages.abstract_batch_size =
-      AdaptiveBatchSize(sel.abstract_batch_size, papers.size(),
-                        sel.adaptive_batch_size, sel.adaptive_threshold);
+  // As the scorer's StagesFor: base sizes, each stage sized by the papers
+  // entering it, scaled from the read to the whole day.
+  stages.title_batch_size = sel.title_batch_size;
+  stages.abstract_batch_size = sel.abstract_batch_size;
+  stages.adaptive = sel.adaptive_batch_size;
+  stages.adaptive_threshold = sel.adaptive_threshold;
+  stages.run_papers = static_cast<int64_t>(papers.size());
   // One replica's reads, in stream order.
   const size_t read = static_cast<size_t>(StreamReadBatch(sel));
   for (size_t i = 0; i < papers.size(); i += read) {
@@ -329,9 +372,16 @@ int Main(int argc, char** argv) {
     return 1;
   }
   const LexicalScorer lexical(config->prompts.topics);
+  // Each "replayed" row runs the seed tool's own control flow on the same
+  // title model and stub answers as the rows after it, so the ratio to it
+  // is ours vs theirs on equal decisions.
   const std::vector<Variant> variants = {
       {"off (batch 5)", false, 0, TitleModel::kStub, Order::kCacheFriendly},
+      {"seed tool replayed, stub titles", true, 0, TitleModel::kStub,
+       Order::kSeed, 1, true},
       {"seed, stub titles", true, 0, TitleModel::kStub, Order::kSeed},
+      {"seed tool replayed, lexical titles", true, 0, TitleModel::kLexical,
+       Order::kSeed, 1, true},
       {"seed, lexical titles", true, 0, TitleModel::kLexical, Order::kSeed},
       {"seed, lexical titles, cache-friendly order", true, 0,
        TitleModel::kLexical, Order::kCacheFriendly},
@@ -343,6 +393,52 @@ int Main(int argc, char** argv) {
        keep_share, TitleModel::kLexical, Order::kSeed},
   };
 
+  // --llm-url: a real OpenAI-compatible endpoint answers both stages
+  // (OPENAI_API_KEY from the environment), so the seed stages and the seed
+  // tool's own flow are measured on a real model's choices. Each day then
+  // costs about three times the seed tool's bill.
+  std::string llm_url = FlagValue(argc, argv, "--llm-url", "");
+  // "--llm-url stub": the test stub over real HTTP, to check the live path
+  // offline (its rows must equal the in-process stub-title rows).
+  std::unique_ptr<testing::OpenAiStub> stub;
+  if (llm_url == "stub") {
+    absl::StatusOr<std::unique_ptr<testing::OpenAiStub>> started =
+        testing::OpenAiStub::Start({});
+    if (!started.ok()) {
+      std::fprintf(stderr, "stub: %s\n",
+                   std::string(started.status().message()).c_str());
+      return 1;
+    }
+    stub = *std::move(started);
+    llm_url = stub->base_url();
+    setenv("OPENAI_API_KEY", stub->api_key().c_str(), 1);
+  }
+  std::unique_ptr<HttplibClient> live_http;
+  std::unique_ptr<LlmClient> live;
+  std::vector<Variant> live_variants;
+  if (!llm_url.empty()) {
+    config->selection.model =
+        FlagValue(argc, argv, "--model", config->selection.model);
+    live_http = std::make_unique<HttplibClient>(
+        LlmTransportOptionsFor(config->selection));
+    OpenAiClientOptions options;
+    options.base_url = llm_url;
+    const char* key = std::getenv("OPENAI_API_KEY");
+    options.api_key = key != nullptr ? key : "";
+    options.request.model = config->selection.model;
+    options.shutdown_requested = [] { return false; };
+    live = std::make_unique<OpenAiClient>(*live_http, std::move(options));
+    const std::string tag =
+        absl::StrCat(" (live ", config->selection.model, ")");
+    live_variants = {
+        {"seed tool replayed" + tag, true, 0, TitleModel::kStub, Order::kSeed,
+         1, true},
+        {"seed" + tag, true, 0, TitleModel::kStub, Order::kSeed},
+        {absl::StrCat("seed+pf ", keep_share, tag), true, keep_share,
+         TitleModel::kStub, Order::kSeed},
+    };
+  }
+
   rapidjson::StringBuffer buffer;
   JsonWriter json(buffer);
   json.StartObject();
@@ -352,7 +448,7 @@ int Main(int argc, char** argv) {
   Table table({"day", "configuration", "papers to title / abstract",
                "LLM calls (title + abstract)", "prompt tokens", "cached",
                "completion", "cost (gpt-4o)", "vs seed tool's prompt tokens",
-               "reference picks kept"});
+               "vs seed tool replayed (same answers)", "reference picks kept"});
   for (const std::string& day : days) {
     const Selection selection = SelectDay(day, *config);
     const std::string md = testing::ReadFileOrEmpty(
@@ -367,7 +463,7 @@ int Main(int argc, char** argv) {
     }
     table.AddRow({day, "seed tool (its digest header)", "", "",
                   absl::StrCat(seed.prompt), "", absl::StrCat(seed.completion),
-                  seed.cost, "1.00", "(its own picks)"});
+                  seed.cost, "1.00", "", "(its own picks)"});
     json.StartObject();
     json.Key("day");
     json.String(day.c_str());
@@ -381,13 +477,20 @@ int Main(int argc, char** argv) {
     json.Int64(static_cast<int64_t>(reference.size()));
     json.Key("configurations");
     json.StartArray();
-    for (const Variant& v : variants) {
+    std::map<TitleModel, int64_t> replayed;  // prompt tokens per title model
+    for (const Variant& v : live ? live_variants : variants) {
       const Result r = RunVariant(selection.papers, *config, lexical, reference,
-                                  v, title_min);
+                                  v, title_min, live.get());
       const TokenUsage t = r.total();
       const double ratio =
           seed.prompt > 0 ? static_cast<double>(t.prompt_tokens) / seed.prompt
                           : 0;
+      if (v.replay) replayed[v.title] = t.prompt_tokens;
+      double vs_replay = 0;
+      if (v.seed_stages && replayed.count(v.title) && replayed[v.title] > 0) {
+        vs_replay = static_cast<double>(t.prompt_tokens) /
+                    static_cast<double>(replayed[v.title]);
+      }
       table.AddRow({day, v.name,
                     absl::StrCat(v.seed_stages ? absl::StrCat(r.to_title) : "-",
                                  " / ", r.to_abstract),
@@ -396,6 +499,7 @@ int Main(int argc, char** argv) {
                     absl::StrCat(t.cached_tokens),
                     absl::StrCat(t.completion_tokens), "$" + Fixed(r.cost(), 2),
                     Fixed(ratio, 2),
+                    vs_replay > 0 ? Fixed(vs_replay, 2) : std::string("-"),
                     absl::StrCat(r.reference_kept, " / ", reference.size())});
       json.StartObject();
       json.Key("name");
@@ -420,6 +524,8 @@ int Main(int argc, char** argv) {
       json.Double(r.cost());
       json.Key("prompt_tokens_vs_seed_tool");
       json.Double(ratio);
+      json.Key("prompt_tokens_vs_seed_replay");
+      json.Double(vs_replay);
       json.Key("reference_picks_kept");
       json.Int64(r.reference_kept);
       json.EndObject();
@@ -428,6 +534,7 @@ int Main(int argc, char** argv) {
     // spent (and half of it with the pre-filter)? The largest share a
     // lexical title model may keep within that budget, and what it keeps.
     for (const bool pf : {false, true}) {
+      if (live) break;  // a stand-in title model: offline only
       const double budget = (pf ? 0.5 : 1.0) * static_cast<double>(seed.prompt);
       std::optional<std::pair<Variant, Result>> best;
       for (int pct = 100; pct >= 5; pct -= 5) {
@@ -438,7 +545,7 @@ int Main(int argc, char** argv) {
                   Order::kSeed,
                   pct / 100.0};
         const Result r = RunVariant(selection.papers, *config, lexical,
-                                    reference, v, title_min);
+                                    reference, v, title_min, nullptr);
         if (static_cast<double>(r.total().prompt_tokens) <= budget) {
           v.name = absl::StrCat(
               pf ? absl::StrCat("seed+pf ", keep_share) : std::string("seed"),
@@ -457,7 +564,7 @@ int Main(int argc, char** argv) {
            absl::StrCat(r.title_calls, " + ", r.abstract_calls),
            absl::StrCat(t.prompt_tokens), absl::StrCat(t.cached_tokens),
            absl::StrCat(t.completion_tokens), "$" + Fixed(r.cost(), 2),
-           Fixed(static_cast<double>(t.prompt_tokens) / seed.prompt, 2),
+           Fixed(static_cast<double>(t.prompt_tokens) / seed.prompt, 2), "-",
            absl::StrCat(r.reference_kept, " / ", reference.size())});
       json.StartObject();
       json.Key("name");

@@ -1,7 +1,6 @@
 #include "services/scorer/logic/score_batch.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/scorer/logic/adaptive_batch.h"
 #include "services/scorer/logic/prefilter.h"
 
 namespace arxiv_digest {
@@ -60,16 +59,15 @@ absl::StatusOr<int> AgreedPrefilterThreshold(const std::string& run_id,
 SelectionStages StagesFor(ScoringContext& context, int64_t run_papers,
                           PrefilterFn prefilter) {
   const SelectionConfig& sel = context.config.selection;
-  const size_t n = run_papers > 0 ? static_cast<size_t>(run_papers) : 0;
   SelectionStages stages;
   stages.prefilter = std::move(prefilter);
   stages.s2 = context.s2;
   stages.title = context.backend->title_stage();
-  stages.title_batch_size = AdaptiveBatchSize(
-      sel.title_batch_size, n, sel.adaptive_batch_size, sel.adaptive_threshold);
-  stages.abstract_batch_size =
-      AdaptiveBatchSize(sel.abstract_batch_size, n, sel.adaptive_batch_size,
-                        sel.adaptive_threshold);
+  stages.title_batch_size = sel.title_batch_size;
+  stages.abstract_batch_size = sel.abstract_batch_size;
+  stages.adaptive = sel.adaptive_batch_size;
+  stages.adaptive_threshold = sel.adaptive_threshold;
+  stages.run_papers = run_papers > 0 ? run_papers : 0;
   return stages;
 }
 

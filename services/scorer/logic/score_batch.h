@@ -121,9 +121,10 @@ absl::StatusOr<int> AgreedPrefilterThreshold(const std::string& run_id,
 // The decision for a run after scoring it returned `status`.
 RunDisposition DisposeRun(const RunBatch& batch, const absl::Status& status);
 
-// The stages of a read with the run's sizes: title and abstract batches
-// adapted to the run's paper count (adaptive_batch_size), the context's
-// title stage (LLM backends) and Semantic Scholar source.
+// The stages of a read: the base batch sizes, adaptive sizing against the
+// run's paper count (each stage then sized by the papers entering it, see
+// SelectionStages), the context's title stage (LLM backends) and Semantic
+// Scholar source.
 SelectionStages StagesFor(ScoringContext& context, int64_t run_papers,
                           PrefilterFn prefilter);
 

@@ -1,5 +1,6 @@
 #include "services/scorer/logic/stage_pipeline.h"
 
+#include <cmath>
 #include <map>
 #include <optional>
 
@@ -58,6 +59,18 @@ S2Knowledge AskS2(const std::vector<Paper>& papers, const Config& config,
 }
 
 }  // namespace
+
+int StageBatchSize(int base_size, size_t entering, size_t read,
+                   const SelectionStages& stages) {
+  if (!stages.adaptive) return base_size;
+  size_t n = entering;
+  if (stages.run_papers > 0 && read > 0) {
+    n = static_cast<size_t>(std::llround(
+        static_cast<double>(entering) * static_cast<double>(stages.run_papers) /
+        static_cast<double>(read)));
+  }
+  return AdaptiveBatchSize(base_size, n, true, stages.adaptive_threshold);
+}
 
 contract::PaperFate ScoredFate(const Score& score, const Config& config,
                                const char* stage_name) {
@@ -145,8 +158,9 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
 
   if (stages.title != nullptr && config.selection.run_title_filter &&
       config.selection.run_openai && !for_llm.empty()) {
-    absl::StatusOr<TitleStageResult> titled =
-        stages.title->Filter(for_llm, stages.title_batch_size);
+    absl::StatusOr<TitleStageResult> titled = stages.title->Filter(
+        for_llm, StageBatchSize(stages.title_batch_size, for_llm.size(),
+                                papers.size(), stages));
     if (!titled.ok()) return titled.status();
     for (const TokenUsage& u : titled->calls) outcome.calls.push_back(u);
     for (std::string& e : titled->errors) {
@@ -180,8 +194,10 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
     for_llm.clear();
   }
 
+  const int abstract_batch_size = StageBatchSize(
+      stages.abstract_batch_size, for_llm.size(), papers.size(), stages);
   for (const std::vector<Paper>& batch :
-       SplitIntoBatches(for_llm, stages.abstract_batch_size)) {
+       SplitIntoBatches(for_llm, abstract_batch_size)) {
     absl::StatusOr<BatchOutcome> scored = backend.ScoreBatch(batch);
     if (!scored.ok()) return scored.status();
     if (cache != nullptr) {

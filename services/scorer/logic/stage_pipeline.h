@@ -28,7 +28,22 @@ struct SelectionStages {
   TitleStage* title = nullptr;
   int title_batch_size = 0;     // papers per title call; 0 = all in one
   int abstract_batch_size = 0;  // papers per backend call; 0 = all in one
+  // [SELECTION] adaptive_batch_size: the two sizes above are then the base
+  // sizes, and each LLM stage is sized by the papers entering it, as the
+  // seed tool sizes it (after followed authors, h-index, pre-filter and the
+  // cache for the title stage; after the title stage for the abstract
+  // stage). One read is part of a run, so its count is scaled to the run:
+  // N = entering x run_papers / papers read (exact when one read holds the
+  // whole run; 0 = this read is the run).
+  bool adaptive = false;
+  int adaptive_threshold = 32;
+  int64_t run_papers = 0;
 };
+
+// The batch size of a stage that `entering` of `read` papers of this read
+// enter (see SelectionStages::adaptive).
+int StageBatchSize(int base_size, size_t entering, size_t read,
+                   const SelectionStages& stages);
 
 // Scores every paper (see above) and records its fate; the outcome's
 // scores and fates are in input order, calls in the order made (title

@@ -124,6 +124,45 @@ TEST(StagePipelineTest, TitleStageDropsListedIdsAndRebatchesTheRest) {
   EXPECT_EQ(out->reply_errors.size(), 1u);  // the stranger
 }
 
+// adaptive_batch_size sizes each stage by the papers entering it, as the
+// seed tool does: the title stage by the 8 papers of the run, the abstract
+// stage by the 2 the title stage kept (not by the run's 8); a read that
+// is half of its run counts double.
+TEST(StagePipelineTest, AdaptiveSizesFollowThePapersEnteringEachStage) {
+  for (const int64_t run_papers : {int64_t{0}, int64_t{16}}) {
+    SCOPED_TRACE(run_papers);
+    ScriptedLlm llm;
+    llm.replies = {std::string(R"(["2504.00001", "2504.00002"])"),
+                   std::string(R"(["2504.00004", "2504.00005", "2504.00006"])"),
+                   std::string(R"(["2504.00007"])")};
+    Config config = TestConfig();
+    LlmTitleStage title(config.prompts, /*retries=*/0, llm);
+    FixedBackend backend;
+    SelectionStages stages;
+    stages.title = &title;
+    stages.title_batch_size = 1;
+    stages.abstract_batch_size = 1;
+    stages.adaptive = true;
+    stages.adaptive_threshold = 2;
+    stages.run_papers = run_papers;
+    absl::StatusOr<BatchOutcome> out =
+        ScorePapers(Papers(8), config, backend, nullptr, stages);
+    ASSERT_TRUE(out.ok()) << out.status();
+    if (run_papers == 0) {
+      // Title: 1 x ceil(log2(8 / 2) + 1) = 3 per call: 3 + 3 + 2.
+      EXPECT_EQ(llm.prompts.size(), 3u);
+      // Abstract: 2 papers <= threshold: the base size, 1 per call.
+      EXPECT_EQ(backend.batch_sizes, (std::vector<size_t>{1, 1}));
+    } else {
+      // Title N = 16: 1 x ceil(log2(8) + 1) = 4 per call: 4 + 4, keeping
+      // 3, 4, 7, 8 (4 is a stranger to the second reply). Abstract N =
+      // 4 x 16 / 8 = 8: 3 per call.
+      EXPECT_EQ(llm.prompts.size(), 2u);
+      EXPECT_EQ(backend.batch_sizes, (std::vector<size_t>{3, 1}));
+    }
+  }
+}
+
 // The seed tool's stage switches: with run_abstract_filter (or run_openai)
 // off, no abstract call is made and the papers' fates say why.
 TEST(StagePipelineTest, AbstractStageSwitchedOffScoresNothing) {
