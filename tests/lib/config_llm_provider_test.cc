@@ -11,6 +11,7 @@
 #include "lib/config/config.h"
 #include "lib/config/config_report.h"
 #include "lib/config/profiles.h"
+#include "tests/support/subprocess.h"
 
 namespace arxiv_digest {
 namespace {
@@ -118,15 +119,16 @@ TEST(ConfigLlmProviderTest, BadValuesNameTheSetting) {
 class ProviderProfilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / "llm_provider_profiles";
-    fs::remove_all(dir_);
+    // A directory of its own: ctest runs this fixture's tests in parallel.
+    dir_ = fs::path(arxiv_digest::testing::TempDir("llm_provider_profiles_")) /
+           "configs";
     fs::copy(fs::path(ARXIV_DIGEST_SOURCE_DIR) / "configs", dir_,
              fs::copy_options::recursive);
     fs::remove_all(dir_ / "profiles");
   }
   void TearDown() override {
     unsetenv("ARXIV_DIGEST_TEST_AUDIO_KEY");
-    fs::remove_all(dir_);
+    fs::remove_all(dir_.parent_path());
   }
   void Write(const fs::path& rel, const std::string& text) {
     fs::create_directories((dir_ / rel).parent_path());
