@@ -7,21 +7,244 @@
 //   bench_e2e [--day 2025-04-08] [--replicas 1,2,4,8] [--latency-ms 0,2000]
 //             [--max-in-flight 4] [--repeat-0ms 5] [--out DIR]
 // 0 ms configurations run --repeat-0ms times and report the median run.
+//
+//   bench_e2e --seed-stages [--limit-per-minute 10] [--day 2025-04-08]
+//             [--replicas 1,2] [--latency-ms 2000] [--max-in-flight 4]
+// The same day with the seed tool's selection settings (title stage,
+// abstract_batch_size 4, adaptive sizes; PipelineOptions::seed_stages), once
+// without a rate limit and once with limit_per_minute = N, against the seed
+// tool's own flow on the same stub answers: its calls counted by
+// ReplaySeedTool, timed by SeedToolSchedule (sequential calls, its limiter
+// on the abstract calls only). Writes bench/results/e2e_seed.json.
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "bench/pipeline_harness.h"
 #include "bench/report.h"
+#include "bench/seed_tool_replay.h"
+#include "lib/config/config.h"
+#include "services/fetcher/logic/paper_selection.h"
+#include "services/fetcher/logic/rss_parser.h"
+#include "tests/support/openai_stub.h"
+#include "tests/support/subprocess.h"
 
 namespace arxiv_digest::bench {
 namespace {
 
 std::string Mib(int64_t kb) { return Fixed(kb / 1024.0, 1); }
 
+// Answers in process exactly as the OpenAI stub does over HTTP (same reply
+// and token functions), for replaying the seed tool's flow.
+class StubAnswers : public LlmClient {
+ public:
+  absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override {
+    const std::vector<std::string> ids = testing::ExtractPromptArxivIds(prompt);
+    const std::string salt = testing::StubSaltOf(prompt);
+    ChatCompletion c;
+    c.content = testing::IsTitlePrompt(prompt)
+                    ? testing::StubTitleReplyContent(ids, salt)
+                    : testing::StubReplyContent(ids, salt);
+    const testing::StubUsage u = testing::StubUsageFor(prompt, c.content);
+    c.usage = TokenUsage{u.prompt_tokens, u.completion_tokens, u.cached_tokens};
+    return c;
+  }
+};
+
+// The seed tool's calls on this day: the papers the services select (the
+// harness's own config.ini, loaded back), through ReplaySeedTool.
+struct SeedReplay {
+  size_t papers = 0;
+  SeedReplayResult result;
+};
+
+SeedReplay ReplayDay(const PipelineOptions& options) {
+  const std::string dir = testing::TempDir("bench-seed-config-");
+  WritePipelineConfigs(dir + "/configs", dir + "/out", options);
+  absl::StatusOr<Config> config = LoadConfig(dir + "/configs");
+  testing::RemoveTree(dir);
+  if (!config.ok()) {
+    std::fprintf(stderr, "seed config: %s\n",
+                 std::string(config.status().message()).c_str());
+    std::exit(1);
+  }
+  std::vector<FetchedFeed> feeds;
+  for (const std::string& category : config->filtering.arxiv_categories) {
+    const std::string path =
+        absl::StrCat(SampleDayDir(options.day), "/", category, ".xml");
+    absl::StatusOr<Feed> feed = ParseRssFeed(testing::ReadFileOrEmpty(path));
+    if (!feed.ok()) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(),
+                   std::string(feed.status().message()).c_str());
+      std::exit(1);
+    }
+    feeds.push_back({category, *std::move(feed)});
+  }
+  const std::vector<Paper> papers =
+      SelectPapers(feeds, config->filtering).papers;
+  StubAnswers llm;
+  return {papers.size(), ReplaySeedTool(papers, *config, llm)};
+}
+
+int SeedMain(int argc, char** argv) {
+  const std::string day = FlagValue(argc, argv, "--day", "2025-04-08");
+  const std::vector<int> replicas =
+      IntList(FlagValue(argc, argv, "--replicas", "1,2"));
+  const std::vector<int> latencies =
+      IntList(FlagValue(argc, argv, "--latency-ms", "2000"));
+  const int max_in_flight =
+      IntList(FlagValue(argc, argv, "--max-in-flight", "4")).at(0);
+  const int limit =
+      IntList(FlagValue(argc, argv, "--limit-per-minute", "10")).at(0);
+
+  PipelineOptions base;
+  base.day = day;
+  base.max_in_flight = max_in_flight;
+  base.seed_stages = true;
+  const SeedReplay seed = ReplayDay(base);
+  const SeedReplayResult& sr = seed.result;
+  const int64_t seed_prompt_tokens =
+      sr.title_usage.prompt_tokens + sr.abstract_usage.prompt_tokens;
+
+  std::printf(
+      "machine: %s\nday: %s, seed stages (title_batch_size 8, "
+      "abstract_batch_size 4, adaptive threshold 32), max_in_flight %d per "
+      "replica\nseed tool on the same stub answers (ReplaySeedTool): %zu "
+      "papers, %lld title calls + %lld abstract calls, %lld prompt tokens\n",
+      MachineDescription().c_str(), day.c_str(), max_in_flight, seed.papers,
+      static_cast<long long>(sr.title_calls),
+      static_cast<long long>(sr.abstract_calls),
+      static_cast<long long>(seed_prompt_tokens));
+  rapidjson::StringBuffer buffer;
+  JsonWriter json(buffer);
+  json.StartObject();
+  WriteBenchmarkHeader(json, "e2e_seed");
+  json.Key("day");
+  json.String(day.c_str());
+  json.Key("settings");
+  json.String(
+      "run_title_filter=true title_batch_size=8 title_retry=3 "
+      "abstract_batch_size=4 abstract_retry=3 adaptive_batch_size=true "
+      "adaptive_threshold=32 run_author_match=false h_cutoff=0");
+  json.Key("max_in_flight");
+  json.Int(max_in_flight);
+  json.Key("seed_tool");
+  json.StartObject();
+  json.Key("papers");
+  json.Int64(static_cast<int64_t>(seed.papers));
+  json.Key("title_calls");
+  json.Int64(sr.title_calls);
+  json.Key("abstract_calls");
+  json.Int64(sr.abstract_calls);
+  json.Key("prompt_tokens");
+  json.Int64(seed_prompt_tokens);
+  json.Key("limit_per_minute");
+  json.Int(limit);
+  json.Key("limit_applies_to");
+  json.String("abstract calls only");
+  json.EndObject();
+  json.Key("runs");
+  json.StartArray();
+
+  int failures = 0;
+  for (int latency : latencies) {
+    const auto lat = std::chrono::milliseconds(latency);
+    const SeedSchedule free_run =
+        SeedToolSchedule(sr.title_calls, sr.abstract_calls, lat, 0);
+    const SeedSchedule limited =
+        SeedToolSchedule(sr.title_calls, sr.abstract_calls, lat, limit);
+    const double free_s = free_run.total().count() / 1000.0;
+    const double limited_s = limited.total().count() / 1000.0;
+    Table table({"design", "replicas x slots", "limit_per_minute",
+                 "end-to-end s", "scoring s", "LLM calls (title)",
+                 "max concurrent", "prompt tokens",
+                 absl::StrCat("vs seed tool, limit ", limit),
+                 "vs seed tool, no limit"});
+    for (int n : replicas) {
+      for (int run_limit : {0, limit}) {
+        PipelineOptions options = base;
+        options.replicas = n;
+        options.latency = lat;
+        options.limit_per_minute = run_limit;
+        std::fprintf(stderr, "running %d ms x %d replicas, limit %d...\n",
+                     latency, n, run_limit);
+        const PipelineResult r = RunPipeline(options);
+        const std::string shape = absl::StrCat(n, " x ", max_in_flight);
+        const std::string limit_cell =
+            run_limit > 0 ? absl::StrCat(run_limit, " (all calls)") : "off";
+        if (!r.ok()) {
+          ++failures;
+          table.AddRow(
+              {"arxiv-digest", shape, limit_cell, "FAILED: " + r.error});
+          continue;
+        }
+        auto ratio = [&](double seed_s) {
+          return latency > 0 && r.e2e_seconds > 0
+                     ? Fixed(seed_s / r.e2e_seconds, 1) + "x"
+                     : "n/a";
+        };
+        table.AddRow({"arxiv-digest", shape, limit_cell,
+                      Fixed(r.e2e_seconds, 2), Fixed(r.scoring_seconds, 2),
+                      absl::StrCat(r.llm_calls, " (", r.title_calls, ")"),
+                      absl::StrCat(r.max_concurrency),
+                      absl::StrCat(r.prompt_tokens), ratio(limited_s),
+                      ratio(free_s)});
+        json.StartObject();
+        json.Key("latency_ms");
+        json.Int(latency);
+        json.Key("limit_per_minute");
+        json.Int(run_limit);
+        WriteRunBasics(json, n, max_in_flight, r);
+        json.Key("title_calls");
+        json.Int64(r.title_calls);
+        json.Key("relevant_papers");
+        json.Int64(r.relevant_papers);
+        json.Key("max_concurrency");
+        json.Int(r.max_concurrency);
+        json.Key("prompt_tokens");
+        json.Int64(r.prompt_tokens);
+        json.Key("seed_tool_seconds_limited");
+        json.Double(limited_s);
+        json.Key("seed_tool_seconds_no_limit");
+        json.Double(free_s);
+        json.EndObject();
+      }
+    }
+    const std::string calls = absl::StrCat(sr.title_calls + sr.abstract_calls,
+                                           " (", sr.title_calls, ")");
+    table.AddRow({"seed tool (sequential)", "1 x 1",
+                  absl::StrCat(limit, " (abstract calls)"), Fixed(limited_s, 2),
+                  "", calls, "1", absl::StrCat(seed_prompt_tokens), "1.0x",
+                  ""});
+    table.AddRow({"seed tool (sequential)", "1 x 1", "off", Fixed(free_s, 2),
+                  "", calls, "1", absl::StrCat(seed_prompt_tokens), "",
+                  "1.0x"});
+    std::printf(
+        "\n### Seed stages, LLM latency %d ms\n\n%s\nSeed tool time: %lld "
+        "title calls x %.1f s = %.1f s, then %lld abstract calls x %.1f s = "
+        "%.1f s without a limit; with limit_per_minute = %d its limiter opens "
+        "a one-minute window at a call, allows %d calls in it, and polls "
+        "every 1 s until more than 60 s have passed: %d windows, %.1f s of "
+        "waiting, so the abstract stage takes %.1f s and the day %.1f s.\n",
+        latency, table.Markdown().c_str(),
+        static_cast<long long>(sr.title_calls), latency / 1000.0,
+        free_run.title.count() / 1000.0,
+        static_cast<long long>(sr.abstract_calls), latency / 1000.0,
+        free_run.abstract.count() / 1000.0, limit, limit, limited.windows,
+        limited.waited.count() / 1000.0, limited.abstract.count() / 1000.0,
+        limited_s);
+  }
+  json.EndArray();
+  json.EndObject();
+  WriteJsonResult(argc, argv, "e2e_seed", buffer);
+  return failures == 0 ? 0 : 1;
+}
+
 int Main(int argc, char** argv) {
+  if (HasFlag(argc, argv, "--seed-stages")) return SeedMain(argc, argv);
   const std::string day = FlagValue(argc, argv, "--day", "2025-04-08");
   const std::vector<int> replicas =
       IntList(FlagValue(argc, argv, "--replicas", "1,2,4,8"));

@@ -45,12 +45,29 @@ std::string Binary(const std::string& service) {
                       service);
 }
 
+// Lines of [SELECTION] beyond the batch size and slots: the seed tool's
+// stages and the rate limit when asked for.
+std::string SelectionExtras(const PipelineOptions& o) {
+  std::string extras;
+  if (o.seed_stages) {
+    extras +=
+        "run_title_filter = true\ntitle_batch_size = 8\ntitle_retry = 3\n"
+        "adaptive_batch_size = true\nadaptive_threshold = 32\n";
+  }
+  if (o.limit_per_minute > 0) {
+    absl::StrAppend(&extras, "limit_per_minute = ", o.limit_per_minute, "\n");
+  }
+  return extras;
+}
+
+}  // namespace
+
 // The shipped prompt files with a config.ini that differs from the default
 // only where a benchmark must: batch size and slots as asked, no author
 // matches (every paper goes to the LLM, as in the Python reference) and no
 // 3 s politeness gap between the two loopback feed requests.
-std::string WriteConfigs(const std::string& dir, const std::string& out,
-                         const PipelineOptions& o) {
+std::string WritePipelineConfigs(const std::string& dir, const std::string& out,
+                                 const PipelineOptions& o) {
   fs::create_directories(dir);
   for (const auto& entry :
        fs::directory_iterator(ARXIV_DIGEST_SOURCE_DIR "/configs")) {
@@ -60,15 +77,19 @@ std::string WriteConfigs(const std::string& dir, const std::string& out,
     }
   }
   std::ofstream(dir + "/config.ini")
-      << "[SELECTION]\nmodel = gpt-4o\nabstract_batch_size = " << o.batch_size
+      << "[SELECTION]\nmodel = gpt-4o\nabstract_batch_size = "
+      << (o.seed_stages ? 4 : o.batch_size)
       << "\nabstract_retry = 3\nrun_author_match = false\nmax_in_flight = "
-      << o.max_in_flight << "\n\n[FILTERING]\narxiv_category = " << kCategories
+      << o.max_in_flight << "\n"
+      << SelectionExtras(o) << "\n[FILTERING]\narxiv_category = " << kCategories
       << "\nannounce_type = new,cross\nforce_primary = true\n"
          "relevance_cutoff = 8\nnovelty_cutoff = 7\n\n"
          "[FETCHER]\nmin_request_interval_ms = 0\n\n[OUTPUT]\noutput_path = "
       << out << "\n";
   return dir;
 }
+
+namespace {
 
 // VmHWM of a live process in KiB; 0 when it cannot be read.
 int64_t PeakRssKb(pid_t pid) {
@@ -191,7 +212,7 @@ PipelineResult RunPipeline(const PipelineOptions& options) {
   const std::string logs = work + "/logs";
   fs::create_directories(logs);
   const std::string configs =
-      WriteConfigs(work + "/configs", work + "/out", options);
+      WritePipelineConfigs(work + "/configs", work + "/out", options);
 
   auto redis_server = RedisServer::Start();
   auto feeds = FeedServer::Start(SampleDayDir(options.day));
@@ -308,6 +329,7 @@ PipelineResult RunPipeline(const PipelineOptions& options) {
     }
   }
   result.llm_calls = (*stub)->requests();
+  result.title_calls = (*stub)->title_replies();
   result.max_concurrency = (*stub)->max_concurrent();
   result.prompt_tokens = (*stub)->total_usage().prompt_tokens;
   result.completion_tokens = (*stub)->total_usage().completion_tokens;

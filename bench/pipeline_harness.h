@@ -21,6 +21,15 @@ struct PipelineOptions {
   int batch_size = 5;              // [SELECTION] abstract_batch_size
   std::chrono::milliseconds latency{0};  // the stub's answer time per call
   std::chrono::seconds timeout{900};     // until the digest is published
+  // The seed tool's selection settings (its config.ini in
+  // tests/fixtures/anchor-configs/DaizeDong-ChatGPT-ArXiv-Paper-Assistant):
+  // run_title_filter, title_batch_size 8, title_retry 3, abstract_batch_size
+  // 4 (instead of batch_size), adaptive_batch_size with threshold 32.
+  // h-index and author matches stay off (no Semantic Scholar here).
+  bool seed_stages = false;
+  // [SELECTION] limit_per_minute: LLM calls per minute across all replicas
+  // and slots (title and abstract calls alike); 0 = no limit.
+  int limit_per_minute = 0;
 };
 
 // Peak resident memory (VmHWM, or ru_maxrss for the fetcher), in KiB.
@@ -44,7 +53,8 @@ struct PipelineResult {
   // First arxiv:papers entry to last arxiv:scores entry, from the stream
   // ids (Redis' own millisecond clock): the scoring phase only.
   double scoring_seconds = 0;
-  int64_t llm_calls = 0;  // chat-completion requests the stub received
+  int64_t llm_calls = 0;    // chat-completion requests the stub received
+  int64_t title_calls = 0;  // of which title-stage prompts answered
   int max_concurrency = 0;
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
@@ -65,6 +75,12 @@ PipelineResult RunPipeline(const PipelineOptions& options);
 // scoring seconds. A failed run is returned as soon as it happens.
 PipelineResult RunPipelineMedian(const PipelineOptions& options, int repeats,
                                  std::vector<double>* samples = nullptr);
+
+// Writes the configs/ folder a run uses into `dir` (the shipped prompt
+// files and a config.ini from `options`, output to `out`) and returns `dir`.
+// Exposed so a benchmark can load the very settings the services ran with.
+std::string WritePipelineConfigs(const std::string& dir, const std::string& out,
+                                 const PipelineOptions& options);
 
 // "<source>/data/sample/<day>", the feeds of the bundled day.
 std::string SampleDayDir(const std::string& day);

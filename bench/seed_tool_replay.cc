@@ -1,6 +1,8 @@
 #include "bench/seed_tool_replay.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 
 #include "lib/prompt/prompt_builder.h"
 #include "lib/prompt/seed_prompt.h"
@@ -101,6 +103,42 @@ SeedReplayResult ReplaySeedTool(const std::vector<Paper>& papers,
     AbstractStage(left, config, llm, config.selection.abstract_retry, r);
   }
   return r;
+}
+
+SeedSchedule SeedToolSchedule(int64_t title_calls, int64_t abstract_calls,
+                              std::chrono::milliseconds latency,
+                              int limit_per_minute,
+                              std::chrono::milliseconds poll) {
+  using std::chrono::milliseconds;
+  SeedSchedule s;
+  s.title = latency * title_calls;
+  const milliseconds step = std::max(poll, milliseconds(1));
+  milliseconds now{0};  // from the first abstract call
+  std::optional<milliseconds> window_start;
+  int in_window = 0;
+  for (int64_t call = 0; call < abstract_calls; ++call) {
+    if (limit_per_minute <= 0) {
+      now += latency;
+      continue;
+    }
+    while (true) {
+      // "now - start_query_time > timedelta(minutes=1)": strictly more.
+      if (!window_start || now - *window_start > std::chrono::minutes(1)) {
+        window_start = now;
+        in_window = 0;
+        ++s.windows;
+      }
+      if (in_window < limit_per_minute) {
+        ++in_window;
+        now += latency;
+        break;
+      }
+      now += step;
+      s.waited += step;
+    }
+  }
+  s.abstract = now;
+  return s;
 }
 
 }  // namespace arxiv_digest::bench

@@ -11,6 +11,8 @@
 // its format). Bench-only: the scorer never calls this.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,5 +33,25 @@ struct SeedReplayResult {
 // stage over `papers` with `config`'s sizes and retries.
 SeedReplayResult ReplaySeedTool(const std::vector<Paper>& papers,
                                 const Config& config, LlmClient& llm);
+
+// The seed tool's wall time for its LLM calls, all made one at a time, each
+// taking `latency`: first the title calls, unthrottled, then the abstract
+// calls through its limiter (filter_gpt.call_chatgpt, limit_per_minute
+// passed to filter_papers_by_abstract only). The limiter opens a one-minute
+// window at the first call, allows `limit_per_minute` calls in it, and a
+// caller over the limit sleeps `poll` (1 s) at a time until more than a
+// minute has passed since the window opened; the next call opens a new
+// window. limit_per_minute <= 0 = no limit. Pure arithmetic, no clock.
+struct SeedSchedule {
+  std::chrono::milliseconds title{0};     // title_calls x latency
+  std::chrono::milliseconds abstract{0};  // calls plus limiter waits
+  std::chrono::milliseconds waited{0};    // of which: limiter sleeps
+  int windows = 0;                        // one-minute windows opened
+  std::chrono::milliseconds total() const { return title + abstract; }
+};
+SeedSchedule SeedToolSchedule(
+    int64_t title_calls, int64_t abstract_calls,
+    std::chrono::milliseconds latency, int limit_per_minute,
+    std::chrono::milliseconds poll = std::chrono::seconds(1));
 
 }  // namespace arxiv_digest::bench
