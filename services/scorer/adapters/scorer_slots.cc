@@ -84,7 +84,7 @@ std::unique_ptr<ScoringContext> MakeContext(bool lexical, LlmClient* llm,
         config.selection.title_retry);
     if (config.selection.score_cache_ttl_days > 0) {
       context->cache = std::make_unique<RedisScoreCache>(
-          redis, config.selection.model, PromptFingerprint(config.prompts),
+          redis, ProviderModelKey(config), PromptFingerprint(config.prompts),
           std::chrono::hours(24) * config.selection.score_cache_ttl_days);
     }
     if (config.selection.prefilter_keep_share > 0) {
@@ -155,13 +155,16 @@ std::string NormalizedBaseUrl(std::string base_url) {
   return base_url;
 }
 
-std::string LlmLimitKey(const Config& config) {
+std::string ProviderModelKey(const Config& config) {
   const std::string base = NormalizedBaseUrl(config.llm.base_url);
   if (base == NormalizedBaseUrl(config.env.openai_base_url)) {
-    return keys::LlmLimit(config.selection.model);
+    return config.selection.model;
   }
-  return keys::LlmLimit(
-      absl::StrCat(config.selection.model, "@", StableHash(base)));
+  return absl::StrCat(config.selection.model, "@", StableHash(base));
+}
+
+std::string LlmLimitKey(const Config& config) {
+  return keys::LlmLimit(ProviderModelKey(config));
 }
 
 OpenAiClientOptions LlmOptionsFor(const Config& config) {

@@ -97,12 +97,16 @@ OpenAiClientOptions LlmOptionsFor(const Config& config);
 // A base URL as one provider: without trailing slashes.
 std::string NormalizedBaseUrl(std::string base_url);
 
+// The profile's model as one provider serves it, for Redis keys: the model
+// name for the deployment's OPENAI_BASE_URL (the keys every replica used
+// before per-profile providers, so a running deployment keeps them), else
+// model + "@" + a hash of the base URL, which keeps URL credentials out of
+// Redis. Rate-limit buckets and the score cache are keyed by it: the same
+// model name at another provider may be another model.
+std::string ProviderModelKey(const Config& config);
+
 // The Redis prefix of the shared request/token buckets of the profile's
-// (base URL, model): keys::LlmLimit(model) for the deployment's
-// OPENAI_BASE_URL (the buckets every replica used before per-profile
-// providers, so a running deployment keeps them), else
-// keys::LlmLimit(model + "@" + a hash of the base URL), which keeps URL
-// credentials out of Redis.
+// (base URL, model): keys::LlmLimit(ProviderModelKey(config)).
 std::string LlmLimitKey(const Config& config);
 
 // Settings that cannot differ between profiles of one deployment: the

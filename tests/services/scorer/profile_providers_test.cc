@@ -56,6 +56,17 @@ TEST(LlmLimitKeyTest, DefaultProviderKeepsItsBucketsOthersGetTheirOwn) {
   EXPECT_FALSE(Contains(secret, "c.example")) << secret;
 }
 
+// The score cache and the buckets share the key: a model name at another
+// provider never reads the default provider's cached scores.
+TEST(ProviderModelKeyTest, ModelNameForTheDefaultProviderHashedForOthers) {
+  EXPECT_EQ(ProviderModelKey(Profile("gpt-4o")), "gpt-4o");
+  const std::string other =
+      ProviderModelKey(Profile("gpt-4o", "http://a.example/v1"));
+  EXPECT_EQ(other.rfind("gpt-4o@", 0), 0u) << other;
+  EXPECT_EQ(LlmLimitKey(Profile("gpt-4o", "http://a.example/v1")),
+            keys::LlmLimit(other));
+}
+
 TEST(CheckProfileLlmSettingsTest, LimitsAreSharedPerBaseUrlAndModel) {
   std::map<std::string, Config> profiles;
   profiles["default"] = Profile("gpt-4o-mini");
