@@ -25,10 +25,10 @@
 #include "absl/strings/str_cat.h"
 #include "bench/pipeline_harness.h"
 #include "bench/report.h"
+#include "bench/sample_day.h"
 #include "bench/seed_tool_replay.h"
 #include "lib/config/config.h"
 #include "services/fetcher/logic/paper_selection.h"
-#include "services/fetcher/logic/rss_parser.h"
 #include "tests/support/openai_stub.h"
 #include "tests/support/subprocess.h"
 
@@ -71,20 +71,8 @@ SeedReplay ReplayDay(const PipelineOptions& options) {
                  std::string(config.status().message()).c_str());
     std::exit(1);
   }
-  std::vector<FetchedFeed> feeds;
-  for (const std::string& category : config->filtering.arxiv_categories) {
-    const std::string path =
-        absl::StrCat(SampleDayDir(options.day), "/", category, ".xml");
-    absl::StatusOr<Feed> feed = ParseRssFeed(testing::ReadFileOrEmpty(path));
-    if (!feed.ok()) {
-      std::fprintf(stderr, "%s: %s\n", path.c_str(),
-                   std::string(feed.status().message()).c_str());
-      std::exit(1);
-    }
-    feeds.push_back({category, *std::move(feed)});
-  }
   const std::vector<Paper> papers =
-      SelectPapers(feeds, config->filtering).papers;
+      SelectSampleDay(options.day, *config).papers;
   StubAnswers llm;
   return {papers.size(), ReplaySeedTool(papers, *config, llm)};
 }

@@ -26,9 +26,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "bench/report.h"
+#include "bench/sample_day.h"
 #include "lib/config/config.h"
 #include "services/fetcher/logic/paper_selection.h"
-#include "services/fetcher/logic/rss_parser.h"
 #include "services/scorer/logic/lexical_scorer.h"
 #include "services/scorer/logic/prefilter.h"
 #include "services/scorer/logic/scoring_backend.h"
@@ -59,22 +59,6 @@ class CountingLlm : public LlmClient {
   int64_t calls = 0;
   TokenUsage usage;
 };
-
-Selection SelectDay(const std::string& day, const Config& config) {
-  std::vector<FetchedFeed> feeds;
-  for (const std::string& category : config.filtering.arxiv_categories) {
-    const std::string path = absl::StrCat(
-        ARXIV_DIGEST_SOURCE_DIR, "/data/sample/", day, "/", category, ".xml");
-    absl::StatusOr<Feed> feed = ParseRssFeed(testing::ReadFileOrEmpty(path));
-    if (!feed.ok()) {
-      std::fprintf(stderr, "%s: %s\n", path.c_str(),
-                   std::string(feed.status().message()).c_str());
-      std::exit(1);
-    }
-    feeds.push_back({category, *std::move(feed)});
-  }
-  return SelectPapers(feeds, config.filtering);
-}
 
 struct ShareResult {
   double share = 1;
@@ -177,7 +161,7 @@ int Main(int argc, char** argv) {
                "prompt tokens", "completion tokens", "tokens saved",
                "reference picks kept", "calls / tokens saved if re-batched"});
   for (const std::string& day : days) {
-    const Selection selection = SelectDay(day, *config);
+    const Selection selection = SelectSampleDay(day, *config);
     const std::vector<std::string> reference_order =
         testing::MarkdownPaperOrder(testing::ReadFileOrEmpty(
             absl::StrCat(ARXIV_DIGEST_SOURCE_DIR,

@@ -51,6 +51,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "bench/report.h"
+#include "bench/sample_day.h"
 #include "bench/seed_tool_replay.h"
 #include "lib/config/config.h"
 #include "lib/http_transport/httplib_client.h"
@@ -58,7 +59,6 @@
 #include "lib/prompt/prompt_builder.h"
 #include "lib/prompt/seed_prompt.h"
 #include "services/fetcher/logic/paper_selection.h"
-#include "services/fetcher/logic/rss_parser.h"
 #include "services/scorer/adapters/llm_transport.h"
 #include "services/scorer/adapters/openai_client.h"
 #include "services/scorer/logic/adaptive_batch.h"
@@ -172,22 +172,6 @@ std::set<std::string> TopTitles(const std::vector<Paper>& papers,
     out.insert(papers[ranked[k].second].arxiv_id);
   }
   return out;
-}
-
-Selection SelectDay(const std::string& day, const Config& config) {
-  std::vector<FetchedFeed> feeds;
-  for (const std::string& category : config.filtering.arxiv_categories) {
-    const std::string path = absl::StrCat(
-        ARXIV_DIGEST_SOURCE_DIR, "/data/sample/", day, "/", category, ".xml");
-    absl::StatusOr<Feed> feed = ParseRssFeed(testing::ReadFileOrEmpty(path));
-    if (!feed.ok()) {
-      std::fprintf(stderr, "%s: %s\n", path.c_str(),
-                   std::string(feed.status().message()).c_str());
-      std::exit(1);
-    }
-    feeds.push_back({category, *std::move(feed)});
-  }
-  return SelectPapers(feeds, config.filtering);
 }
 
 // The seed tool's header of its digest of that day: prompt and completion
@@ -450,7 +434,7 @@ int Main(int argc, char** argv) {
                "completion", "cost (gpt-4o)", "vs seed tool's prompt tokens",
                "vs seed tool replayed (same answers)", "reference picks kept"});
   for (const std::string& day : days) {
-    const Selection selection = SelectDay(day, *config);
+    const Selection selection = SelectSampleDay(day, *config);
     const std::string md = testing::ReadFileOrEmpty(
         absl::StrCat(ARXIV_DIGEST_SOURCE_DIR,
                      "/tests/fixtures/reference/digest-", day, ".md"));
