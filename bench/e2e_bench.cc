@@ -42,14 +42,11 @@ std::string Mib(int64_t kb) { return Fixed(kb / 1024.0, 1); }
 class StubAnswers : public LlmClient {
  public:
   absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override {
-    const std::vector<std::string> ids = testing::ExtractPromptArxivIds(prompt);
-    const std::string salt = testing::StubSaltOf(prompt);
+    testing::StubAnswer a = testing::StubAnswerFor(prompt);
     ChatCompletion c;
-    c.content = testing::IsTitlePrompt(prompt)
-                    ? testing::StubTitleReplyContent(ids, salt)
-                    : testing::StubReplyContent(ids, salt);
-    const testing::StubUsage u = testing::StubUsageFor(prompt, c.content);
-    c.usage = TokenUsage{u.prompt_tokens, u.completion_tokens, u.cached_tokens};
+    c.content = std::move(a.content);
+    c.usage = TokenUsage{a.usage.prompt_tokens, a.usage.completion_tokens,
+                         a.usage.cached_tokens};
     return c;
   }
 };

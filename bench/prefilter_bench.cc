@@ -45,13 +45,11 @@ namespace fs = std::filesystem;
 class CountingLlm : public LlmClient {
  public:
   absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override {
+    testing::StubAnswer a = testing::StubAnswerFor(prompt);
     ChatCompletion c;
-    c.content =
-        testing::StubReplyContent(testing::ExtractPromptArxivIds(prompt));
-    const testing::StubUsage u = testing::StubUsageFor(prompt, c.content);
-    c.usage.prompt_tokens = u.prompt_tokens;
-    c.usage.completion_tokens = u.completion_tokens;
-    c.usage.cached_tokens = u.cached_tokens;
+    c.content = std::move(a.content);
+    c.usage = TokenUsage{a.usage.prompt_tokens, a.usage.completion_tokens,
+                         a.usage.cached_tokens};
     ++calls;
     usage += c.usage;
     return c;

@@ -105,10 +105,17 @@ class StageLlm : public LlmClient {
       if (!answer.ok()) return answer.status();
       c = *std::move(answer);
     } else {
-      c.content = title ? TitleReply(ids) : testing::StubReplyContent(ids);
-      const testing::StubUsage u = testing::StubUsageFor(prompt, c.content);
-      c.usage =
-          TokenUsage{u.prompt_tokens, u.completion_tokens, u.cached_tokens};
+      // The stub's own answer, but for the lexical title models.
+      testing::StubAnswer a;
+      if (title && model_ != TitleModel::kStub) {
+        a.content = LexicalTitleReply(ids);
+        a.usage = testing::StubUsageFor(prompt, a.content);
+      } else {
+        a = testing::StubAnswerFor(prompt);
+      }
+      c.content = std::move(a.content);
+      c.usage = TokenUsage{a.usage.prompt_tokens, a.usage.completion_tokens,
+                           a.usage.cached_tokens};
     }
     (title ? title_usage : abstract_usage) += c.usage;
     ++(title ? title_calls : abstract_calls);
@@ -123,8 +130,7 @@ class StageLlm : public LlmClient {
   std::set<std::string> reached_abstract;
 
  private:
-  std::string TitleReply(const std::vector<std::string>& ids) {
-    if (model_ == TitleModel::kStub) return testing::StubTitleReplyContent(ids);
+  std::string LexicalTitleReply(const std::vector<std::string>& ids) {
     std::vector<std::string> drop;
     if (model_ == TitleModel::kLexicalTop) {
       for (const std::string& id : ids) {

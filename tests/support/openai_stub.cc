@@ -504,10 +504,8 @@ void OpenAiStub::Handle(const std::string& client, const std::string& auth,
             "them.");
         break;
     }
-  } else if (IsTitlePrompt(prompt)) {
-    content = StubTitleReplyContent(ids, salt);
   } else {
-    content = StubReplyContent(ids, salt);
+    content = StubAnswerFor(prompt).content;
   }
 
   const StubUsage usage = StubUsageFor(prompt, content);
@@ -524,6 +522,16 @@ void OpenAiStub::Handle(const std::string& client, const std::string& auth,
   total_usage_.prompt_tokens += usage.prompt_tokens;
   total_usage_.completion_tokens += usage.completion_tokens;
   total_usage_.cached_tokens += usage.cached_tokens;
+}
+
+StubAnswer StubAnswerFor(std::string_view prompt) {
+  const std::vector<std::string> ids = ExtractPromptArxivIds(prompt);
+  const std::string salt = StubSaltOf(prompt);
+  StubAnswer a;
+  a.content = IsTitlePrompt(prompt) ? StubTitleReplyContent(ids, salt)
+                                    : StubReplyContent(ids, salt);
+  a.usage = StubUsageFor(prompt, a.content);
+  return a;
 }
 
 }  // namespace arxiv_digest::testing

@@ -66,6 +66,16 @@ inline constexpr int kStubTitleDropBelow = 4;
 std::string StubTitleReplyContent(const std::vector<std::string>& ids,
                                   std::string_view salt = "");
 
+// The stub's healthy answer to a prompt: the title-stage or scoring reply
+// for its ids (with its salt) and the usage it reports. The HTTP stub
+// sends exactly this when no failure is scripted; benchmarks answer in
+// process with it.
+struct StubAnswer {
+  std::string content;
+  StubUsage usage;
+};
+StubAnswer StubAnswerFor(std::string_view prompt);
+
 enum class StubFailureKind {
   kRateLimited,     // 429, Retry-After: retry_after_seconds, OpenAI error body
   kServerError,     // 500, OpenAI error body
