@@ -41,6 +41,7 @@
 #include "bench/report.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_configs.h"
 
 namespace arxiv_digest::bench {
 namespace {
@@ -136,14 +137,7 @@ std::string ShiftFeed(const std::string& text, absl::CivilDay source,
 
 void WriteConfigs(const std::string& dir, const std::string& out,
                   const Options& o) {
-  fs::create_directories(dir);
-  for (const auto& entry :
-       fs::directory_iterator(ARXIV_DIGEST_SOURCE_DIR "/configs")) {
-    if (entry.path().extension() == ".txt") {
-      fs::copy_file(entry.path(), fs::path(dir) / entry.path().filename(),
-                    fs::copy_options::overwrite_existing);
-    }
-  }
+  testing::CopyShippedPrompts(dir);
   std::ofstream(dir + "/config.ini")
       << "[SELECTION]\nmodel = gpt-4o\nabstract_batch_size = 5\n"
          "run_author_match = false\n\n[FILTERING]\narxiv_category = "

@@ -23,6 +23,7 @@
 #include "tests/support/openai_stub.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_configs.h"
 
 extern char** environ;
 
@@ -68,14 +69,7 @@ std::string SelectionExtras(const PipelineOptions& o) {
 // 3 s politeness gap between the two loopback feed requests.
 std::string WritePipelineConfigs(const std::string& dir, const std::string& out,
                                  const PipelineOptions& o) {
-  fs::create_directories(dir);
-  for (const auto& entry :
-       fs::directory_iterator(ARXIV_DIGEST_SOURCE_DIR "/configs")) {
-    if (entry.path().extension() == ".txt") {
-      fs::copy_file(entry.path(), fs::path(dir) / entry.path().filename(),
-                    fs::copy_options::overwrite_existing);
-    }
-  }
+  testing::CopyShippedPrompts(dir);
   std::ofstream(dir + "/config.ini")
       << "[SELECTION]\nmodel = gpt-4o\nabstract_batch_size = "
       << (o.seed_stages ? 4 : o.batch_size)

@@ -7,16 +7,22 @@
 
 namespace arxiv_digest::testing {
 
-std::string WriteTestConfigs(const TestConfigOptions& o) {
+void CopyShippedPrompts(const std::string& dir) {
   namespace fs = std::filesystem;
-  const std::string dir = TempDir("configs-");
+  fs::create_directories(dir);
   for (const auto& entry :
        fs::directory_iterator(ARXIV_DIGEST_SOURCE_DIR "/configs")) {
     if (entry.path().extension() == ".txt" ||
         entry.path().filename() == "model_prices.ini") {
-      fs::copy_file(entry.path(), fs::path(dir) / entry.path().filename());
+      fs::copy_file(entry.path(), fs::path(dir) / entry.path().filename(),
+                    fs::copy_options::overwrite_existing);
     }
   }
+}
+
+std::string WriteTestConfigs(const TestConfigOptions& o) {
+  const std::string dir = TempDir("configs-");
+  CopyShippedPrompts(dir);
   std::ofstream(dir + "/config.ini")
       << "[SELECTION]\nmodel = gpt-4o\nabstract_batch_size = " << o.batch_size
       << "\nabstract_retry = 3\nrun_author_match = false\nmax_in_flight = "

@@ -21,6 +21,11 @@ struct TestConfigOptions {
 inline constexpr char kSampleFeeds[] =
     "cs.CL+cs.CV+cs.MM+cs.LG+cs.SI,cs.SD+eess.AS";
 
+// Copies the shipped prompt files (configs/*.txt) and model_prices.ini
+// into `dir` (created when missing, files overwritten): the part of a test
+// or benchmark configs/ folder that is always the shipped one.
+void CopyShippedPrompts(const std::string& dir);
+
 // Writes the folder (a fresh TempDir) and returns its path.
 std::string WriteTestConfigs(const TestConfigOptions& options);
 
