@@ -4,30 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "absl/strings/str_cat.h"
 #include "services/scorer/logic/prefilter.h"
+#include "tests/services/scorer/scripted_llm.h"
 
 namespace arxiv_digest {
 namespace {
 
-class ScriptedLlm : public LlmClient {
- public:
-  std::deque<absl::StatusOr<std::string>> replies;
-  std::vector<std::string> prompts;
-  absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override {
-    prompts.push_back(prompt);
-    if (replies.empty()) return absl::InternalError("no scripted reply left");
-    absl::StatusOr<std::string> next = replies.front();
-    replies.pop_front();
-    if (!next.ok()) return next.status();
-    ChatCompletion c;
-    c.content = *next;
-    c.usage = TokenUsage{100, 10, 40};
-    return c;
-  }
-};
+using testing::ScriptedLlm;
 
 Paper MakePaper(const std::string& id,
                 std::vector<std::string> authors = {"A B"}) {

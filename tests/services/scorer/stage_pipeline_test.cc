@@ -5,32 +5,16 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "tests/services/scorer/scripted_llm.h"
 
 namespace arxiv_digest {
 namespace {
 
 namespace stage = contract::fate_stage;
 
-class ScriptedLlm : public LlmClient {
- public:
-  std::deque<absl::StatusOr<std::string>> replies;
-  std::vector<std::string> prompts;
-  absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override {
-    prompts.push_back(prompt);
-    if (replies.empty()) return absl::InternalError("no scripted reply left");
-    absl::StatusOr<std::string> next = replies.front();
-    replies.pop_front();
-    if (!next.ok()) return next.status();
-    ChatCompletion c;
-    c.content = *next;
-    c.usage = TokenUsage{100, 10, 0};
-    return c;
-  }
-};
+using testing::ScriptedLlm;
 
 // Scores every paper 9/9 and counts its batches.
 class FixedBackend : public ScoringBackend {
