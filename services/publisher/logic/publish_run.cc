@@ -21,12 +21,7 @@ PublishRun::PublishRun(RunRepository& runs, DigestStore& store,
       prices_(prices),
       sinks_(std::move(sinks)),
       clock_(clock),
-      observer_(std::move(observer)) {
-  // Said once at startup rather than found in a digest weeks later.
-  for (const std::string& warning : UnpricedProfileModels(profiles, prices)) {
-    LogWarning(warning);
-  }
-}
+      observer_(std::move(observer)) {}
 
 std::vector<std::string> UnpricedProfileModels(
     const std::map<std::string, Config>& profiles, const PriceTable& prices) {
