@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench/in_process_stub.h"
 #include "bench/pipeline_harness.h"
 #include "bench/report.h"
 #include "bench/sample_day.h"
@@ -36,20 +37,6 @@ namespace arxiv_digest::bench {
 namespace {
 
 std::string Mib(int64_t kb) { return Fixed(kb / 1024.0, 1); }
-
-// Answers in process exactly as the OpenAI stub does over HTTP (same reply
-// and token functions), for replaying the seed tool's flow.
-class StubAnswers : public LlmClient {
- public:
-  absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override {
-    testing::StubAnswer a = testing::StubAnswerFor(prompt);
-    ChatCompletion c;
-    c.content = std::move(a.content);
-    c.usage = TokenUsage{a.usage.prompt_tokens, a.usage.completion_tokens,
-                         a.usage.cached_tokens};
-    return c;
-  }
-};
 
 // The seed tool's calls on this day: the papers the services select (the
 // harness's own config.ini, loaded back), through ReplaySeedTool.
@@ -70,7 +57,7 @@ SeedReplay ReplayDay(const PipelineOptions& options) {
   }
   const std::vector<Paper> papers =
       SelectSampleDay(options.day, *config).papers;
-  StubAnswers llm;
+  InProcessStub llm;  // the stub server's answers, in process
   return {papers.size(), ReplaySeedTool(papers, *config, llm)};
 }
 

@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "bench/in_process_stub.h"
 #include "bench/report.h"
 #include "bench/sample_day.h"
 #include "lib/config/config.h"
@@ -40,23 +41,6 @@ namespace arxiv_digest::bench {
 namespace {
 
 namespace fs = std::filesystem;
-
-// An in-process LLM answering like the end-to-end stub and counting tokens.
-class CountingLlm : public LlmClient {
- public:
-  absl::StatusOr<ChatCompletion> Complete(const std::string& prompt) override {
-    testing::StubAnswer a = testing::StubAnswerFor(prompt);
-    ChatCompletion c;
-    c.content = std::move(a.content);
-    c.usage = TokenUsage{a.usage.prompt_tokens, a.usage.completion_tokens,
-                         a.usage.cached_tokens};
-    ++calls;
-    usage += c.usage;
-    return c;
-  }
-  int64_t calls = 0;
-  TokenUsage usage;
-};
 
 struct ShareResult {
   double share = 1;
@@ -86,7 +70,7 @@ ShareResult RunShare(const std::vector<Paper>& papers, const Config& config,
   if (share < 1) {
     prefilter = [&filter](const Paper& p) { return filter.Apply(p); };
   }
-  CountingLlm llm;
+  InProcessStub llm;
   LlmScoringBackend backend(config.prompts, config.selection.model,
                             config.selection.abstract_retry, llm,
                             config.selection.cache_friendly_prompt);
@@ -115,7 +99,7 @@ ShareResult RunShare(const std::vector<Paper>& papers, const Config& config,
   r.calls = llm.calls;
   r.usage = llm.usage;
 
-  CountingLlm packed_llm;
+  InProcessStub packed_llm;
   LlmScoringBackend packed(config.prompts, config.selection.model,
                            config.selection.abstract_retry, packed_llm,
                            config.selection.cache_friendly_prompt);

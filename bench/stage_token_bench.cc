@@ -50,6 +50,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "bench/in_process_stub.h"
 #include "bench/report.h"
 #include "bench/sample_day.h"
 #include "bench/seed_tool_replay.h"
@@ -113,9 +114,7 @@ class StageLlm : public LlmClient {
       } else {
         a = testing::StubAnswerFor(prompt);
       }
-      c.content = std::move(a.content);
-      c.usage = TokenUsage{a.usage.prompt_tokens, a.usage.completion_tokens,
-                           a.usage.cached_tokens};
+      c = ToChatCompletion(std::move(a));
     }
     (title ? title_usage : abstract_usage) += c.usage;
     ++(title ? title_calls : abstract_calls);
