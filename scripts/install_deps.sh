@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config python3 python3-yaml
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libcpp-httplib-dev libssl-dev rapidjson-dev
-  prometheus-cpp-dev libpugixml-dev libgtest-dev libgmock-dev libcurl4-openssl-dev
+  prometheus-cpp-dev libpugixml-dev zlib1g-dev libgtest-dev libgmock-dev libcurl4-openssl-dev
   redis-server redis-tools prometheus ccache
   chromium openssl
   clang-format clang-tidy

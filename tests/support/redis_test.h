@@ -7,8 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "lib/redis/keys.h"
 #include "lib/redis/redis_client.h"
+#include "lib/redis/stored_text.h"
 #include "tests/support/redis_server.h"
 
 namespace arxiv_digest::testing {
@@ -22,6 +26,21 @@ class RedisTest : public ::testing::Test {
     auto client = ::arxiv_digest::RedisClient::Connect(server_->url());
     ASSERT_TRUE(client.ok()) << client.status();
     redis_ = *std::move(client);
+  }
+
+  // A digest version's text as the publisher stores it (gzip), unpacked;
+  // nullopt when the key is absent. Fails the test on a damaged value.
+  std::optional<std::string> StoredDigest(const std::string& profile,
+                                          const std::string& date, int version,
+                                          const std::string& ext) {
+    auto stored = redis_->Get(keys::DigestVersion(profile, date, version, ext));
+    EXPECT_TRUE(stored.ok()) << stored.status();
+    if (!stored.ok() || !stored->has_value()) return std::nullopt;
+    EXPECT_TRUE(IsPackedText(**stored)) << "stored without compression";
+    auto text = UnpackStoredText(**stored);
+    EXPECT_TRUE(text.ok()) << text.status();
+    if (!text.ok()) return std::nullopt;
+    return *std::move(text);
   }
 
   std::unique_ptr<RedisServer> server_;

@@ -2,27 +2,14 @@
 
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "lib/contract/digest_meta.h"
-#include "lib/json/json_util.h"
 #include "lib/log/log.h"
 #include "lib/redis/keys.h"
+#include "lib/redis/stored_text.h"
 #include "services/api/logic/validation.h"
 
 namespace arxiv_digest::api {
-namespace {
-
-// A field that the publisher may write as a number or a string.
-std::optional<int64_t> IntField(const rapidjson::Value& obj, const char* key) {
-  if (std::optional<int64_t> v = GetInt(obj, key)) return v;
-  if (std::optional<std::string> s = GetString(obj, key)) {
-    int64_t v = 0;
-    if (absl::SimpleAtoi(*s, &v)) return v;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 absl::StatusOr<std::vector<std::string>> DigestStore::ProfilesWithDigests() {
   absl::StatusOr<RedisReply> r = redis_.Command({"SMEMBERS", keys::Profiles()});
@@ -99,8 +86,27 @@ absl::StatusOr<std::optional<std::string>> DigestStore::Text(
     bool is_latest, const std::string& ext) {
   absl::StatusOr<std::optional<std::string>> text =
       redis_.Get(keys::DigestVersion(profile, date, version, ext));
-  if (!text.ok() || text->has_value() || !is_latest) return text;
-  return redis_.Get(keys::Digest(profile, date, ext));
+  if (text.ok() && !text->has_value() && is_latest) {
+    // Written before versioning, or by a publisher that still kept an
+    // unversioned latest copy.
+    text = redis_.Get(keys::Digest(profile, date, ext));
+  }
+  if (!text.ok() || !text->has_value()) return text;
+  absl::StatusOr<std::string> unpacked = UnpackStoredText(**text);
+  if (!unpacked.ok()) {
+    LogWarning("unreadable stored digest",
+               {{"profile", profile},
+                {"date", date},
+                {"version", std::to_string(version)},
+                {"format", ext},
+                {"error", std::string(unpacked.status().message())}});
+    return absl::Status(
+        unpacked.status().code(),
+        absl::StrCat("the stored ", date, " digest v", version, " (", ext,
+                     ") of profile '", profile,
+                     "' is unreadable: ", unpacked.status().message()));
+  }
+  return std::optional<std::string>(*std::move(unpacked));
 }
 
 }  // namespace arxiv_digest::api

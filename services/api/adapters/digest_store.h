@@ -32,8 +32,10 @@ class DigestStore {
                                                  const std::string& to,
                                                  int limit = 0);
 
-  // One text: ext md|json|html. Falls back to the unversioned "latest"
-  // key when `is_latest` and the versioned key is absent.
+  // One text: ext md|json|html, unpacked (lib/redis/stored_text.h). Falls
+  // back to the unversioned "latest" key (written by older publishers) when
+  // `is_latest` and the versioned key is absent. A stored value that does
+  // not unpack is DataLoss (ResourceExhausted past kMaxStoredTextBytes).
   absl::StatusOr<std::optional<std::string>> Text(const std::string& profile,
                                                   const std::string& date,
                                                   int version, bool is_latest,

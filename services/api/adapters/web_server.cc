@@ -30,6 +30,12 @@ void Error(httplib::Response& res, int status, const std::string& message) {
       "text/html; charset=utf-8");
 }
 
+// A stored digest that does not unpack is damaged data (500, logged by the
+// store), not a Redis outage (503).
+bool IsDamagedDigest(const absl::Status& s) {
+  return absl::IsDataLoss(s) || absl::IsResourceExhausted(s);
+}
+
 std::vector<std::string> AllProfiles(const ProfileCatalog& catalog,
                                      DigestStore& store) {
   std::vector<std::string> names = catalog.List();
@@ -126,8 +132,10 @@ absl::StatusOr<int> WebServer::Start() {
         FeedDigest digest;
         absl::StatusOr<std::optional<std::string>> json = store.Text(
             profile, listing.date, listing.latest_version, true, "json");
-        if (!json.ok()) return Error(res, 503, "Redis is unavailable");
-        if (json->has_value()) {
+        if (!json.ok() && !IsDamagedDigest(json.status())) {
+          return Error(res, 503, "Redis is unavailable");
+        }
+        if (json.ok() && json->has_value()) {
           // An unreadable digest JSON still gets its day's entry.
           if (absl::StatusOr<std::vector<DigestPaperView>> papers =
                   ParseDigestPapers(**json);
@@ -179,6 +187,9 @@ absl::StatusOr<int> WebServer::Start() {
     }
     absl::StatusOr<std::optional<std::string>> text = store.Text(
         profile, date, version, version == versions->back().version, ext);
+    if (!text.ok() && IsDamagedDigest(text.status())) {
+      return Error(res, 500, "This digest is stored damaged.");
+    }
     if (!text.ok()) return Error(res, 503, "Redis is unavailable");
     if (!text->has_value())
       return Error(res, 404, "Not rendered in this format.");

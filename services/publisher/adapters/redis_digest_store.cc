@@ -10,6 +10,7 @@
 #include "lib/core/ids.h"
 #include "lib/json/json_util.h"
 #include "lib/redis/keys.h"
+#include "lib/redis/stored_text.h"
 #include "services/publisher/adapters/atomic_file.h"
 
 namespace arxiv_digest {
@@ -101,15 +102,18 @@ RedisDigestStore::Store(const AssembledDigest& assembled) {
         }
       }
     }
-    // Redis keeps every format regardless, for the API and the web page.
-    for (const std::string& key :
-         {keys::DigestVersion(d.profile, d.date, d.version, o.format),
-          keys::Digest(d.profile, d.date, o.format)}) {
-      if (absl::Status s =
-              redis_.Command({"SET", key, o.text, "EX", ttl}).status();
-          !s.ok()) {
-        return s;
-      }
+    // Redis keeps every format regardless, for the API and the web page:
+    // one gzip copy per version. The api finds the latest version through
+    // the version records, so no unversioned copy is written (it doubled
+    // the digest share of Redis memory).
+    if (absl::Status s = redis_
+                             .Command({"SET",
+                                       keys::DigestVersion(d.profile, d.date,
+                                                           d.version, o.format),
+                                       PackStoredText(o.text), "EX", ttl})
+                             .status();
+        !s.ok()) {
+      return s;
     }
   }
   contract::DigestVersionMeta meta;

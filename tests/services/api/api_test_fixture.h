@@ -22,6 +22,7 @@
 #include "lib/json/json_util.h"
 #include "lib/redis/keys.h"
 #include "lib/redis/redis_client.h"
+#include "lib/redis/stored_text.h"
 #include "services/api/adapters/api_metrics.h"
 #include "services/api/adapters/digest_api.h"
 #include "services/api/adapters/digest_service.h"
@@ -138,6 +139,17 @@ class ApiFixture : public ::testing::Test {
     }
   }
 
+  // One rendering of a digest version, stored as the publisher stores it
+  // (gzip, versioned key only).
+  void StoreDigestText(const std::string& profile, const std::string& date,
+                       int version, const std::string& ext,
+                       const std::string& text) {
+    ASSERT_TRUE(redis_
+                    ->Set(keys::DigestVersion(profile, date, version, ext),
+                          PackStoredText(text))
+                    .ok());
+  }
+
   // One published digest version, the way the publisher stores it.
   void SeedDigest(const std::string& profile, const std::string& date,
                   int version, const std::string& run_id, int relevant,
@@ -147,10 +159,7 @@ class ApiFixture : public ::testing::Test {
                              ? absl::StrCat("<!DOCTYPE html><html><body><h1>",
                                             body, "</h1></body></html>")
                              : absl::StrCat(ext, ":", body);
-      ASSERT_TRUE(
-          redis_->Set(keys::DigestVersion(profile, date, version, ext), text)
-              .ok());
-      ASSERT_TRUE(redis_->Set(keys::Digest(profile, date, ext), text).ok());
+      StoreDigestText(profile, date, version, ext, text);
     }
     ASSERT_TRUE(
         redis_

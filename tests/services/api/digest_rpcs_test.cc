@@ -89,6 +89,49 @@ TEST_F(DigestRpcsTest, Errors) {
   EXPECT_NE(s.error_message().find("no digests yet"), std::string::npos);
 }
 
+// Values written by publishers before gzip storage (plain text, and for the
+// oldest ones only the unversioned "latest" key) still read after upgrade.
+TEST_F(DigestRpcsTest, PlainDigestsFromOlderPublishersStillRead) {
+  ASSERT_TRUE(redis_
+                  ->Set(keys::DigestVersion("default", "2025-04-07", 1, "md"),
+                        "# plain v1")
+                  .ok());
+  v1::Digest d;
+  ASSERT_TRUE(
+      Get("default", "2025-04-07", 1, v1::DIGEST_FORMAT_MARKDOWN, &d).ok());
+  EXPECT_EQ(d.content(), "# plain v1");
+
+  ASSERT_TRUE(
+      redis_->Del(keys::DigestVersion("default", "2025-04-07", 1, "json"))
+          .ok());
+  ASSERT_TRUE(
+      redis_->Set(keys::Digest("default", "2025-04-07", "json"), "{\"old\":1}")
+          .ok());
+  ASSERT_TRUE(Get("default", "2025-04-07", 1, v1::DIGEST_FORMAT_JSON, &d).ok());
+  EXPECT_EQ(d.content(), "{\"old\":1}");
+}
+
+// A stored value that is not valid gzip is reported as lost data, with the
+// digest named, not as an outage or an empty digest.
+TEST_F(DigestRpcsTest, DamagedStoredDigestIsDataLoss) {
+  std::string packed = PackStoredText("# a digest long enough to cut short");
+  ASSERT_TRUE(redis_
+                  ->Set(keys::DigestVersion("default", "2025-04-07", 1, "md"),
+                        packed.substr(0, packed.size() / 2))
+                  .ok());
+  v1::Digest d;
+  grpc::Status s =
+      Get("default", "2025-04-07", 1, v1::DIGEST_FORMAT_MARKDOWN, &d);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DATA_LOSS);
+  EXPECT_NE(s.error_message().find("2025-04-07 digest v1 (md) of profile "
+                                   "'default' is unreadable"),
+            std::string::npos)
+      << s.error_message();
+  // The other formats of the same version are unaffected.
+  ASSERT_TRUE(Get("default", "2025-04-07", 1, v1::DIGEST_FORMAT_JSON, &d).ok());
+  EXPECT_EQ(d.content(), "json:seven");
+}
+
 TEST_F(DigestRpcsTest, ListDigestsNewestFirstWithRange) {
   v1::ListDigestsRequest req;
   v1::ListDigestsResponse resp;

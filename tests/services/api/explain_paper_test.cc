@@ -80,11 +80,7 @@ class ExplainPaperTest : public ApiFixture {
     ASSERT_EQ(shown->size(), 2u);
     EXPECT_EQ((*shown)[0].arxiv_id, PaperId(2));
     SeedDigest("default", kDate, 1, kRun, 2, "x");
-    for (const std::string& key :
-         {keys::DigestVersion("default", kDate, 1, "json"),
-          keys::Digest("default", kDate, "json")}) {
-      ASSERT_TRUE(redis_->Set(key, d->digest.json).ok());
-    }
+    StoreDigestText("default", kDate, 1, "json", d->digest.json);
     ASSERT_TRUE(redis_
                     ->HSet(keys::Run(kRun),
                            {{"status", "published"}, {"digest_version", "1"}})

@@ -141,9 +141,10 @@ TEST_F(FanoutTest, RescoreWithNewTopicsYieldsNewDigestVersion) {
                 redis->HGetAll(keys::DigestMeta(profile, m["date"]))->size()) +
             1;
         std::string md = "topics: " + m["topics_override"];
-        redis->Set(keys::DigestVersion(profile, m["date"], version, "md"), md)
+        redis
+            ->Set(keys::DigestVersion(profile, m["date"], version, "md"),
+                  PackStoredText(md))
             .IgnoreError();
-        redis->Set(keys::Digest(profile, m["date"], "md"), md).IgnoreError();
         redis
             ->HSet(keys::DigestMeta(profile, m["date"]),
                    {{absl::StrCat("v", version),

@@ -57,11 +57,7 @@ class WebServerTest : public ApiFixture {
       ranked.push_back(sp);
     }
     html_ = RenderDigestHtml(header, ranked);
-    ASSERT_TRUE(
-        redis_
-            ->Set(keys::DigestVersion("default", "2025-04-08", 2, "html"),
-                  html_)
-            .ok());
+    StoreDigestText("default", "2025-04-08", 2, "html", html_);
     WebServerOptions options;
     options.host = "127.0.0.1";
     options.port = 0;
@@ -142,6 +138,26 @@ TEST_F(WebServerTest, DigestFormatsAndVersions) {
   }
 }
 
+// A damaged stored value is a 500 naming the damage, not "Redis is
+// unavailable"; the feed still lists that day.
+TEST_F(WebServerTest, DamagedStoredDigestIsServerError) {
+  ASSERT_TRUE(redis_
+                  ->Set(keys::DigestVersion("default", "2025-04-08", 2, "json"),
+                        std::string("\x1f\x8bnot gzip", 10))
+                  .ok());
+  auto r = Get("/p/default/2025-04-08.json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_NE(r->body.find("stored damaged"), std::string::npos) << r->body;
+  r = Get("/p/default/2025-04-08.md?v=1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  r = Get("/p/default/feed.atom");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("/p/default/2025-04-08"), std::string::npos);
+}
+
 TEST_F(WebServerTest, AtomFeedIsValidAndLinksDigests) {
   auto r = Get("/p/default/feed.atom");
   ASSERT_TRUE(r);
@@ -167,10 +183,7 @@ TEST_F(WebServerTest, AtomFeedHasOneEntryPerPaper) {
   std::vector<ScoredPaper> ranked = ReferencePapers();
   ASSERT_EQ(ranked.size(), 29u);
   SeedDigest("default", "2025-04-22", 1, "r22", 29, "x");
-  ASSERT_TRUE(redis_
-                  ->Set(keys::DigestVersion("default", "2025-04-22", 1, "json"),
-                        RenderDigestJson(ranked))
-                  .ok());
+  StoreDigestText("default", "2025-04-22", 1, "json", RenderDigestJson(ranked));
   auto r = Get("/p/default/feed.atom");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
@@ -216,12 +229,10 @@ TEST_F(WebServerTest, ChromiumNoHorizontalScrollAt390px) {
   header.total_papers = 791;
   header.scanned_papers = 462;
   SeedDigest("default", "2025-04-22", 1, "r22", 29, "x");
-  ASSERT_TRUE(
-      redis_
-          ->Set(keys::DigestVersion("default", "2025-04-22", 1, "html"),
-                RenderDigestHtml(header, ranked,
-                                 reference.substr(prompt_at + marker.size())))
-          .ok());
+  StoreDigestText(
+      "default", "2025-04-22", 1, "html",
+      RenderDigestHtml(header, ranked,
+                       reference.substr(prompt_at + marker.size())));
   auto r = Get("/p/default/2025-04-22");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);

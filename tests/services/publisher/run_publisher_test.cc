@@ -148,7 +148,9 @@ TEST_F(RunPublisherTest, CompleteRunIsPublishedOnce) {
   EXPECT_NE(second, std::string::npos);
   EXPECT_EQ(md.find("[Paper 2]"), std::string::npos);
   EXPECT_NE(md.find("# Paper Selection Prompt"), std::string::npos);
-  EXPECT_EQ(*redis_->Get(keys::Digest("default", "2025-04-08", "md")), md);
+  EXPECT_EQ(StoredDigest("default", "2025-04-08", 1, "md"), md);
+  // One copy per version: no unversioned "latest" copy any more.
+  EXPECT_FALSE(*redis_->Get(keys::Digest("default", "2025-04-08", "md")));
   EXPECT_TRUE(std::filesystem::exists(out_ + "/2025-04-08.json"));
   EXPECT_TRUE(std::filesystem::exists(out_ + "/2025-04-08.html"));
   EXPECT_FALSE(std::filesystem::exists(out_ + "/2025-04-08.md.tmp"));
@@ -234,18 +236,12 @@ TEST_F(RunPublisherTest, RepublishingMakesANewVersionAndKeepsTheOld) {
 
   EXPECT_EQ(redis_->HGet(keys::Run("r1"), "digest_version")->value(), "1");
   EXPECT_EQ(redis_->HGet(keys::Run("r2"), "digest_version")->value(), "2");
-  std::string v1 =
-      redis_->Get(keys::DigestVersion("default", "2025-04-08", 1, "md"))
-          ->value();
-  std::string v2 =
-      redis_->Get(keys::DigestVersion("default", "2025-04-08", 2, "md"))
-          ->value();
+  std::string v1 = StoredDigest("default", "2025-04-08", 1, "md").value();
+  std::string v2 = StoredDigest("default", "2025-04-08", 2, "md").value();
   EXPECT_NE(v1.find("Total relevant papers: 2"), std::string::npos);
   EXPECT_NE(v2.find("Total relevant papers: 1"), std::string::npos);
   EXPECT_NE(v2.find("Only MoE"), std::string::npos)
       << "override shown in the prompt";
-  EXPECT_EQ(redis_->Get(keys::Digest("default", "2025-04-08", "md"))->value(),
-            v2);
   EXPECT_EQ(ReadFile(out_ + "/2025-04-08.md"), v1);
   EXPECT_EQ(ReadFile(out_ + "/2025-04-08.v2.md"), v2);
   EXPECT_EQ(*redis_->HLen(keys::DigestMeta("default", "2025-04-08")), 2);
@@ -267,10 +263,8 @@ TEST_F(RunPublisherTest, ProfilesUseTheirOwnCutoffsAndFolder) {
   ASSERT_TRUE(*publisher.TryPublish("r1"));
   std::string md = ReadFile(out_ + "/strict/2025-04-08.md");
   EXPECT_NE(md.find("Total relevant papers: 1"), std::string::npos);
-  EXPECT_TRUE(
-      redis_->Get(keys::Digest("strict", "2025-04-08", "json"))->has_value());
-  EXPECT_FALSE(
-      redis_->Get(keys::Digest("default", "2025-04-08", "json"))->has_value());
+  EXPECT_TRUE(StoredDigest("strict", "2025-04-08", 1, "json").has_value());
+  EXPECT_FALSE(StoredDigest("default", "2025-04-08", 1, "json").has_value());
 
   WriteRun("r9", 1, "fetched", "nobody");
   WriteScore("r9", 0, 9, 9);
@@ -319,8 +313,8 @@ TEST_F(RunPublisherTest, SeedLayoutWritesThePythonToolsPaths) {
   ASSERT_TRUE(*publisher.TryPublish("r3"));
   EXPECT_NE(ReadFile(md).find("Total relevant papers: 2"), std::string::npos);
   EXPECT_EQ(ReadFile(out_ + "/output.md"), ReadFile(md));
-  EXPECT_NE(redis_->Get(keys::DigestVersion("default", "2025-04-08", 1, "md"))
-                ->value_or("")
+  EXPECT_NE(StoredDigest("default", "2025-04-08", 1, "md")
+                .value_or("")
                 .find("Total relevant papers: 1"),
             std::string::npos);
 
