@@ -65,7 +65,8 @@ constexpr char kBackfillUsage[] =
 constexpr char kStatusUsage[] =
     "usage: arxivctl status RUN_ID\n"
     "Prints the run's status (fetching, fetched, published, no_announcements,\n"
-    "failed...), paper counts, tokens, cost and scoring progress.\n";
+    "failed...), paper counts, how many papers each selection stage kept\n"
+    "and dropped, tokens, cost and scoring progress.\n";
 constexpr char kWhyUsage[] =
     "usage: arxivctl why RUN_ID ARXIV_ID\n"
     "Prints what happened to the paper in the run: the stage that decided\n"
@@ -313,8 +314,16 @@ int Status(Client& client, const std::vector<std::string>& args,
       << "papers_to_score: " << run.papers_to_score() << "\n"
       << "papers_scored: " << run.papers_scored() << "\n"
       << "progress: " << static_cast<int>(run.progress() * 100 + 0.5) << "%\n"
-      << "relevant_papers: " << run.relevant_papers() << "\n"
-      << "prompt_tokens: " << run.prompt_tokens() << "\n"
+      << "relevant_papers: " << run.relevant_papers() << "\n";
+  // Where the papers went, stage by stage (`arxivctl why` for one paper).
+  for (const v1::StageFates& s : run.stage_fates()) {
+    out << "stage " << s.stage() << ": kept " << s.kept() << ", dropped "
+        << s.dropped() << "\n";
+  }
+  if (run.unreadable_fates() > 0) {
+    out << "unreadable_fates: " << run.unreadable_fates() << "\n";
+  }
+  out << "prompt_tokens: " << run.prompt_tokens() << "\n"
       << "completion_tokens: " << run.completion_tokens() << "\n"
       << "cached_tokens: " << run.cached_tokens() << "\n"
       << "cost_usd: " << run.cost_usd() << "\n";

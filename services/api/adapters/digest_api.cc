@@ -32,6 +32,11 @@
 namespace arxiv_digest::api {
 namespace {
 
+// GetRun counts fates only up to this many records (about 3 MB of reply;
+// a busy day of all of cs is about 1,500 papers), so one call never pulls
+// an unbounded hash.
+constexpr int64_t kMaxCountedFates = 20000;
+
 std::string FormatUtc(Clock& clock, const char* format) {
   return absl::FormatTime(format, absl::FromChrono(clock.Now()),
                           absl::UTCTimeZone());
@@ -168,6 +173,10 @@ absl::StatusOr<v1::Run> DigestApi::GetRun(const v1::GetRunRequest& req) {
   if (!scored.ok()) return scored.status();
   v1::Run run = RunOf(**m, *scored);
   if (run.run_id().empty()) run.set_run_id(req.run_id());
+  absl::StatusOr<std::optional<std::vector<std::string>>> fates =
+      runs.FateRecords(req.run_id(), kMaxCountedFates);
+  if (!fates.ok()) return fates.status();
+  if (fates->has_value()) SetStageFates(CountFates(**fates), run);
   return run;
 }
 

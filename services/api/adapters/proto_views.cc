@@ -61,6 +61,16 @@ v1::Run RunOf(const RunManifest& m, int64_t scored) {
   return run;
 }
 
+void SetStageFates(const FateSummary& summary, v1::Run& run) {
+  for (const StageFateCount& c : summary.stages) {
+    v1::StageFates* s = run.add_stage_fates();
+    s->set_stage(c.stage);
+    s->set_kept(c.kept);
+    s->set_dropped(c.dropped);
+  }
+  run.set_unreadable_fates(summary.unreadable);
+}
+
 v1::JobProgress JobProgressOf(std::string_view job_id,
                               const JobProgressView& view) {
   v1::JobProgress p;

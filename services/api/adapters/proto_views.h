@@ -12,6 +12,7 @@
 #include "arxiv_digest.pb.h"
 #include "lib/core/paper.h"
 #include "services/api/logic/digest_view.h"
+#include "services/api/logic/fate_counts.h"
 #include "services/api/logic/paper_explain.h"
 #include "services/api/logic/request_validation.h"
 #include "services/api/logic/rescore_plan.h"
@@ -27,6 +28,9 @@ std::vector<std::string> CategoriesOf(const v1::TriggerRunRequest& req);
 // Every manifest field a Run has; `scored` = HLEN of the run's scores
 // hash. An empty profile reads as "default".
 v1::Run RunOf(const RunManifest& manifest, int64_t scored);
+
+// Run.stage_fates and unreadable_fates.
+void SetStageFates(const FateSummary& summary, v1::Run& run);
 
 v1::JobProgress JobProgressOf(std::string_view job_id,
                               const JobProgressView& view);

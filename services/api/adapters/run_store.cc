@@ -29,4 +29,18 @@ absl::StatusOr<int64_t> RunStore::Scored(const std::string& run_id) {
   return redis_.HLen(keys::RunScores(run_id));
 }
 
+absl::StatusOr<std::optional<std::vector<std::string>>> RunStore::FateRecords(
+    const std::string& run_id, int64_t max_records) {
+  absl::StatusOr<int64_t> count = redis_.HLen(keys::RunFates(run_id));
+  if (!count.ok()) return count.status();
+  if (*count > max_records) return std::optional<std::vector<std::string>>();
+  absl::StatusOr<RedisReply> values =
+      redis_.Command({"HVALS", keys::RunFates(run_id)});
+  if (!values.ok()) return values.status();
+  std::vector<std::string> records;
+  records.reserve(values->elements.size());
+  for (const RedisReply& e : values->elements) records.push_back(e.str);
+  return std::optional<std::vector<std::string>>(std::move(records));
+}
+
 }  // namespace arxiv_digest::api

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/core/paper.h"
@@ -30,6 +31,11 @@ class RunStore {
 
   // HLEN of the run's scores hash.
   absl::StatusOr<int64_t> Scored(const std::string& run_id);
+
+  // The run's fate records (one JSON per paper), or nullopt when it has
+  // more than max_records: a GetRun never pulls an unbounded reply.
+  absl::StatusOr<std::optional<std::vector<std::string>>> FateRecords(
+      const std::string& run_id, int64_t max_records);
 
  private:
   RedisClient& redis_;

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "lib/contract/paper_fate.h"
 #include "tests/services/api/api_test_fixture.h"
 
 namespace arxiv_digest::api::testing {
@@ -118,9 +119,20 @@ TEST_F(ArxivctlTest, TriggerAndStatus) {
   EXPECT_EQ(HGetAll(keys::Run("2025-04-09-ta0000001"))["categories"],
             "cs.LG,cs.CL+cs.LG");
 
+  contract::PaperFate title_drop;
+  title_drop.arxiv_id = "2504.00001";
+  title_drop.stage = "title";
+  title_drop.dropped = true;
+  ASSERT_TRUE(
+      redis_
+          ->HSet(keys::RunFates("2025-04-08-d2"),
+                 {{"2504.00001", contract::EncodePaperFate(title_drop)}})
+          .ok());
   r = Cli({"status", "2025-04-08-d2"}, kReaderToken);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("status: published"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("stage title: kept 0, dropped 1\n"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("cost_usd: 0.25"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("prompt_tokens: 1200"), std::string::npos);
 

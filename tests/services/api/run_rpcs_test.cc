@@ -1,6 +1,7 @@
 // TriggerRun and GetRun over real gRPC against a real redis-server.
 #include <gtest/gtest.h>
 
+#include "lib/contract/paper_fate.h"
 #include "tests/services/api/api_test_fixture.h"
 
 namespace arxiv_digest::api::testing {
@@ -106,6 +107,44 @@ TEST_F(RunRpcsTest, GetRunReportsCountsTokensCostAndProgress) {
   EXPECT_EQ(run.cached_tokens(), 100);
   EXPECT_DOUBLE_EQ(run.cost_usd(), 0.25);
   EXPECT_EQ(run.profile(), "default");
+}
+
+// "Where did my papers go?" for a whole run: the fate records summed by the
+// stage that decided, in stage order.
+TEST_F(RunRpcsTest, GetRunCountsEachStagesKeptAndDroppedPapers) {
+  SeedRun("2025-04-08-abc", "2025-04-08", 1, 4, "published");
+  v1::GetRunRequest req;
+  req.set_run_id("2025-04-08-abc");
+  v1::Run run;
+  ASSERT_TRUE(stub_->GetRun(Ctx(kReaderToken).get(), req, &run).ok());
+  EXPECT_EQ(run.stage_fates_size(), 0) << "no fates recorded yet";
+
+  auto fate = [](int i, const char* stage, bool dropped) {
+    contract::PaperFate f;
+    f.arxiv_id = PaperId(i);
+    f.stage = stage;
+    f.dropped = dropped;
+    f.reason = "r";
+    return std::pair{PaperId(i), contract::EncodePaperFate(f)};
+  };
+  ASSERT_TRUE(
+      redis_
+          ->HSet(keys::RunFates("2025-04-08-abc"), {fate(1, "abstract", false),
+                                                    fate(2, "title", true),
+                                                    fate(3, "h_index", true),
+                                                    fate(4, "abstract", true),
+                                                    {PaperId(5), "{broken"}})
+          .ok());
+  ASSERT_TRUE(stub_->GetRun(Ctx(kReaderToken).get(), req, &run).ok());
+  ASSERT_EQ(run.stage_fates_size(), 3);
+  EXPECT_EQ(run.stage_fates(0).stage(), "h_index");
+  EXPECT_EQ(run.stage_fates(0).dropped(), 1);
+  EXPECT_EQ(run.stage_fates(1).stage(), "title");
+  EXPECT_EQ(run.stage_fates(1).dropped(), 1);
+  EXPECT_EQ(run.stage_fates(2).stage(), "abstract");
+  EXPECT_EQ(run.stage_fates(2).kept(), 1);
+  EXPECT_EQ(run.stage_fates(2).dropped(), 1);
+  EXPECT_EQ(run.unreadable_fates(), 1);
 }
 
 TEST_F(RunRpcsTest, GetRunShowsNoAnnouncements) {
