@@ -231,6 +231,14 @@ int RunService(int argc, char** argv, ServiceSpec spec,
     status = created.status();
     if (created.ok()) app = *std::move(created);
   }
+  if (app != nullptr && app->spec().check_config) {
+    if (absl::Status s = app->spec().check_config(*app); !s.ok()) {
+      status = ExitCodeFor(s) == 2 ? s
+                                   : ConfigurationError(absl::StrCat(
+                                         "configuration error: ", s.message()));
+      app.reset();
+    }
+  }
   if (app != nullptr && app->flags().Has("--check-config")) {
     // Loading the configuration was the check; what it resolved to goes to
     // stdout for the operator.

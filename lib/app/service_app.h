@@ -7,7 +7,8 @@
 // Common flags of every service: --configs, --admin-port, --admin-host,
 // --help, --version (name, version, revision, build type; no configuration
 // needed) and --check-config (loads the configuration as the service
-// would, prints the effective settings, exits 0, or 2 naming the setting).
+// would, runs ServiceSpec::check_config, prints the effective settings,
+// exits 0, or 2 naming the setting).
 //
 // Exit codes: 0 success, --help, --version or --check-config; 2 bad startup
 // configuration (a flag, a setting, a port that cannot be bound); 1 a
@@ -34,6 +35,8 @@ class Registry;
 
 namespace arxiv_digest {
 
+class ServiceApp;
+
 struct ServiceSpec {
   std::string name;   // "scorer": the log tag and the error prefix
   std::string usage;  // printed for --help and after a flag error
@@ -45,6 +48,12 @@ struct ServiceSpec {
   // true: every profile (configs/ + configs/profiles/*) is loaded at start,
   // so a bad profile stops the service; false: only configs/ itself.
   bool load_profiles = true;
+  // The service's own checks of the loaded configuration (e.g. every
+  // profile's model has a price), run by --check-config and before the
+  // body, so both refuse the same settings, before any connection. Every
+  // error is exit 2: "configuration error: <message>" unless it already is
+  // a ConfigurationError or UsageError. Empty: no checks.
+  std::function<absl::Status(const ServiceApp&)> check_config;
 };
 
 // Statuses that mean "exit 2": the user must fix a flag or a setting.

@@ -58,6 +58,15 @@ absl::StatusOr<Config> LoadProfile(const Config& base, const IniFile& base_ini,
   // prompts/ folder, which would be the profiles/ folder's neighbour.
   ReadPromptFiles(dir.string(), /*sibling_prompts=*/false, *config);
   ApplyPromptLayout(merged, *config);
+  // As LoadConfig's check for the default: a profile's own or inherited
+  // instruction, else its title prompts would end with nothing.
+  if (config->selection.run_title_filter &&
+      config->prompts.title_postfix.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("profile ", name,
+                     ": [SELECTION] run_title_filter: needs "
+                     "postfix_prompt_title.txt"));
+  }
   // The default profile's warnings are reported once, with the default.
   std::vector<std::string> own_warnings;
   for (std::string& w : config->warnings) {

@@ -7,12 +7,12 @@
 #include "lib/app/build_info.h"
 #include "lib/app/service_app.h"
 #include "lib/config/config.h"
+#include "lib/config/model_prices.h"
 #include "lib/core/flags.h"
 #include "lib/log/log.h"
 #include "lib/metrics/stream_metrics.h"
 #include "lib/redis/keys.h"
 #include "services/publisher/adapters/delivery_sinks.h"
-#include "services/publisher/adapters/price_table_loader.h"
 #include "services/publisher/adapters/publisher_metrics.h"
 #include "services/publisher/adapters/publisher_worker.h"
 #include "services/publisher/adapters/render_command.h"
@@ -57,12 +57,7 @@ absl::Status Serve(ServiceApp& app) {
     return ConfigurationError(
         absl::StrCat("configuration error: ", prices.status().message()));
   }
-  // Every profile's header states its cost: a model without a price is a
-  // startup error naming the profile and the setting.
-  if (absl::Status s = RequirePricedModels(app.profiles(), *prices); !s.ok()) {
-    return ConfigurationError(
-        absl::StrCat("configuration error: ", s.message()));
-  }
+  // Every profile's model has a price: spec.check_config checked it.
   // Slack/e-mail per profile ([DELIVERY]).
   ServiceDelivery delivery(app.profiles(), &GetEnvOrEmpty);
   RunPublisher publisher(**redis, app.profiles(), output_path, metrics,
@@ -92,6 +87,11 @@ int Main(int argc, char** argv) {
   spec.value_flags = {"--output-path", "--consumer",
                       "--retention-interval-seconds",
                       "--retention-day-seconds"};
+  // Every profile's header states its cost: a model without a price is a
+  // startup (and --check-config) error naming the profile and the setting.
+  spec.check_config = [](const ServiceApp& app) {
+    return CheckProfilePrices(app.configs_dir(), app.profiles());
+  };
   return RunService(argc, argv, spec, Serve);
 }
 

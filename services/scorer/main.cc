@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/app/service_app.h"
+#include "lib/config/model_prices.h"
 #include "lib/core/shutdown.h"
 #include "lib/log/log.h"
 #include "lib/metrics/stream_metrics.h"
@@ -29,9 +30,7 @@ absl::Status Serve(ServiceApp& app) {
   if (!flags.ok()) return ConfigurationError(flags.status().message());
   const ScorerWorkerOptions options = WorkerOptionsFrom(*flags);
   const Config& config = app.config();
-  if (absl::Status s = CheckProfileLlmSettings(app.profiles()); !s.ok()) {
-    return ConfigurationError(s.message());
-  }
+  // CheckProfileLlmSettings and the prices: spec.check_config, before this.
   // The default profile reading OPENAI_API_KEY keeps ChooseBackend's
   // message; every other profile's key is CheckProfileProviders'.
   const bool default_key_env = config.selection.api_key_env == "OPENAI_API_KEY";
@@ -136,5 +135,16 @@ int main(int argc, char** argv) {
   spec.default_admin_port = 9102;
   spec.value_flags = arxiv_digest::ScorerValueFlags();
   spec.value_flags.insert("--probe-llm");  // llm_probe.h
+  // The scorer spends the tokens that the publisher prices: a profile
+  // model without a price stops both at startup and in --check-config,
+  // not only the publisher after the money is spent.
+  // Conflicting per-model limits between profiles fail the same way.
+  spec.check_config = [](const arxiv_digest::ServiceApp& app) {
+    if (absl::Status s = arxiv_digest::CheckProfileLlmSettings(app.profiles());
+        !s.ok()) {
+      return s;
+    }
+    return arxiv_digest::CheckProfilePrices(app.configs_dir(), app.profiles());
+  };
   return arxiv_digest::RunService(argc, argv, spec, arxiv_digest::Serve);
 }

@@ -74,6 +74,39 @@ TEST_F(ProfilesTest, BadProfilesAreNamed) {
             std::string::npos);
 }
 
+// A profile that turns the title stage on needs the stage's instruction,
+// as the default profile does; else its title prompts end with nothing.
+TEST_F(ProfilesTest, TitleStageWithoutItsInstructionNamesProfileAndSetting) {
+  fs::remove(dir_ / "postfix_prompt_title.txt");
+  ASSERT_TRUE(LoadProfiles(dir_.string()).ok()) << "the default has it off";
+  Write("profiles/fast/config.ini", "[SELECTION]\nrun_title_filter = true\n");
+  auto profiles = LoadProfiles(dir_.string());
+  ASSERT_FALSE(profiles.ok());
+  EXPECT_EQ(profiles.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(profiles.status().message(),
+            "profile fast: [SELECTION] run_title_filter: needs "
+            "postfix_prompt_title.txt");
+}
+
+TEST_F(ProfilesTest, TitleStageInstructionIsInheritedOrTheProfilesOwn) {
+  Write("profiles/fast/config.ini", "[SELECTION]\nrun_title_filter = true\n");
+  auto profiles = LoadProfiles(dir_.string());
+  ASSERT_TRUE(profiles.ok()) << profiles.status();
+  const Config& fast = profiles->at("fast");
+  EXPECT_TRUE(fast.selection.run_title_filter);
+  EXPECT_FALSE(fast.prompts.title_postfix.empty());
+  EXPECT_EQ(fast.prompts.title_postfix,
+            profiles->at("default").prompts.title_postfix);
+
+  // Without the default's file, the profile's own one is enough.
+  fs::remove(dir_ / "postfix_prompt_title.txt");
+  Write("profiles/fast/postfix_prompt_title.txt", "List the ids to drop.\n");
+  profiles = LoadProfiles(dir_.string());
+  ASSERT_TRUE(profiles.ok()) << profiles.status();
+  EXPECT_EQ(profiles->at("fast").prompts.title_postfix,
+            "List the ids to drop.");
+}
+
 TEST(WithTopicsOverrideTest, ReplacesOnlyTheTopics) {
   Config c;
   c.prompts.topics = "old";

@@ -69,6 +69,60 @@ TEST(ServiceAppFlagsTest, CheckConfigWithABadSettingExits2NamingIt) {
   EXPECT_NE(err.find("OPENAI_BASE_URL"), std::string::npos) << err;
 }
 
+// ServiceSpec::check_config: --check-config and the start refuse alike,
+// with exit 2, before the body runs.
+int RunCheckedService(std::vector<std::string> args, absl::Status verdict,
+                      bool* body_ran) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  ServiceSpec spec;
+  spec.name = "testsvc";
+  spec.check_config = [verdict](const ServiceApp& app) {
+    EXPECT_EQ(app.profiles().count("default"), 1u);
+    return verdict;
+  };
+  return RunService(static_cast<int>(argv.size()), argv.data(), spec,
+                    [&](ServiceApp&) {
+                      *body_ran = true;
+                      return absl::OkStatus();
+                    });
+}
+
+TEST(ServiceAppFlagsTest, CheckConfigHookRefusesCheckAndStartWithExit2) {
+  const absl::Status refused =
+      absl::InvalidArgumentError("profile 'x': [SELECTION] model: no price");
+  for (bool check_only : {true, false}) {
+    std::vector<std::string> args = {"testsvc", "--configs", kConfigs};
+    if (check_only) args.push_back("--check-config");
+    bool ran = false;
+    ::testing::internal::CaptureStdout();
+    ::testing::internal::CaptureStderr();
+    const int code = RunCheckedService(args, refused, &ran);
+    const std::string out = ::testing::internal::GetCapturedStdout();
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(code, 2) << check_only;
+    EXPECT_FALSE(ran);
+    EXPECT_TRUE(out.empty()) << "no settings report after a refusal: " << out;
+    EXPECT_NE(err.find("testsvc: configuration error: profile 'x': "
+                       "[SELECTION] model: no price"),
+              std::string::npos)
+        << err;
+  }
+  bool ran = false;
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(
+      RunCheckedService({"testsvc", "--check-config", "--configs", kConfigs},
+                        absl::OkStatus(), &ran),
+      0);
+  EXPECT_NE(::testing::internal::GetCapturedStdout().find("model = gpt-4o"),
+            std::string::npos);
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(RunCheckedService({"testsvc", "--configs", kConfigs},
+                              absl::OkStatus(), &ran),
+            0);
+  EXPECT_TRUE(ran);
+}
+
 TEST(ServiceAppFlagsTest, BuildInfoGaugeIsRegisteredOnce) {
   std::vector<std::string> args = {"testsvc", "--configs", kConfigs};
   std::vector<char*> argv;

@@ -23,28 +23,6 @@ PublishRun::PublishRun(RunRepository& runs, DigestStore& store,
       clock_(clock),
       observer_(std::move(observer)) {}
 
-std::vector<std::string> UnpricedProfileModels(
-    const std::map<std::string, Config>& profiles, const PriceTable& prices) {
-  std::vector<std::string> warnings;
-  for (const auto& [name, config] : profiles) {
-    const std::string& model = config.selection.model;
-    if (FindModelPrice(prices, model).has_value()) continue;
-    warnings.push_back(absl::StrCat(
-        "profile '", name, "': [SELECTION] model: '", model,
-        "' has no price in configs/model_prices.ini (add a [", model,
-        "] section with prompt, completion and cached USD per million "
-        "tokens; 0 for a self-hosted model)"));
-  }
-  return warnings;
-}
-
-absl::Status RequirePricedModels(const std::map<std::string, Config>& profiles,
-                                 const PriceTable& prices) {
-  std::vector<std::string> unpriced = UnpricedProfileModels(profiles, prices);
-  if (unpriced.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(unpriced.front());
-}
-
 absl::StatusOr<PublishOutcome> PublishRun::Publish(const std::string& run_id) {
   // Run ids become key and file name parts: never trust one unchecked.
   if (absl::StatusOr<RunId> id = RunId::Parse(run_id); !id.ok()) {
@@ -157,7 +135,8 @@ absl::StatusOr<AssembledDigest> PublishRun::StoreLocked(
   if (!version.ok()) return version.status();
   inputs.version = *version;
 
-  absl::StatusOr<AssembledDigest> assembled = AssembleDigest(inputs);
+  // Moved in: AssembleDigest frees the run's records once it has read them.
+  absl::StatusOr<AssembledDigest> assembled = AssembleDigest(std::move(inputs));
   if (!assembled.ok()) return assembled.status();
   for (const SkippedRecord& skipped : assembled->skipped) {
     LogError("skipping unreadable run data", {{"run_id", run.run_id},

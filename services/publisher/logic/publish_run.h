@@ -73,18 +73,7 @@ class PublishRun {
   PublishObserver observer_;
 };
 
-// One message per profile whose [SELECTION] model has no price in
-// `prices`, naming the profile and the setting.
-std::vector<std::string> UnpricedProfileModels(
-    const std::map<std::string, Config>& profiles, const PriceTable& prices);
-
-// The publisher's startup check: InvalidArgument naming the first profile
-// whose model has no price, and how to give it one. A digest header that
-// cannot say what a run cost is a conflict in the reader's settings, found
-// at startup rather than weeks later. Self-hosted OpenAI-compatible servers
-// serve models under any name and cost nothing per token: they get a
-// section with zero prices in configs/model_prices.ini.
-absl::Status RequirePricedModels(const std::map<std::string, Config>& profiles,
-                                 const PriceTable& prices);
+// UnpricedProfileModels and RequirePricedModels, the startup check that
+// every profile's model has a price: lib/config/model_prices.h.
 
 }  // namespace arxiv_digest
