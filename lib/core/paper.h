@@ -35,7 +35,10 @@ struct Score {
   bool scored = true;  // false: the LLM never returned it after all retries
   std::string error;   // why it is unscored
   bool prefiltered = false;  // left out by the lexical pre-filter (unscored)
-  bool cached = false;       // taken from the score cache, no LLM call
+  // Dropped by a selection stage (h-index, LLM title stage): it counts as
+  // handled, not unscored, but its 0/0 must never pass a cut-off of 0.
+  bool filtered = false;
+  bool cached = false;  // taken from the score cache, no LLM call
 
   bool operator==(const Score&) const = default;
 };

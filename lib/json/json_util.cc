@@ -228,6 +228,8 @@ std::string ScoreToJson(const Score& score) {
   w.Bool(score.prefiltered);
   w.Key("cached");
   w.Bool(score.cached);
+  w.Key("filtered");
+  w.Bool(score.filtered);
   w.EndObject();
   return buf.GetString();
 }
@@ -250,6 +252,8 @@ absl::StatusOr<Score> ScoreFromJson(std::string_view json) {
   score.error = GetString(*doc, "error").value_or("");
   score.prefiltered = GetBool(*doc, "prefiltered").value_or(false);
   score.cached = GetBool(*doc, "cached").value_or(false);
+  // Absent in scores written before the flag: those were not filtered.
+  score.filtered = GetBool(*doc, "filtered").value_or(false);
   return score;
 }
 

@@ -253,6 +253,21 @@ TEST(ScoresEntryTest, ScoreAndUsageRoundTrip) {
   EXPECT_EQ(std::get<UsageEntry>(*back).call_id, "1-0#0");
 }
 
+// The scores stream carries the h-index/title stages' filtered flag to the
+// publisher.
+TEST(ScoresEntryTest, FilteredScoreSurvivesTheScoresStream) {
+  Score score;
+  score.arxiv_id = "2504.14960";
+  score.comment = "H-index filtered (max is 3<20)";
+  score.filtered = true;
+  absl::StatusOr<ScoresEntry> back = DecodeScoresEntry(
+      EncodeScoreEntry(ScoreEntry{*RunId::Parse("r1"), "gpt-4o", score}));
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_TRUE(std::holds_alternative<ScoreEntry>(*back));
+  EXPECT_TRUE(std::get<ScoreEntry>(*back).score.filtered);
+  EXPECT_EQ(std::get<ScoreEntry>(*back).score, score);
+}
+
 TEST(ScoresEntryTest, ValidationErrorsNameTheField) {
   Score score;
   score.arxiv_id = "2504.14960";

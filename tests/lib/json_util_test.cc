@@ -49,6 +49,39 @@ TEST(JsonUtilTest, ScoreAndUsageRoundTrip) {
   EXPECT_EQ(*ub, u);
 }
 
+// A score dropped by the h-index or title stage keeps its flag through
+// Redis, so the publisher can leave it out at cut-offs of 0.
+TEST(JsonUtilTest, FilteredFlagRoundTrips) {
+  Score s;
+  s.arxiv_id = "2504.1";
+  s.comment = "Title filtered";
+  s.filtered = true;
+  absl::StatusOr<Score> back = ScoreFromJson(ScoreToJson(s));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->filtered);
+  EXPECT_EQ(*back, s);
+  s.filtered = false;
+  back = ScoreFromJson(ScoreToJson(s));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_FALSE(back->filtered);
+}
+
+TEST(JsonUtilTest, ScoreWrittenBeforeTheFilteredFlagReadsAsNotFiltered) {
+  absl::StatusOr<Score> old = ScoreFromJson(
+      R"({"arxiv_id":"2504.1","relevance":9,"novelty":8,"comment":"c",)"
+      R"("author_match":false,"author_match_score":0.0,"scored":true,)"
+      R"("error":"","prefiltered":false,"cached":false})");
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_FALSE(old->filtered);
+  EXPECT_TRUE(old->scored);
+  EXPECT_EQ(old->relevance, 9);
+  // A wrong type is treated as missing, never read blindly.
+  absl::StatusOr<Score> wrong =
+      ScoreFromJson(R"({"arxiv_id":"2504.1","filtered":"yes"})");
+  ASSERT_TRUE(wrong.ok()) << wrong.status();
+  EXPECT_FALSE(wrong->filtered);
+}
+
 TEST(JsonUtilTest, BadInputGivesErrorsNotCrashes) {
   EXPECT_FALSE(PaperFromJson("not json").ok());
   EXPECT_FALSE(PaperFromJson("[1,2]").ok());

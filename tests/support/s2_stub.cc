@@ -37,6 +37,12 @@ absl::StatusOr<std::unique_ptr<S2Stub>> S2Stub::Start() {
   auto handler = [self](const httplib::Request& req, httplib::Response& res) {
     const bool papers = absl::StrContains(req.path, "/paper/batch");
     (papers ? self->paper_requests_ : self->author_requests_)++;
+    std::function<void(const std::string&)> on_request;
+    {
+      std::lock_guard<std::mutex> lock(self->mu_);
+      on_request = self->on_request_;
+    }
+    if (on_request) on_request(req.path);
     std::optional<S2StubFailure> failure;
     std::vector<std::string> parts;
     {
@@ -52,6 +58,11 @@ absl::StatusOr<std::unique_ptr<S2Stub>> S2Stub::Start() {
           if (papers) {
             const std::string arxiv =
                 absl::StartsWith(id, "ARXIV:") ? id.substr(6) : id;
+            if (auto raw = self->raw_papers_.find(arxiv);
+                raw != self->raw_papers_.end()) {
+              parts.push_back(raw->second);
+              continue;
+            }
             auto p = self->papers_.find(arxiv);
             if (p == self->papers_.end()) {
               parts.emplace_back("null");
@@ -65,6 +76,11 @@ absl::StatusOr<std::unique_ptr<S2Stub>> S2Stub::Start() {
             parts.push_back(absl::StrCat("{\"paperId\":\"x\",\"authors\":[",
                                          absl::StrJoin(authors, ","), "]}"));
           } else {
+            if (auto raw = self->raw_authors_.find(id);
+                raw != self->raw_authors_.end()) {
+              parts.push_back(raw->second);
+              continue;
+            }
             auto a = self->authors_.find(id);
             parts.push_back(a == self->authors_.end()
                                 ? "null"
@@ -84,6 +100,11 @@ absl::StatusOr<std::unique_ptr<S2Stub>> S2Stub::Start() {
     if (failure == S2StubFailure::kServerError) {
       res.status = 500;
       res.set_content("{\"message\":\"Internal\"}", "application/json");
+      return;
+    }
+    if (failure == S2StubFailure::kUnavailable) {
+      res.status = 503;
+      res.set_content("{\"message\":\"Unavailable\"}", "application/json");
       return;
     }
     if (failure == S2StubFailure::kGarbage) {
@@ -116,6 +137,21 @@ void S2Stub::AddPaper(const std::string& arxiv_id,
 void S2Stub::AddAuthor(const std::string& author_id, int h_index) {
   std::lock_guard<std::mutex> lock(mu_);
   authors_[author_id] = h_index;
+}
+
+void S2Stub::SetRawPaperEntry(const std::string& arxiv_id, std::string json) {
+  std::lock_guard<std::mutex> lock(mu_);
+  raw_papers_[arxiv_id] = std::move(json);
+}
+
+void S2Stub::SetRawAuthorEntry(const std::string& author_id, std::string json) {
+  std::lock_guard<std::mutex> lock(mu_);
+  raw_authors_[author_id] = std::move(json);
+}
+
+void S2Stub::set_on_request(std::function<void(const std::string&)> f) {
+  std::lock_guard<std::mutex> lock(mu_);
+  on_request_ = std::move(f);
 }
 
 void S2Stub::PushFailure(S2StubFailure failure) {

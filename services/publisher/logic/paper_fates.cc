@@ -21,7 +21,13 @@ std::string Numbers(const Score& score) {
 }
 
 // The stage that scored a paper, when the scorer left no record of it.
+// A filtered score's comment is the seed tool's ("H-index filtered (max is
+// 12<20)" or "Title filtered").
 const char* ScoringStage(const Score& score) {
+  if (score.filtered) {
+    return score.comment.rfind("H-index", 0) == 0 ? stage::kHIndex
+                                                  : stage::kTitle;
+  }
   if (score.author_match) return stage::kAuthorMatch;
   if (score.cached) return stage::kCache;
   return stage::kAbstract;
@@ -72,6 +78,11 @@ FinalFate NotInDigest(FinalFate f, const contract::PaperFate* scorer,
   if (score->prefiltered) {
     f.stage = stage::kPrefilter;
     f.reason = score->error;
+    return f;
+  }
+  if (score->filtered) {  // dropped by a selection stage, not the cut-off
+    f.stage = ScoringStage(*score);
+    f.reason = score->comment;
     return f;
   }
   if (!score->scored) {
@@ -148,8 +159,10 @@ FinalFate CombineFate(const std::string& arxiv_id,
     f.reason = scorer->reason;
   } else {
     f.stage = ScoringStage(*score);
-    f.dropped = !score->scored;
-    f.reason = score->scored ? Numbers(*score) : score->error;
+    f.dropped = !score->scored || score->filtered;
+    f.reason = score->filtered ? score->comment
+               : score->scored ? Numbers(*score)
+                               : score->error;
   }
   absl::StrAppend(&f.reason, f.reason.empty() ? "" : "; ",
                   "the run is not published yet");

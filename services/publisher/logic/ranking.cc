@@ -9,6 +9,9 @@ namespace {
 
 bool Keep(const Score& score, const FilteringConfig& filtering) {
   if (!score.scored) return false;
+  // Dropped by the h-index or title stage: its 0/0 is no LLM verdict and
+  // must not pass cut-offs of 0.
+  if (score.filtered) return false;
   if (score.author_match) return true;
   return score.relevance >= filtering.relevance_cutoff &&
          score.novelty >= filtering.novelty_cutoff;

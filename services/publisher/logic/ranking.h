@@ -16,8 +16,9 @@ struct ScoredPaper {
   bool operator==(const ScoredPaper&) const = default;
 };
 
-// Drops unscored papers and LLM-scored papers below either cutoff (author
-// matches are always kept). Order as the seed tool sorts: by SCORE
+// Drops unscored papers, papers a selection stage filtered out (h-index,
+// title stage) and LLM-scored papers below either cutoff (author matches
+// are always kept). Order as the seed tool sorts: by SCORE
 // descending, where SCORE is relevance+novelty for an LLM-scored paper and
 // `author_match_score` for an author match, then RELEVANCE descending (0 for
 // an author match), then position ascending. With the default 20 an author

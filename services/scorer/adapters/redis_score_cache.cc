@@ -18,6 +18,11 @@ constexpr char kStoreScript[] =
     "redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end "
     "return #KEYS";
 
+// An LLM's score of the abstract, the only thing worth caching.
+bool IsLlmVerdict(const Score& s) {
+  return s.scored && !s.filtered && !s.prefiltered && !s.author_match;
+}
+
 }  // namespace
 
 RedisScoreCache::RedisScoreCache(RedisClient& redis, const std::string& model,
@@ -48,7 +53,8 @@ std::map<std::string, Score> RedisScoreCache::Lookup(
   for (size_t i = 0; i < r->elements.size() && i < papers.size(); ++i) {
     if (r->elements[i].IsNil()) continue;
     absl::StatusOr<Score> s = ScoreFromJson(r->elements[i].str);
-    if (s.ok() && s->arxiv_id == papers[i].arxiv_id && s->scored) {
+    // Only LLM verdicts count as hits (see Store).
+    if (s.ok() && s->arxiv_id == papers[i].arxiv_id && IsLlmVerdict(*s)) {
       hits[papers[i].arxiv_id] = *std::move(s);
     }
   }
@@ -58,11 +64,19 @@ std::map<std::string, Score> RedisScoreCache::Lookup(
 void RedisScoreCache::Store(const std::vector<Paper>& papers,
                             const std::vector<Score>& scores) {
   const size_t n = std::min(papers.size(), scores.size());
-  if (n == 0) return;
-  std::vector<std::string> args = {"EVAL", kStoreScript, std::to_string(n)};
-  for (size_t i = 0; i < n; ++i) args.push_back(KeyFor(papers[i]));
-  args.push_back(std::to_string(ttl_.count()));
+  // A stage's decision (h-index or title drop, author match, pre-filter,
+  // unscored) is not the LLM's score of the abstract: cached, it would
+  // come back as one, and a filtered 0/0 could reach a digest.
+  std::vector<size_t> kept;
   for (size_t i = 0; i < n; ++i) {
+    if (IsLlmVerdict(scores[i])) kept.push_back(i);
+  }
+  if (kept.empty()) return;
+  std::vector<std::string> args = {"EVAL", kStoreScript,
+                                   std::to_string(kept.size())};
+  for (size_t i : kept) args.push_back(KeyFor(papers[i]));
+  args.push_back(std::to_string(ttl_.count()));
+  for (size_t i : kept) {
     Score s = scores[i];
     s.cached = false;
     args.push_back(ScoreToJson(s));

@@ -13,7 +13,7 @@ struct ScorerMetrics {
   explicit ScorerMetrics(const std::shared_ptr<prometheus::Registry>& registry);
 
   std::shared_ptr<prometheus::Registry> registry;
-  // outcome: scored, cached, unscored, prefiltered, author_match.
+  // outcome: scored, cached, unscored, prefiltered, author_match, filtered.
   prometheus::Family<prometheus::Counter>& papers;
   // outcome: ok, rate_limited, server_error, timeout, transport_error,
   // auth_error, bad_response.
@@ -26,7 +26,8 @@ struct ScorerMetrics {
   prometheus::Counter& reply_parse_errors;
   // outcome: ok, failed.
   prometheus::Family<prometheus::Counter>& batches;
-  // Semantic Scholar lookups by outcome: ok, error, cache_hit.
+  // Semantic Scholar lookups by outcome: ok, error, garbage (a reply
+  // unusable as a whole), malformed (one unusable entry), cache_hit.
   prometheus::Family<prometheus::Counter>& s2_requests;
   // Reads whose Semantic Scholar stages were skipped (S2 down/garbage).
   prometheus::Counter& stage_skipped;

@@ -7,19 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "lib/http/retry_policy.h"
 #include "lib/http/retrying_http_client.h"
+#include "lib/log/log.h"
 #include "lib/redis/keys.h"
 #include "lib/redis/rate_limiter.h"
 #include "services/scorer/logic/semantic_scholar_protocol.h"
 
 namespace arxiv_digest {
 namespace {
-
-std::string PaperKey(const std::string& arxiv_id) {
-  return keys::Prefix() + "s2:paper:" + arxiv_id;
-}
-std::string AuthorKey(const std::string& author_id) {
-  return keys::Prefix() + "s2:author:" + author_id;
-}
 
 std::string EnvOr(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
@@ -38,7 +32,41 @@ std::vector<std::vector<T>> Chunks(const std::vector<T>& items, size_t size) {
   return out;
 }
 
+// One attempt through the shared request budget. RetryingHttpClient sends
+// every attempt, retries included, through this, so a 5xx retry is spaced
+// like a first request across all replicas (the fetcher's GatedHttpClient
+// does the same for arXiv).
+class BudgetedHttpClient : public HttpClient {
+ public:
+  BudgetedHttpClient(HttpClient& inner,
+                     std::function<absl::Status()> take_budget)
+      : inner_(inner), take_budget_(std::move(take_budget)) {}
+
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
+    // The budget wait is bounded already: another attempt would only wait
+    // it again, so the call ends here (the stage is skipped).
+    if (absl::Status s = take_budget_(); !s.ok()) {
+      return NotRetryable(std::move(s));
+    }
+    return inner_.Send(request);
+  }
+
+ private:
+  HttpClient& inner_;
+  std::function<absl::Status()> take_budget_;
+};
+
 }  // namespace
+
+std::string S2PaperCacheKey(const std::string& arxiv_id) {
+  return keys::Prefix() + "s2:paper:" + arxiv_id;
+}
+std::string S2AuthorCacheKey(const std::string& author_id) {
+  return keys::Prefix() + "s2:author:" + author_id;
+}
+std::string S2RequestBudgetKey() {
+  return keys::Prefix() + "s2-limit:requests";
+}
 
 SemanticScholarOptions SemanticScholarOptionsFromEnv() {
   SemanticScholarOptions o;
@@ -65,7 +93,7 @@ absl::Status SemanticScholarClient::WaitForBudget() {
                          ? options_.requests_per_second
                          : (options_.api_key.empty() ? 1.0 : 10.0);
   RedisTokenBucket bucket(
-      redis_, keys::Prefix() + "s2-limit:requests", 1.0,
+      redis_, S2RequestBudgetKey(), 1.0,
       std::chrono::milliseconds(static_cast<int64_t>(1000.0 / rps)));
   // Bounded: a budget that never frees up skips the stage, never hangs.
   for (int i = 0; i < 120; ++i) {
@@ -80,7 +108,6 @@ absl::Status SemanticScholarClient::WaitForBudget() {
 
 absl::StatusOr<std::string> SemanticScholarClient::Post(
     const std::string& path, const std::string& body) {
-  if (absl::Status s = WaitForBudget(); !s.ok()) return s;
   HttpRequest request;
   request.method = "POST";
   request.url = options_.base_url + path;
@@ -95,7 +122,8 @@ absl::StatusOr<std::string> SemanticScholarClient::Post(
   policy.max_backoff = std::chrono::milliseconds(8000);
   policy.max_retry_after = options_.max_retry_after;
   policy.jitter = 0.5;
-  RetryingHttpClient retrying(http_, policy, clock_);
+  BudgetedHttpClient budgeted(http_, [this] { return WaitForBudget(); });
+  RetryingHttpClient retrying(budgeted, policy, clock_);
   absl::StatusOr<HttpResponse> response = retrying.Send(request);
   if (!response.ok()) {
     Report("error");
@@ -106,7 +134,6 @@ absl::StatusOr<std::string> SemanticScholarClient::Post(
     return absl::UnavailableError(absl::StrCat(
         "Semantic Scholar answered HTTP ", response->status, " for ", path));
   }
-  Report("ok");
   return std::move(response->body);
 }
 
@@ -134,6 +161,20 @@ void SemanticScholarClient::CachePut(const std::string& key,
            std::chrono::duration_cast<std::chrono::seconds>(ttl).count())});
 }
 
+std::map<size_t, std::string> SemanticScholarClient::Malformed(
+    const std::vector<S2MalformedEntry>& malformed,
+    const std::vector<std::string>& ids, const char* kind) {
+  std::map<size_t, std::string> indices;
+  for (const S2MalformedEntry& m : malformed) {
+    if (m.index >= ids.size()) continue;
+    indices.emplace(m.index, m.reason);
+    Report("malformed");
+    LogWarning("Semantic Scholar entry malformed; taken as unknown",
+               {{kind, ids[m.index]}, {"reason", m.reason}});
+  }
+  return indices;
+}
+
 absl::StatusOr<std::map<std::string, S2Paper>>
 SemanticScholarClient::LookupPapers(const std::vector<Paper>& papers) {
   if (cooldown_until_ && clock_.Monotonic() < *cooldown_until_) {
@@ -158,9 +199,11 @@ absl::StatusOr<std::map<std::string, S2Paper>> SemanticScholarClient::Lookup(
   }
   // 1. Each paper's author ids: cache, then one paper-batch request.
   std::map<std::string, std::optional<std::vector<std::string>>> authors_of;
+  // arxiv id / author id -> why its entry was unusable (for the fates).
+  std::map<std::string, std::string> malformed_paper, malformed_author;
   std::vector<std::string> paper_keys;
   paper_keys.reserve(ids.size());
-  for (const std::string& id : ids) paper_keys.push_back(PaperKey(id));
+  for (const std::string& id : ids) paper_keys.push_back(S2PaperCacheKey(id));
   absl::StatusOr<std::vector<std::optional<std::string>>> cached =
       CacheGet(paper_keys);
   if (!cached.ok()) return cached.status();
@@ -180,12 +223,26 @@ absl::StatusOr<std::map<std::string, S2Paper>> SemanticScholarClient::Lookup(
     absl::StatusOr<std::string> body =
         Post(kS2PaperBatchPath, S2PaperBatchBody(chunk));
     if (!body.ok()) return body.status();
-    auto parsed = ParseS2PaperBatch(*body, chunk.size());
-    if (!parsed.ok()) return parsed.status();
+    absl::StatusOr<S2PaperBatchReply> parsed =
+        ParseS2PaperBatch(*body, chunk.size());
+    if (!parsed.ok()) {
+      Report("garbage");
+      return parsed.status();
+    }
+    Report("ok");
+    const std::map<size_t, std::string> bad =
+        Malformed(parsed->malformed, chunk, "paper");
     for (size_t i = 0; i < chunk.size(); ++i) {
-      CachePut(PaperKey(chunk[i]), EncodeCachedAuthors((*parsed)[i]),
-               (*parsed)[i] ? options_.cache_ttl : options_.unknown_ttl);
-      authors_of[chunk[i]] = (*parsed)[i];
+      const std::optional<std::vector<std::string>>& authors =
+          parsed->authors[i];
+      // Garbage is not remembered as "unknown": the next read asks again.
+      if (auto b = bad.find(i); b != bad.end()) {
+        malformed_paper[chunk[i]] = b->second;
+      } else {
+        CachePut(S2PaperCacheKey(chunk[i]), EncodeCachedAuthors(authors),
+                 authors ? options_.cache_ttl : options_.unknown_ttl);
+      }
+      authors_of[chunk[i]] = authors;
     }
   }
   // 2. Every author's h-index: cache, then one author-batch request.
@@ -200,7 +257,8 @@ absl::StatusOr<std::map<std::string, S2Paper>> SemanticScholarClient::Lookup(
   std::map<std::string, std::optional<int>> h_of;
   std::vector<std::string> author_keys;
   author_keys.reserve(author_ids.size());
-  for (const std::string& a : author_ids) author_keys.push_back(AuthorKey(a));
+  for (const std::string& a : author_ids)
+    author_keys.push_back(S2AuthorCacheKey(a));
   cached = CacheGet(author_keys);
   if (!cached.ok()) return cached.status();
   std::vector<std::string> missing_authors;
@@ -218,20 +276,44 @@ absl::StatusOr<std::map<std::string, S2Paper>> SemanticScholarClient::Lookup(
     absl::StatusOr<std::string> body =
         Post(kS2AuthorBatchPath, S2AuthorBatchBody(chunk));
     if (!body.ok()) return body.status();
-    auto parsed = ParseS2AuthorBatch(*body, chunk.size());
-    if (!parsed.ok()) return parsed.status();
+    absl::StatusOr<S2AuthorBatchReply> parsed =
+        ParseS2AuthorBatch(*body, chunk.size());
+    if (!parsed.ok()) {
+      Report("garbage");
+      return parsed.status();
+    }
+    Report("ok");
+    const std::map<size_t, std::string> bad =
+        Malformed(parsed->malformed, chunk, "author");
     for (size_t i = 0; i < chunk.size(); ++i) {
-      CachePut(AuthorKey(chunk[i]), EncodeCachedHIndex((*parsed)[i]),
-               (*parsed)[i] ? options_.cache_ttl : options_.unknown_ttl);
-      h_of[chunk[i]] = (*parsed)[i];
+      const std::optional<int>& h = parsed->h_indices[i];
+      if (auto b = bad.find(i); b != bad.end()) {
+        malformed_author[chunk[i]] = b->second;
+      } else {
+        CachePut(S2AuthorCacheKey(chunk[i]), EncodeCachedHIndex(h),
+                 h ? options_.cache_ttl : options_.unknown_ttl);
+      }
+      h_of[chunk[i]] = h;
     }
   }
   std::map<std::string, S2Paper> out;
   for (const auto& [id, authors] : authors_of) {
+    if (auto bad = malformed_paper.find(id); bad != malformed_paper.end()) {
+      S2Paper& p = out[id];
+      p.usable = false;
+      p.notes.push_back(absl::StrCat("Semantic Scholar entry unreadable (",
+                                     bad->second, ")"));
+      continue;
+    }
     if (!authors) continue;  // unknown to S2: absent
     S2Paper& p = out[id];
     for (const std::string& a : *authors) {
       p.authors.push_back(S2Author{a, h_of[a]});
+      if (auto bad = malformed_author.find(a); bad != malformed_author.end()) {
+        p.notes.push_back(absl::StrCat("Semantic Scholar author ", a,
+                                       " unreadable (", bad->second,
+                                       "): no h-index"));
+      }
     }
   }
   return out;

@@ -2,15 +2,17 @@
 // the Graph API's batch endpoints: one paper-batch request for the papers
 // of a read that are not cached, one author-batch request for their
 // uncached authors. Every replica shares one request budget (a Redis token
-// bucket: 1 request/s without a key), 429 waits for Retry-After, and
-// answers are cached in Redis, so a day only pays for new papers and
-// authors.
+// bucket: 1 request/s without a key), taken before every attempt, retries
+// included; 429 waits for Retry-After, and answers are cached in Redis, so
+// a day only pays for new papers and authors. A malformed entry in a reply
+// is logged, counted ("malformed") and taken as unknown, not cached.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@
 #include "lib/http/http_client.h"
 #include "lib/redis/redis_client.h"
 #include "services/scorer/logic/semantic_scholar.h"
+#include "services/scorer/logic/semantic_scholar_protocol.h"
 
 namespace arxiv_digest {
 
@@ -39,12 +42,21 @@ struct SemanticScholarOptions {
   std::chrono::milliseconds failure_cooldown{600000};
 };
 
+// The Redis keys: a paper's cached author ids, an author's cached h-index
+// (README: arxiv:s2:paper:<id>, arxiv:s2:author:<id>) and the request
+// budget every replica shares.
+std::string S2PaperCacheKey(const std::string& arxiv_id);
+std::string S2AuthorCacheKey(const std::string& author_id);
+std::string S2RequestBudgetKey();
+
 // From the environment: S2_API_URL, S2_API_KEY.
 SemanticScholarOptions SemanticScholarOptionsFromEnv();
 
 class SemanticScholarClient : public SemanticScholarSource {
  public:
-  // on_request(outcome): "ok", "error", "cache_hit" per lookup, for metrics.
+  // on_request(outcome), for metrics: per request "ok", "error" (HTTP or
+  // transport) or "garbage" (unusable reply), per paper "cache_hit", per
+  // malformed entry of a usable reply "malformed".
   SemanticScholarClient(
       HttpClient& http, RedisClient& redis, SemanticScholarOptions options,
       Clock& clock = SystemClock(),
@@ -58,7 +70,13 @@ class SemanticScholarClient : public SemanticScholarSource {
       const std::vector<Paper>& papers);
   absl::StatusOr<std::string> Post(const std::string& path,
                                    const std::string& body);
+  // Takes one request from the shared budget, waiting (bounded) for it.
   absl::Status WaitForBudget();
+  // Logs and reports each malformed entry of a reply to a request for
+  // `ids`; returns their indices and reasons.
+  std::map<size_t, std::string> Malformed(
+      const std::vector<S2MalformedEntry>& malformed,
+      const std::vector<std::string>& ids, const char* kind);
   // MGET of keys; missing entries are nullopt.
   absl::StatusOr<std::vector<std::optional<std::string>>> CacheGet(
       const std::vector<std::string>& keys);

@@ -274,4 +274,14 @@ bool IsFollowedAuthor(const std::vector<std::string>& paper_authors,
   return false;
 }
 
+std::vector<FollowedAuthor> NameMatchCandidates(
+    const std::vector<FollowedAuthor>& followed, bool author_ids_known) {
+  if (!author_ids_known) return followed;
+  std::vector<FollowedAuthor> by_name;
+  for (const FollowedAuthor& f : followed) {
+    if (f.id.empty()) by_name.push_back(f);
+  }
+  return by_name;
+}
+
 }  // namespace arxiv_digest

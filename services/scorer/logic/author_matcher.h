@@ -24,4 +24,14 @@ std::string NormalizeAuthorName(std::string_view name);
 bool IsFollowedAuthor(const std::vector<std::string>& paper_authors,
                       const std::vector<FollowedAuthor>& followed);
 
+// The followed authors a paper may be matched with by name. The seed tool
+// matches authors.txt "Name, id" lines by Semantic Scholar author id: when
+// S2 gave the paper's author ids (author_ids_known), such a line is matched
+// by its id alone (a namesake with another id is someone else) and only the
+// lines without an id are left for names. When S2 cannot tell (not asked,
+// unreachable, paper unknown to it, no author ids), every line falls back
+// to its name.
+std::vector<FollowedAuthor> NameMatchCandidates(
+    const std::vector<FollowedAuthor>& followed, bool author_ids_known);
+
 }  // namespace arxiv_digest

@@ -12,6 +12,7 @@ std::string UsageCallId(const std::string& first_entry_id, size_t index) {
 std::string_view OutcomeLabel(const Score& score) {
   return score.author_match  ? "author_match"
          : score.prefiltered ? "prefiltered"
+         : score.filtered    ? "filtered"
          : score.cached      ? "cached"
          : score.scored      ? "scored"
                              : "unscored";

@@ -23,14 +23,23 @@ struct S2Author {
 // One paper as Semantic Scholar knows it.
 struct S2Paper {
   std::vector<S2Author> authors;
+  // False when S2's entry for the paper was malformed: the stages treat the
+  // paper as unknown to S2 (kept), and `notes` says why.
+  bool usable = true;
+  // What S2 could not answer for this paper (a malformed entry, an author
+  // whose entry was malformed and so has no h-index), for the paper's fate.
+  std::vector<std::string> notes;
 };
 
 class SemanticScholarSource {
  public:
   virtual ~SemanticScholarSource() = default;
   // arxiv id -> what S2 knows; papers S2 does not know are absent. An error
-  // means S2 is unreachable or answers garbage: the caller skips the
-  // stages that need it (with a warning), never loses the papers.
+  // means S2 is unreachable or its reply is garbage as a whole: the caller
+  // skips the stages that need it (with a warning), never loses the papers.
+  // A malformed entry in a usable reply costs only that entry: the paper is
+  // returned with usable = false, or the author has no h-index; either way
+  // the paper's notes say so.
   virtual absl::StatusOr<std::map<std::string, S2Paper>> LookupPapers(
       const std::vector<Paper>& papers) = 0;
 };

@@ -27,15 +27,36 @@ std::string S2PaperBatchBody(const std::vector<std::string>& arxiv_ids);
 // {"ids":["1751762",...]}
 std::string S2AuthorBatchBody(const std::vector<std::string>& author_ids);
 
-// Per requested paper: nullopt when S2 does not know it, else its authors'
-// S2 ids (authors without an id left out). InvalidArgument for anything but
-// an array of `expected` objects/nulls: the caller skips the stage.
-absl::StatusOr<std::vector<std::optional<std::vector<std::string>>>>
-ParseS2PaperBatch(std::string_view body, size_t expected);
+// An entry of a batch reply that is neither null nor of the documented
+// shape (wrong types, missing fields). It costs only that entry: S2 is
+// taken not to know that id, so the stages are skipped for it alone.
+struct S2MalformedEntry {
+  size_t index = 0;    // position in the request
+  std::string reason;  // e.g. "authors is not an array"
+};
 
-// Per requested author: its hIndex, nullopt when unknown or absent.
-absl::StatusOr<std::vector<std::optional<int>>> ParseS2AuthorBatch(
-    std::string_view body, size_t expected);
+struct S2PaperBatchReply {
+  // Per requested paper: nullopt when S2 does not know it (null) or its
+  // entry is malformed, else its authors' S2 ids (authors S2 has no
+  // profile for, authorId null, left out).
+  std::vector<std::optional<std::vector<std::string>>> authors;
+  std::vector<S2MalformedEntry> malformed;
+};
+
+struct S2AuthorBatchReply {
+  // Per requested author: its hIndex; nullopt when unknown (null entry,
+  // hIndex null) or malformed.
+  std::vector<std::optional<int>> h_indices;
+  std::vector<S2MalformedEntry> malformed;
+};
+
+// InvalidArgument only when the reply as a whole is unusable (not JSON,
+// too deep, not an array, not `expected` entries, which would misalign
+// every id): the caller then skips the stages for the whole batch.
+absl::StatusOr<S2PaperBatchReply> ParseS2PaperBatch(std::string_view body,
+                                                    size_t expected);
+absl::StatusOr<S2AuthorBatchReply> ParseS2AuthorBatch(std::string_view body,
+                                                      size_t expected);
 
 // Cache values: a paper's author ids ("a,b,c"; "-" = unknown to S2) and
 // an author's h-index ("-" = unknown).

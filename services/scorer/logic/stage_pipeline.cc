@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/scorer/logic/adaptive_batch.h"
 #include "services/scorer/logic/author_matcher.h"
 
@@ -13,9 +14,25 @@ namespace {
 
 namespace stage = contract::fate_stage;
 
+// Semantic Scholar's notes in a fate's reason are bounded (each, and how
+// many), so a long error or a paper with many unreadable authors cannot
+// push a fate record past the contract's size limit (kMaxSmallJsonBytes).
+constexpr size_t kMaxS2NoteBytes = 300;
+constexpr size_t kMaxS2Notes = 3;
+
 bool AnyFollowedId(const std::vector<FollowedAuthor>& followed) {
   for (const FollowedAuthor& f : followed) {
     if (!f.id.empty()) return true;
+  }
+  return false;
+}
+
+// True when S2 told this paper's author ids, so followed "Name, id" lines
+// can be matched by id rather than by name.
+bool KnowsAuthorIds(const S2Paper* paper) {
+  if (paper == nullptr) return false;
+  for (const S2Author& a : paper->authors) {
+    if (!a.author_id.empty()) return true;
   }
   return false;
 }
@@ -34,6 +51,7 @@ contract::PaperFate Fate(const std::string& id, const char* stage_name,
 struct S2Knowledge {
   bool asked = false;
   bool failed = false;
+  std::string failure;  // why, when failed
   std::map<std::string, S2Paper> papers;
 };
 
@@ -49,6 +67,10 @@ S2Knowledge AskS2(const std::vector<Paper>& papers, const Config& config,
       s2->LookupPapers(papers);
   if (!found.ok()) {
     k.failed = true;
+    // Repeated in every paper's fate: bounded, so a long error body cannot
+    // push a fate record past the contract's size limit.
+    k.failure =
+        std::string(found.status().message().substr(0, kMaxS2NoteBytes));
     outcome.warnings.push_back(
         absl::StrCat("Semantic Scholar stages skipped for ", papers.size(),
                      " papers: ", found.status().message()));
@@ -103,14 +125,37 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
   std::map<std::string, Score> decided;
   std::map<std::string, contract::PaperFate> fates;
   std::map<std::string, int> best_h;
+  // What a fate's reason adds for stages that could not decide ("why is
+  // it here although ...?"), appended after the deciding stage's reason.
+  std::map<std::string, std::vector<std::string>> notes;
+  // authors.txt lines to match by name when S2 gave a paper's author ids
+  // (the lines without an id); otherwise every line is matched by name.
+  const std::vector<FollowedAuthor> unidentified =
+      NameMatchCandidates(config.authors, /*author_ids_known=*/true);
   std::vector<Paper> undecided;
   for (const Paper& p : papers) {
     auto known = s2.papers.find(p.arxiv_id);
     const S2Paper* s2p = known == s2.papers.end() ? nullptr : &known->second;
+    // What S2 could not answer goes into the fate, whatever decides.
+    if (s2p != nullptr && !s2p->notes.empty()) {
+      std::vector<std::string>& mine = notes[p.arxiv_id];
+      for (size_t i = 0; i < s2p->notes.size() && i < kMaxS2Notes; ++i) {
+        mine.push_back(s2p->notes[i].substr(0, kMaxS2NoteBytes));
+      }
+      if (s2p->notes.size() > kMaxS2Notes) {
+        mine.push_back(absl::StrCat(s2p->notes.size() - kMaxS2Notes,
+                                    " more Semantic Scholar notes"));
+      }
+    }
+    if (s2p != nullptr && !s2p->usable) s2p = nullptr;  // as if unknown
     if (s2p != nullptr) best_h[p.arxiv_id] = BestHIndex(*s2p);
     if (config.selection.run_author_match) {
       const bool by_id = s2p != nullptr && FollowedById(*s2p, config.authors);
-      if (by_id || IsFollowedAuthor(p.authors, config.authors)) {
+      const bool by_name =
+          !by_id &&
+          IsFollowedAuthor(p.authors,
+                           KnowsAuthorIds(s2p) ? unidentified : config.authors);
+      if (by_id || by_name) {
         Score s;
         s.arxiv_id = p.arxiv_id;
         s.author_match = true;
@@ -123,10 +168,15 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
         continue;
       }
     }
+    if (h_cutoff > 0 && s2.failed) {
+      notes[p.arxiv_id].push_back(
+          absl::StrCat("h-index stage skipped: ", s2.failure));
+    }
     if (h_cutoff > 0 && s2p != nullptr &&
         BelowHIndexCutoff(best_h[p.arxiv_id], h_cutoff)) {
       Score s;
       s.arxiv_id = p.arxiv_id;
+      s.filtered = true;  // 0/0 is no verdict: never in a digest
       s.comment = HIndexFilteredComment(best_h[p.arxiv_id], h_cutoff);
       fates[p.arxiv_id] = Fate(p.arxiv_id, stage::kHIndex, true, s.comment);
       decided[p.arxiv_id] = std::move(s);
@@ -166,7 +216,12 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
     for (std::string& e : titled->errors) {
       outcome.reply_errors.push_back(std::move(e));
     }
+    for (const std::string& id : titled->passed_on) {
+      notes[id].push_back(
+          "title stage failed, passed on to the abstract stage");
+    }
     for (Score& s : titled->dropped) {
+      s.filtered = true;  // whatever the TitleStage: never in a digest
       fates[s.arxiv_id] =
           Fate(s.arxiv_id, stage::kTitle, true,
                "title stage: the model listed it as irrelevant");
@@ -204,7 +259,7 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
       std::vector<Paper> fresh_papers;
       std::vector<Score> fresh_scores;
       for (size_t i = 0; i < scored->scores.size() && i < batch.size(); ++i) {
-        if (scored->scores[i].scored) {
+        if (scored->scores[i].scored && !scored->scores[i].filtered) {
           fresh_papers.push_back(batch[i]);
           fresh_scores.push_back(scored->scores[i]);
         }
@@ -231,6 +286,10 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
             : ScoredFate(it->second, config, stage::kAbstract);
     auto h = best_h.find(p.arxiv_id);
     if (h != best_h.end()) fate.best_h_index = h->second;
+    if (auto n = notes.find(p.arxiv_id); n != notes.end()) {
+      absl::StrAppend(&fate.reason, fate.reason.empty() ? "" : "; ",
+                      absl::StrJoin(n->second, "; "));
+    }
     outcome.fates.push_back(std::move(fate));
   }
   return outcome;

@@ -48,7 +48,10 @@ int StageBatchSize(int base_size, size_t entering, size_t read,
 // Scores every paper (see above) and records its fate; the outcome's
 // scores and fates are in input order, calls in the order made (title
 // calls first). When S2 fails, its stages are skipped for these papers with
-// a warning in outcome.warnings.
+// a warning in outcome.warnings, and the fates of the papers that the
+// h-index stage would have judged say so ("; h-index stage skipped: why");
+// papers of a title batch that kept failing note that they were passed on.
+// Papers the h-index or title stage drops get a `filtered` score.
 absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
                                          const Config& config,
                                          ScoringBackend& backend,

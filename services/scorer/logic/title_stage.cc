@@ -64,6 +64,7 @@ absl::StatusOr<TitleStageResult> LlmTitleStage::Filter(
         Score s;
         s.arxiv_id = p.arxiv_id;
         s.comment = kTitleFilteredComment;
+        s.filtered = true;
         result.dropped.push_back(std::move(s));
       } else {
         if (!drop) result.passed_on.push_back(p.arxiv_id);

@@ -20,7 +20,7 @@ inline constexpr char kTitleFilteredComment[] = "Title filtered";
 
 struct TitleStageResult {
   std::vector<Paper> kept;     // in input order, for the abstract stage
-  std::vector<Score> dropped;  // 0/0 "Title filtered", in input order
+  std::vector<Score> dropped;  // 0/0 "Title filtered", filtered, in order
   std::vector<TokenUsage> calls;
   std::vector<std::string> errors;     // unusable replies, ignored ids (logs)
   std::vector<std::string> passed_on;  // ids of batches that kept failing

@@ -140,6 +140,56 @@ TEST_F(DigestAssemblyTest, CountsUnscoredPrefilteredAndSkipsUnreadable) {
             std::string::npos);
 }
 
+// With cut-offs of 0 (the default when config.ini omits them), papers the
+// h-index and title stages dropped stay out of the digest, as their fates
+// say; they count neither as relevant nor as unscored.
+TEST_F(DigestAssemblyTest, FilteredPapersStayOutAtZeroCutoffs) {
+  config_.filtering.relevance_cutoff = 0;
+  config_.filtering.novelty_cutoff = 0;
+  AddScored("2504.00001", 0, 9, 9);
+  AddScored("2504.00002", 1, 0, 0);
+  AddScored("2504.00003", 2, 0, 0);
+  Score title;
+  title.arxiv_id = "2504.00002";
+  title.comment = "Title filtered";
+  title.filtered = true;
+  inputs_.records.scores["2504.00002"] = ScoreToJson(title);
+  Score h_index;
+  h_index.arxiv_id = "2504.00003";
+  h_index.comment = "H-index filtered (max is 3<20)";
+  h_index.filtered = true;
+  inputs_.records.scores["2504.00003"] = ScoreToJson(h_index);
+  contract::PaperFate title_fate{"2504.00002",
+                                 contract::fate_stage::kTitle,
+                                 true,
+                                 "title stage: irrelevant",
+                                 {}};
+  contract::PaperFate h_fate{"2504.00003", contract::fate_stage::kHIndex, true,
+                             h_index.comment, 3};
+  inputs_.records.fates["2504.00002"] = contract::EncodePaperFate(title_fate);
+  inputs_.records.fates["2504.00003"] = contract::EncodePaperFate(h_fate);
+
+  absl::StatusOr<AssembledDigest> d = AssembleDigest(inputs_);
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_EQ(d->digest.ranked.size(), 1u);
+  EXPECT_EQ(d->digest.ranked[0].paper.arxiv_id, "2504.00001");
+  EXPECT_EQ(d->relevant_papers, 1);
+  EXPECT_EQ(d->unscored_papers, 0);
+  EXPECT_EQ(d->prefiltered_papers, 0);
+  EXPECT_NE(d->digest.markdown.find("Total relevant papers: 1"),
+            std::string::npos);
+  EXPECT_EQ(d->digest.markdown.find("Title 2504.00002"), std::string::npos);
+  EXPECT_EQ(d->digest.markdown.find("Title 2504.00003"), std::string::npos);
+  ASSERT_EQ(d->fates.size(), 3u);
+  EXPECT_TRUE(d->fates[0].in_digest);
+  EXPECT_FALSE(d->fates[1].in_digest);
+  EXPECT_EQ(d->fates[1].stage, contract::fate_stage::kTitle);
+  EXPECT_TRUE(d->fates[1].dropped);
+  EXPECT_FALSE(d->fates[2].in_digest);
+  EXPECT_EQ(d->fates[2].stage, contract::fate_stage::kHIndex);
+  EXPECT_TRUE(d->fates[2].dropped);
+}
+
 TEST_F(DigestAssemblyTest, SumsUsagePricesTheModelAndListsManifestFields) {
   AddScored("2504.00001", 0, 9, 9);
   inputs_.version = 3;

@@ -253,6 +253,34 @@ TEST(CombineFateTest, ThePublisherDecidesOverTheScorer) {
   EXPECT_EQ(f.reason, "relevance 7, novelty 9");
 }
 
+// A stage drop whose fate record is missing: the score itself says which
+// stage, not "below the publisher's cut-off" (cut-offs 0 would keep 0/0).
+TEST(CombineFateTest, FilteredScoresWithoutARecordNameTheirStage) {
+  Score h;
+  h.arxiv_id = "2504.00001";
+  h.filtered = true;
+  h.comment = "H-index filtered (max is 12<20)";
+  FilteringConfig zero;
+  zero.relevance_cutoff = 0;
+  zero.novelty_cutoff = 0;
+  FinalFate f = CombineFate("2504.00001", nullptr, &h, 0, &zero);
+  EXPECT_TRUE(f.dropped);
+  EXPECT_EQ(f.stage, stage::kHIndex);
+  EXPECT_EQ(f.reason, "H-index filtered (max is 12<20)");
+
+  Score t = h;
+  t.comment = "Title filtered";
+  f = CombineFate("2504.00001", nullptr, &t, 0, &zero);
+  EXPECT_EQ(f.stage, stage::kTitle);
+  EXPECT_EQ(f.reason, "Title filtered");
+
+  // Not published yet: still a drop.
+  f = CombineFate("2504.00001", nullptr, &t, std::nullopt, nullptr);
+  EXPECT_TRUE(f.dropped);
+  EXPECT_EQ(f.stage, stage::kTitle);
+  EXPECT_EQ(f.reason, "Title filtered; the run is not published yet");
+}
+
 TEST(DecodeScorerFatesTest, SkipsAndCountsBadRecords) {
   ScorerFates fates = DecodeScorerFates(
       {{"2504.00001", contract::EncodePaperFate(Recorded(

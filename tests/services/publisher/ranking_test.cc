@@ -91,6 +91,22 @@ TEST(SelectAndRankTest, DropsUnscoredPapers) {
               ::testing::ElementsAre("ok"));
 }
 
+// Papers the h-index or title stage dropped carry 0/0 but are no LLM
+// verdict: not even cut-offs of 0 (the default) let them in.
+TEST(SelectAndRankTest, DropsFilteredPapersEvenWithZeroCutoffs) {
+  ScoredPaper title = Llm("title", 0, 0, 0);
+  title.score.comment = "Title filtered";
+  title.score.filtered = true;
+  ScoredPaper h_index = Llm("h_index", 1, 0, 0);
+  h_index.score.comment = "H-index filtered (max is 3<20)";
+  h_index.score.filtered = true;
+  FilteringConfig zero;
+  zero.relevance_cutoff = 0;
+  zero.novelty_cutoff = 0;
+  std::vector<ScoredPaper> in = {title, h_index, Llm("low", 2, 0, 0)};
+  EXPECT_THAT(Ids(SelectAndRank(in, zero)), ::testing::ElementsAre("low"));
+}
+
 TEST(SelectAndRankTest, EmptyInput) {
   EXPECT_TRUE(SelectAndRank({}, FilteringConfig{}).empty());
 }

@@ -96,5 +96,21 @@ TEST(IsFollowedAuthorTest, MononymsMatchWhole) {
   EXPECT_FALSE(IsFollowedAuthor({"Mononym Other"}, Follow({"Mononym"})));
 }
 
+// "Name, id" lines are matched by name only while S2 cannot tell the
+// paper's author ids; lines without an id always are.
+TEST(NameMatchCandidatesTest, IdLinesLeaveNameMatchingWhenS2KnowsTheIds) {
+  const std::vector<FollowedAuthor> followed = {{"Jane Doe", "123"},
+                                                {"John Roe", ""}};
+  const std::vector<FollowedAuthor> known = NameMatchCandidates(followed, true);
+  ASSERT_EQ(known.size(), 1u);
+  EXPECT_EQ(known[0].name, "John Roe");
+  EXPECT_FALSE(IsFollowedAuthor({"Jane Doe"}, known));
+  EXPECT_TRUE(IsFollowedAuthor({"John Roe"}, known));
+  const std::vector<FollowedAuthor> unknown =
+      NameMatchCandidates(followed, false);
+  EXPECT_EQ(unknown.size(), 2u);
+  EXPECT_TRUE(IsFollowedAuthor({"Jane Doe"}, unknown));
+}
+
 }  // namespace
 }  // namespace arxiv_digest

@@ -99,5 +99,37 @@ TEST(RedisScoreCacheTest, CorruptEntriesAndDeadRedisAreMisses) {
   cache.Store({P("2504.00001", 1)}, {S("2504.00001", 5)});  // must not crash
 }
 
+// Only the LLM's scores of abstracts are cached: a stage's decision (an
+// h-index or title drop's filtered 0/0, an author match, a pre-filtered or
+// unscored paper) must never come back as an LLM score.
+TEST(RedisScoreCacheTest, StageDecisionsAreNeverCachedAsLlmScores) {
+  auto server = testing::RedisServer::Start();
+  ASSERT_TRUE(server.ok());
+  auto redis = *RedisClient::Connect((*server)->url());
+  RedisScoreCache cache(*redis, "m", "f", std::chrono::hours(1));
+  Score filtered = S("2504.00002", 0);
+  filtered.filtered = true;
+  Score author = S("2504.00003", 0);
+  author.author_match = true;
+  Score prefiltered = S("2504.00004", 1);
+  prefiltered.scored = false;
+  prefiltered.prefiltered = true;
+  Score unscored = S("2504.00005", 0);
+  unscored.scored = false;
+  const std::vector<Paper> papers = {P("2504.00001", 1), P("2504.00002", 1),
+                                     P("2504.00003", 1), P("2504.00004", 1),
+                                     P("2504.00005", 1)};
+  cache.Store(papers,
+              {S("2504.00001", 9), filtered, author, prefiltered, unscored});
+  std::map<std::string, Score> hits = cache.Lookup(papers);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits.begin()->first, "2504.00001");
+  // A filtered entry already in Redis (another writer) is a miss too.
+  ASSERT_TRUE(
+      redis->Set("arxiv:score-cache:m:f:2504.00002v1", ScoreToJson(filtered))
+          .ok());
+  EXPECT_TRUE(cache.Lookup({P("2504.00002", 1)}).empty());
+}
+
 }  // namespace
 }  // namespace arxiv_digest

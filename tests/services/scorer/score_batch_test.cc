@@ -250,6 +250,9 @@ TEST_F(ScoreBatchTest, EachScoreGetsItsOutcomeLabel) {
   filtered.scored = false;
   filtered.prefiltered = true;
   EXPECT_EQ(OutcomeLabel(filtered), "prefiltered");
+  arxiv_digest::Score dropped;  // by the h-index or title stage
+  dropped.filtered = true;
+  EXPECT_EQ(OutcomeLabel(dropped), "filtered");
 }
 
 TEST_F(ScoreBatchTest, BelowTheAgreedThresholdIsPrefiltered) {

@@ -19,17 +19,19 @@ TEST(SemanticScholarProtocolTest, PaperBatchKeepsOrderAndUnknowns) {
           {"authorId":null,"name":"y"}]}, null])",
       2);
   ASSERT_TRUE(r.ok()) << r.status();
-  ASSERT_EQ(r->size(), 2u);
-  EXPECT_EQ((*r)[0], std::vector<std::string>{"1"});
-  EXPECT_FALSE((*r)[1].has_value());
+  ASSERT_EQ(r->authors.size(), 2u);
+  EXPECT_EQ(r->authors[0], std::vector<std::string>{"1"});
+  EXPECT_FALSE(r->authors[1].has_value());
+  EXPECT_TRUE(r->malformed.empty());
 }
 
+// Only a reply that is unusable as a whole is an error; a bad entry is
+// tested in semantic_scholar_protocol_entries_test.cc.
 TEST(SemanticScholarProtocolTest, GarbageIsAnError) {
   EXPECT_FALSE(ParseS2PaperBatch("<html>", 1).ok());
   EXPECT_FALSE(ParseS2PaperBatch("[null]", 2).ok());  // wrong length
-  EXPECT_FALSE(ParseS2PaperBatch(R"([{"paperId":"a"}])", 1).ok());
   EXPECT_FALSE(ParseS2PaperBatch(R"({"error":"x"})", 1).ok());
-  EXPECT_FALSE(ParseS2AuthorBatch(R"([1])", 1).ok());
+  EXPECT_FALSE(ParseS2AuthorBatch("[null,null]", 1).ok());
   EXPECT_FALSE(ParseS2AuthorBatch(std::string(50, '['), 1).ok());
 }
 
@@ -39,10 +41,14 @@ TEST(SemanticScholarProtocolTest, AuthorBatch) {
           {"authorId":"3","hIndex":-4}])",
       4);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ((*r)[0], 42);
-  EXPECT_FALSE((*r)[1].has_value());
-  EXPECT_FALSE((*r)[2].has_value());
-  EXPECT_FALSE((*r)[3].has_value());
+  ASSERT_EQ(r->h_indices.size(), 4u);
+  EXPECT_EQ(r->h_indices[0], 42);
+  EXPECT_FALSE(r->h_indices[1].has_value());  // malformed: no hIndex
+  EXPECT_FALSE(r->h_indices[2].has_value());  // unknown
+  EXPECT_FALSE(r->h_indices[3].has_value());  // malformed: negative
+  ASSERT_EQ(r->malformed.size(), 2u);
+  EXPECT_EQ(r->malformed[0].index, 1u);
+  EXPECT_EQ(r->malformed[1].index, 3u);
 }
 
 TEST(SemanticScholarProtocolTest, CacheValuesRoundTrip) {

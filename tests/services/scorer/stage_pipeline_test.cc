@@ -303,6 +303,232 @@ TEST(StagePipelineTest, FollowedAuthorsMatchBySemanticScholarIdFirst) {
   EXPECT_EQ(backend.batch_sizes, std::vector<size_t>{1});
 }
 
+// Papers the h-index and title stages drop carry 0/0; `filtered` keeps
+// them out of a digest at cut-offs of 0 while they still count as handled
+// (scored), never as unscored.
+TEST(StagePipelineTest, HIndexAndTitleDropsAreFilteredNotUnscored) {
+  ScriptedLlm llm;
+  llm.replies = {std::string(R"(["2504.00002"])")};
+  Config config = TestConfig();
+  config.filtering.h_cutoff = 20;
+  LlmTitleStage title(config.prompts, /*retries=*/0, llm);
+  FakeS2 s2;
+  s2.answer =
+      std::map<std::string, S2Paper>{{"2504.00001", WithAuthors({{"11", 5}})},
+                                     {"2504.00002", WithAuthors({{"12", 30}})},
+                                     {"2504.00003", WithAuthors({{"13", 30}})}};
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.s2 = &s2;
+  stages.title = &title;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(3), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->scores.size(), 3u);
+  EXPECT_EQ(out->fates[0].stage, stage::kHIndex);
+  EXPECT_TRUE(out->scores[0].filtered);
+  EXPECT_TRUE(out->scores[0].scored);
+  EXPECT_EQ(out->fates[1].stage, stage::kTitle);
+  EXPECT_TRUE(out->scores[1].filtered);
+  EXPECT_TRUE(out->scores[1].scored);
+  EXPECT_FALSE(out->scores[2].filtered);  // scored by the LLM
+}
+
+// A TitleStage that drops everything without marking the scores: the
+// pipeline marks them itself.
+class BareTitleStage : public TitleStage {
+ public:
+  absl::StatusOr<TitleStageResult> Filter(const std::vector<Paper>& papers,
+                                          int) override {
+    TitleStageResult r;
+    for (const Paper& p : papers) {
+      Score s;
+      s.arxiv_id = p.arxiv_id;
+      r.dropped.push_back(s);
+    }
+    return r;
+  }
+};
+
+TEST(StagePipelineTest, AnyTitleStagesDropsAreFiltered) {
+  Config config = TestConfig();
+  BareTitleStage title;
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.title = &title;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(2), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->scores.size(), 2u);
+  EXPECT_TRUE(out->scores[0].filtered);
+  EXPECT_TRUE(out->scores[1].filtered);
+}
+
+// authors.txt "Jane Doe, 123": when S2 gave the paper's author ids, a
+// namesake with another id (999) is someone else; when S2 cannot tell
+// (unreachable, paper unknown), the name is the fallback. A line without
+// an id is always matched by name.
+TEST(StagePipelineTest, FollowedIdLinesMatchByNameOnlyWhenS2CannotTell) {
+  Config config = TestConfig();
+  config.selection.run_title_filter = false;
+  config.selection.run_author_match = true;
+  config.authors = {FollowedAuthor{"Jane Doe", "123"},
+                    FollowedAuthor{"Author 2", ""}};
+  std::vector<Paper> papers = Papers(2);
+  papers[0].authors = {"Jane Doe"};
+  FixedBackend backend;
+  SelectionStages stages;
+  FakeS2 s2;
+  stages.s2 = &s2;
+
+  s2.answer = std::map<std::string, S2Paper>{
+      {"2504.00001", WithAuthors({{"999", 40}})},
+      {"2504.00002", WithAuthors({{"998", 40}})}};
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(papers, config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_FALSE(out->scores[0].author_match);
+  EXPECT_EQ(out->fates[0].stage, stage::kAbstract);
+  EXPECT_TRUE(out->scores[1].author_match);  // line without an id
+  EXPECT_EQ(out->fates[1].reason, "followed author (name)");
+
+  s2.answer = absl::UnavailableError("connection refused");
+  out = ScorePapers(papers, config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE(out->scores[0].author_match);
+  EXPECT_EQ(out->fates[0].reason, "followed author (name)");
+  EXPECT_TRUE(out->scores[1].author_match);
+
+  // S2 answers but does not know paper 1: the name decides.
+  s2.answer = std::map<std::string, S2Paper>{
+      {"2504.00002", WithAuthors({{"998", 40}})}};
+  out = ScorePapers(papers, config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE(out->scores[0].author_match);
+
+  stages.s2 = nullptr;  // no S2 stage at all
+  out = ScorePapers(papers, config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE(out->scores[0].author_match);
+}
+
+// "Why is paper X in the digest although its authors' h-index is low?":
+// when S2 failed, the fates of the papers the h-index stage would have
+// judged say it was skipped and why; author matches never faced it.
+TEST(StagePipelineTest, S2FailureIsInTheFatesOfPapersThatSkippedTheHIndex) {
+  Config config = TestConfig();
+  config.selection.run_title_filter = false;
+  config.selection.run_author_match = true;
+  config.authors = {FollowedAuthor{"Author 3", ""}};
+  config.filtering.h_cutoff = 20;
+  FakeS2 s2;
+  s2.answer = absl::UnavailableError("connection refused");
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.s2 = &s2;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(3), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->fates.size(), 3u);
+  EXPECT_EQ(out->fates[0].reason,
+            "relevance 9, novelty 9; h-index stage skipped: connection "
+            "refused");
+  EXPECT_FALSE(out->fates[0].dropped);
+  EXPECT_TRUE(absl::StrContains(out->fates[1].reason, "below cutoff"));
+  EXPECT_TRUE(absl::EndsWith(out->fates[1].reason,
+                             "; h-index stage skipped: connection refused"));
+  EXPECT_EQ(out->fates[2].reason, "followed author (name)");
+
+  // Round trip through the fate record, as arxivctl why reads it.
+  absl::StatusOr<contract::PaperFate> back =
+      contract::DecodePaperFate(contract::EncodePaperFate(out->fates[0]));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, out->fates[0]);
+
+  // With the h-index stage off nothing was skipped.
+  config.filtering.h_cutoff = 0;
+  config.authors = {FollowedAuthor{"Author 3", "42"}};
+  out = ScorePapers(Papers(3), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->fates[0].reason, "relevance 9, novelty 9");
+}
+
+// Semantic Scholar garbage for single entries: the paper whose entry was
+// unreadable skips the S2 stages (kept, scored) and its fate says why; an
+// author without an h-index is named in the fate of whatever decided the
+// paper; the notes are bounded.
+TEST(StagePipelineTest, UnreadableS2EntriesAreNamedInTheFates) {
+  Config config = TestConfig();
+  config.selection.run_title_filter = false;
+  config.filtering.h_cutoff = 20;
+  FakeS2 s2;
+  std::map<std::string, S2Paper> known;
+  S2Paper unusable;
+  unusable.usable = false;
+  unusable.notes = {"Semantic Scholar entry unreadable (no authors array)"};
+  known["2504.00001"] = unusable;
+  S2Paper low = WithAuthors({{"a", 3}});
+  low.authors.push_back(S2Author{"b", std::nullopt});
+  low.notes = {
+      "Semantic Scholar author b unreadable (hIndex not an "
+      "integer): no h-index"};
+  known["2504.00002"] = low;
+  S2Paper many = WithAuthors({{"c", 50}});
+  for (int i = 0; i < 5; ++i) many.notes.push_back(absl::StrCat("note ", i));
+  known["2504.00003"] = many;
+  s2.answer = known;
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.s2 = &s2;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(3), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->fates.size(), 3u);
+  // Unusable entry: as if unknown to S2, so not dropped by the h-index.
+  EXPECT_EQ(out->fates[0].stage, "abstract");
+  EXPECT_FALSE(out->fates[0].best_h_index.has_value());
+  EXPECT_EQ(out->fates[0].reason,
+            "relevance 9, novelty 9; Semantic Scholar entry unreadable (no "
+            "authors array)");
+  EXPECT_TRUE(out->scores[0].scored);
+  EXPECT_EQ(out->fates[1].stage, "h_index");
+  EXPECT_TRUE(out->fates[1].dropped);
+  EXPECT_TRUE(absl::EndsWith(out->fates[1].reason,
+                             "; Semantic Scholar author b unreadable "
+                             "(hIndex not an integer): no h-index"))
+      << out->fates[1].reason;
+  EXPECT_TRUE(absl::EndsWith(out->fates[2].reason,
+                             "; note 0; note 1; note 2; 2 more Semantic "
+                             "Scholar notes"))
+      << out->fates[2].reason;
+}
+
+// Papers of a title batch whose replies stayed unusable were passed on to
+// the abstract stage; their fates say so. Other batches' papers do not.
+TEST(StagePipelineTest, PassedOnTitleBatchesAreNamedInTheFates) {
+  ScriptedLlm llm;
+  llm.replies = {std::string("no list"), std::string("still none"),
+                 std::string(R"(["2504.00003"])")};
+  Config config = TestConfig();
+  LlmTitleStage title(config.prompts, /*retries=*/1, llm);
+  FixedBackend backend;
+  SelectionStages stages;
+  stages.title = &title;
+  stages.title_batch_size = 2;
+  absl::StatusOr<BatchOutcome> out =
+      ScorePapers(Papers(4), config, backend, nullptr, stages);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->fates.size(), 4u);
+  const std::string note =
+      "; title stage failed, passed on to the abstract stage";
+  EXPECT_EQ(out->fates[0].stage, stage::kAbstract);
+  EXPECT_EQ(out->fates[0].reason, "relevance 9, novelty 9" + note);
+  EXPECT_TRUE(absl::EndsWith(out->fates[1].reason, note));  // below cutoff
+  EXPECT_EQ(out->fates[2].stage, stage::kTitle);
+  EXPECT_FALSE(absl::StrContains(out->fates[2].reason, "passed on"));
+  EXPECT_EQ(out->fates[3].reason, "relevance 9, novelty 9");
+}
+
 TEST(StagePipelineTest, PrefilteredPapersRecordTheirFate) {
   Config config = TestConfig();
   config.selection.run_title_filter = false;
