@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "lib/config/profiles.h"
@@ -19,10 +20,13 @@ namespace arxiv_digest {
 namespace {
 
 // The run's scores joined with their papers, in arxiv id order; counts the
-// unscored and pre-filtered ones.
+// unscored and pre-filtered ones. Returns only the papers SelectAndRank
+// keeps (its own filter, asked paper by paper): a day's ~500 parsed papers
+// held next to their stored JSON were the publisher's peak memory.
 std::vector<ScoredPaper> JoinScores(const RunRecords& records,
+                                    const Config& config,
                                     AssembledDigest& out) {
-  std::vector<ScoredPaper> scored;
+  std::vector<ScoredPaper> kept;
   for (const auto& [arxiv_id, score_json] : records.scores) {
     auto p = records.papers.find(arxiv_id);
     absl::StatusOr<Score> score = ScoreFromJson(score_json);
@@ -41,9 +45,13 @@ std::vector<ScoredPaper> JoinScores(const RunRecords& records,
     } else if (!score->scored) {
       ++out.unscored_papers;
     }
-    scored.push_back(ScoredPaper{*std::move(paper), *std::move(score)});
+    std::vector<ScoredPaper> one;
+    one.push_back(ScoredPaper{*std::move(paper), *std::move(score)});
+    one = SelectAndRank(std::move(one), config.filtering,
+                        config.selection.author_match_score);
+    if (!one.empty()) kept.push_back(std::move(one.front()));
   }
-  return scored;
+  return kept;
 }
 
 // The model the run's LLM calls were billed for: the one named by most
@@ -81,7 +89,7 @@ std::string DigestFileName(const std::string& profile, const std::string& date,
   return absl::StrCat(dir, stem, ".", format);
 }
 
-absl::StatusOr<AssembledDigest> AssembleDigest(const DigestInputs& inputs) {
+absl::StatusOr<AssembledDigest> AssembleDigest(DigestInputs inputs) {
   if (inputs.config == nullptr) {
     return absl::InvalidArgumentError("AssembleDigest needs a config");
   }
@@ -91,7 +99,7 @@ absl::StatusOr<AssembledDigest> AssembleDigest(const DigestInputs& inputs) {
   const Config config = WithTopicsOverride(*inputs.config, run.topics_override);
 
   AssembledDigest out;
-  std::vector<ScoredPaper> scored = JoinScores(inputs.records, out);
+  std::vector<ScoredPaper> kept = JoinScores(inputs.records, config, out);
   for (const auto& [call_id, json] : inputs.records.usage) {
     if (absl::StatusOr<TokenUsage> u = UsageFromJson(json); u.ok()) {
       out.usage += *u;
@@ -119,10 +127,8 @@ absl::StatusOr<AssembledDigest> AssembleDigest(const DigestInputs& inputs) {
   d.profile = inputs.profile;
   d.date = run.date;
   d.version = inputs.version;
-  d.ranked = SelectAndRank(std::move(scored), config.filtering,
+  d.ranked = SelectAndRank(std::move(kept), config.filtering,
                            config.selection.author_match_score);
-  const std::string prompt_section = BuildDigestPromptSection(config.prompts);
-  d.markdown = RenderDigestMarkdown(header, d.ranked, prompt_section);
   if (!inputs.records.fates.empty()) {
     ScorerFates recorded = DecodeScorerFates(inputs.records.fates);
     for (auto& [arxiv_id, error] : recorded.invalid) {
@@ -132,6 +138,11 @@ absl::StatusOr<AssembledDigest> AssembleDigest(const DigestInputs& inputs) {
     out.fates = CombineFates(inputs.records.papers, inputs.records.scores,
                              recorded, d.ranked, config.filtering);
   }
+  // Everything is read from the stored records (about 1 MB of paper JSON
+  // for a day): freed before the texts are rendered and copied.
+  inputs.records = RunRecords{};
+  const std::string prompt_section = BuildDigestPromptSection(config.prompts);
+  d.markdown = RenderDigestMarkdown(header, d.ranked, prompt_section);
   d.json = RenderDigestJson(d.ranked, out.fates);
   d.html = RenderDigestHtml(header, d.ranked, prompt_section);
   out.relevant_papers = static_cast<int64_t>(d.ranked.size());

@@ -106,6 +106,8 @@ std::string DigestFileName(const std::string& profile, const std::string& date,
                            int version, const std::string& format);
 
 // InvalidArgument without a config; unreadable usage records are ignored.
-absl::StatusOr<AssembledDigest> AssembleDigest(const DigestInputs& inputs);
+// Takes `inputs` by value so that their records can be freed as soon as
+// they are read (move them in when they are not needed afterwards).
+absl::StatusOr<AssembledDigest> AssembleDigest(DigestInputs inputs);
 
 }  // namespace arxiv_digest
