@@ -1,8 +1,9 @@
 // End-to-end time of a whole real day (fetch -> score -> publish) with the
 // OpenAI-compatible stub at 0 ms and at a realistic latency, for 1, 2, 4 and
-// 8 scorer replicas, against the Python tool's sequential design: one call
-// per abstract_batch_size papers, one after the other, so its time is
-// calls x latency. Also the peak memory of every service during the day.
+// 8 scorer replicas, against the Python tool's sequential design with its
+// selection stages off: one call per abstract_batch_size papers, one after
+// the other, so its time is calls x latency (its real flow, with its title
+// stage and adaptive batches, is --seed-stages). Also the peak memory of every service during the day.
 //
 //   bench_e2e [--day 2025-04-08] [--replicas 1,2,4,8] [--latency-ms 0,2000]
 //             [--max-in-flight 4] [--repeat-0ms 5] [--out DIR]
@@ -250,7 +251,8 @@ int Main(int argc, char** argv) {
   int failures = 0;
   for (int latency : latencies) {
     Table table({"design", "replicas x slots", "end-to-end s", "scoring s",
-                 "papers/s", "LLM calls", "max concurrent", "vs Python tool"});
+                 "papers/s", "LLM calls", "max concurrent",
+                 "vs Python tool, stages off"});
     int64_t papers = 0;
     for (int n : replicas) {
       PipelineOptions options;
@@ -335,7 +337,7 @@ int Main(int argc, char** argv) {
     }
     const int64_t python_calls = (papers + batch - 1) / batch;
     table.AddRow(
-        {"Python tool (sequential)", "1 x 1",
+        {"Python tool, stages off (sequential)", "1 x 1",
          latency > 0 ? Fixed(python_calls * latency / 1000.0, 2) : "n/a", "",
          "", absl::StrCat(python_calls), "1", "1.0x"});
     std::printf("\n### LLM latency %d ms: %lld papers to score%s\n\n%s",
