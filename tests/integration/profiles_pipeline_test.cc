@@ -45,8 +45,18 @@ struct ModelCalls {
   std::set<std::string> abstract_ids, title_ids;
   size_t max_abstract = 0, max_title = 0;
   size_t full_abstract = 0;  // calls holding a whole batch
-  int64_t prompt_tokens = 0, completion_tokens = 0;
+  int64_t prompt_tokens = 0, completion_tokens = 0, cached_tokens = 0;
 };
+
+// USD at configs/model_prices.ini's rates per 1M tokens (cached prompt
+// tokens at the cached rate), computed here from the calls the stub saw.
+double ExpectedCost(const ModelCalls& m, double prompt, double cached,
+                    double completion) {
+  return (static_cast<double>(m.prompt_tokens - m.cached_tokens) * prompt +
+          static_cast<double>(m.cached_tokens) * cached +
+          static_cast<double>(m.completion_tokens) * completion) /
+         1e6;
+}
 
 std::map<std::string, ModelCalls> ByModel(
     const std::vector<LlmCall>& calls,
@@ -56,6 +66,7 @@ std::map<std::string, ModelCalls> ByModel(
     ModelCalls& m = by[c.model];
     m.prompt_tokens += c.prompt_tokens;
     m.completion_tokens += c.completion_tokens;
+    m.cached_tokens += c.cached_tokens;
     if (c.title) {
       m.title_ids.insert(c.ids.begin(), c.ids.end());
       m.max_title = std::max(m.max_title, c.ids.size());
@@ -370,6 +381,17 @@ TEST_F(ProfilesPipelineTest, EachReaderGetsItsPapersModelBatchesAndHeader) {
   EXPECT_EQ(run_audio["prompt_tokens"], std::to_string(mini.prompt_tokens));
   EXPECT_EQ(run_audio["completion_tokens"],
             std::to_string(mini.completion_tokens));
+  EXPECT_EQ(run["cached_tokens"], std::to_string(big.cached_tokens));
+  EXPECT_EQ(run_audio["cached_tokens"], std::to_string(mini.cached_tokens));
+  EXPECT_GT(big.cached_tokens + mini.cached_tokens, 0)
+      << "the stub reports cached prefixes: the cached rate is exercised";
+  // Each run is priced at its own model's rates (gpt-4o 2.5 / 1.25 / 10,
+  // gpt-4o-mini 0.15 / 0.075 / 0.6 per 1M prompt / cached / completion).
+  // The manifest keeps 6 significant digits.
+  const double big_cost = ExpectedCost(big, 2.5, 1.25, 10);
+  const double mini_cost = ExpectedCost(mini, 0.15, 0.075, 0.6);
+  EXPECT_NEAR(std::stod(run["cost_usd"]), big_cost, big_cost * 1e-5);
+  EXPECT_NEAR(std::stod(run_audio["cost_usd"]), mini_cost, mini_cost * 1e-5);
   ExpectHeader(absl::StrCat(out_, "/", kDate, ".md"), "gpt-4o",
                big.prompt_tokens, big.completion_tokens);
   ExpectHeader(absl::StrCat(out_, "/audio/", kDate, ".md"), "gpt-4o-mini",

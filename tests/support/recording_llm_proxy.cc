@@ -86,6 +86,11 @@ void RecordingLlmProxy::Record(const std::string& request,
       call.prompt_tokens = GetInt(usage->value, "prompt_tokens").value_or(0);
       call.completion_tokens =
           GetInt(usage->value, "completion_tokens").value_or(0);
+      auto details = usage->value.FindMember("prompt_tokens_details");
+      if (details != usage->value.MemberEnd() && details->value.IsObject()) {
+        call.cached_tokens =
+            GetInt(details->value, "cached_tokens").value_or(0);
+      }
     }
   }
   std::lock_guard<std::mutex> lock(mu_);

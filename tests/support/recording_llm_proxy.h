@@ -32,6 +32,7 @@ struct LlmCall {
   // The reply's usage block (0 unless the stub answered 200).
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
+  int64_t cached_tokens = 0;  // usage.prompt_tokens_details.cached_tokens
 };
 
 class RecordingLlmProxy {
