@@ -3,7 +3,8 @@
 // 8 scorer replicas, against the Python tool's sequential design with its
 // selection stages off: one call per abstract_batch_size papers, one after
 // the other, so its time is calls x latency (its real flow, with its title
-// stage and adaptive batches, is --seed-stages). Also the peak memory of every service during the day.
+// stage and adaptive batches, is --seed-stages). Also the peak memory of every
+// service during the day.
 //
 //   bench_e2e [--day 2025-04-08] [--replicas 1,2,4,8] [--latency-ms 0,2000]
 //             [--max-in-flight 4] [--repeat-0ms 5] [--out DIR]
