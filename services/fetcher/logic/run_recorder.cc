@@ -92,10 +92,13 @@ absl::StatusOr<RunManifest> RunRecorder::Record(RunPlan plan) {
 
   manifest.status = run_status::kFetching;
   if (absl::Status s = writer_.BeginRun(manifest); !s.ok()) return s;
+  // One write of the whole papers hash, then the stream entries: the run is
+  // in Redis in a third of the round trips, so the scorers' first reads
+  // find more of the day (fewer short chunks, fewer partial batches).
+  if (absl::Status s = writer_.AppendPapers(manifest.run_id, papers); !s.ok()) {
+    return s;
+  }
   for (const Paper& paper : papers) {
-    if (absl::Status s = writer_.AppendPaper(manifest.run_id, paper); !s.ok()) {
-      return s;
-    }
     if (observer_.on_paper) observer_.on_paper(paper.feed, paper);
   }
   manifest.status = run_status::kFetched;

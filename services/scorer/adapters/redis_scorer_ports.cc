@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "lib/contract/paper_fate.h"
+#include "lib/contract/run_manifest.h"
 #include "lib/contract/stream_entries.h"
 #include "lib/core/ids.h"
 #include "lib/json/json_util.h"
@@ -55,6 +56,18 @@ absl::Status RedisScoreSink::RecordFates(
 }
 
 absl::StatusOr<int64_t> RedisRunInfo::RunPaperCount(const std::string& run_id) {
+  // The manifest's papers_to_score is written before the first paper is
+  // appended (fetched and derived runs alike); the papers hash grows while
+  // the fetcher appends, so a read that early would size the adaptive
+  // batches for a smaller day and pay for more calls.
+  absl::StatusOr<std::optional<std::string>> declared = redis_.HGet(
+      keys::Run(run_id), std::string(contract::manifest_field::kPapersToScore));
+  if (!declared.ok()) return declared.status();
+  int64_t count = 0;
+  if (declared->has_value() && absl::SimpleAtoi(**declared, &count) &&
+      count > 0) {
+    return count;
+  }
   return redis_.HLen(keys::RunPapers(run_id));
 }
 

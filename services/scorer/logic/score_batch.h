@@ -56,7 +56,8 @@ class RunInfo {
   virtual absl::StatusOr<std::vector<Paper>> RunPapers(
       const std::string& run_id) = 0;
   // How many papers the run has (N of the adaptive batch sizes): its
-  // papers_to_score once fetched, else the papers appended so far.
+  // manifest's papers_to_score (written before the first paper), else the
+  // papers appended so far.
   virtual absl::StatusOr<int64_t> RunPaperCount(const std::string& run_id) {
     absl::StatusOr<std::vector<Paper>> papers = RunPapers(run_id);
     if (!papers.ok()) return papers.status();

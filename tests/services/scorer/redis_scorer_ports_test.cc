@@ -33,6 +33,7 @@ TEST_F(RedisScorerPortsTest, FatesLandInTheRunsHashWithAnExpiry) {
   EXPECT_EQ(keys::RunFates(run), keys::Run(run) + ":fates");
 }
 
+// Without a declared size (older runs), the papers appended so far.
 TEST_F(RedisScorerPortsTest, RunPaperCountIsTheLengthOfThePapersHash) {
   RedisRunInfo info(*redis_);
   const std::string run = "2025-04-22-0000abcd";
@@ -44,6 +45,25 @@ TEST_F(RedisScorerPortsTest, RunPaperCountIsTheLengthOfThePapersHash) {
                          {{"2504.00001", "{}"}, {"2504.00002", "{}"}})
                   .ok());
   EXPECT_EQ(*info.RunPaperCount(run), 2);
+}
+
+// The fetcher writes papers_to_score before its first paper: a scorer
+// reading while the fetcher still appends sizes its adaptive batches for the
+// whole day, not for the papers appended so far. A malformed or zero value
+// falls back to the hash.
+TEST_F(RedisScorerPortsTest, RunPaperCountPrefersTheDeclaredSize) {
+  RedisRunInfo info(*redis_);
+  const std::string run = "2025-04-22-0000abcd";
+  ASSERT_TRUE(redis_->HSet(keys::RunPapers(run), {{"2504.00001", "{}"}}).ok());
+  ASSERT_TRUE(redis_
+                  ->HSet(keys::Run(run),
+                         {{"status", "fetching"}, {"papers_to_score", "506"}})
+                  .ok());
+  EXPECT_EQ(*info.RunPaperCount(run), 506);
+  for (const char* bad : {"lots", "0", "-3"}) {
+    ASSERT_TRUE(redis_->HSet(keys::Run(run), {{"papers_to_score", bad}}).ok());
+    EXPECT_EQ(*info.RunPaperCount(run), 1) << bad;
+  }
 }
 
 }  // namespace
