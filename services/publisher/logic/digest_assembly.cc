@@ -15,6 +15,7 @@
 #include "services/publisher/logic/markdown_renderer.h"
 #include "services/publisher/logic/output_layout.h"
 #include "services/publisher/logic/ranking.h"
+#include "services/publisher/logic/selection_summary.h"
 
 namespace arxiv_digest {
 namespace {
@@ -138,6 +139,7 @@ absl::StatusOr<AssembledDigest> AssembleDigest(DigestInputs inputs) {
     out.fates = CombineFates(inputs.records.papers, inputs.records.scores,
                              recorded, d.ranked, config.filtering);
   }
+  header.selection_summary = SelectionSummary(out.fates);
   // Everything is read from the stored records (about 1 MB of paper JSON
   // for a day): freed before the texts are rendered and copied.
   inputs.records = RunRecords{};

@@ -27,6 +27,7 @@ table.usage tr:first-child th:first-child { width: 20%; }
 ol.toc { padding-left: 1.6rem; }
 ol.toc li { margin-bottom: 0.6rem; }
 .authors { color: #57606a; }
+p.selection { color: #57606a; }
 .scores { font-weight: bold; }
 article { border: 1px solid #d0d7de; border-radius: 6px; padding: 0.75rem;
           margin: 1rem 0; }
@@ -136,8 +137,12 @@ std::string RenderDigestHtml(const DigestHeader& header,
       title, "</h1>\n", UsageTable(header),
       "<p>Total arXiv papers: ", header.total_papers,
       "<br>\nTotal scanned papers: ", header.scanned_papers,
-      "<br>\nTotal relevant papers: ", ranked.size(),
-      "</p>\n<h2>Table of contents</h2>\n<ol class=\"toc\">\n");
+      "<br>\nTotal relevant papers: ", ranked.size(), "</p>\n");
+  if (!header.selection_summary.empty()) {
+    absl::StrAppend(&out, "<p class=\"selection\">",
+                    HtmlEscape(header.selection_summary), "</p>\n");
+  }
+  absl::StrAppend(&out, "<h2>Table of contents</h2>\n<ol class=\"toc\">\n");
   for (size_t i = 0; i < ranked.size(); ++i) {
     absl::StrAppend(&out, "<li><a href=\"#link", i + 1, "\">",
                     Text(ranked[i].paper.title),

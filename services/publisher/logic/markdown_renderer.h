@@ -19,6 +19,9 @@ struct DigestHeader {
   int64_t total_papers = 0;            // "Total arXiv papers"
   int64_t scanned_papers = 0;          // "Total scanned papers"
   const PriceTable* prices = nullptr;  // null: DefaultPriceTable()
+  // SelectionSummary's sentence: the HTML page shows it under the totals;
+  // the markdown does not (the seed tool's layout). Empty: not shown.
+  std::string selection_summary;
 };
 
 // The token/cost table under the title (no trailing newline). Without a

@@ -188,6 +188,14 @@ TEST_F(DigestAssemblyTest, FilteredPapersStayOutAtZeroCutoffs) {
   EXPECT_FALSE(d->fates[2].in_digest);
   EXPECT_EQ(d->fates[2].stage, contract::fate_stage::kHIndex);
   EXPECT_TRUE(d->fates[2].dropped);
+  // The reader's page says where the others went; the markdown keeps the
+  // seed tool's layout.
+  const std::string summary =
+      "How the 3 papers were selected: 1 dropped by the h-index stage, 1 by "
+      "the title stage; 1 in this digest.";
+  EXPECT_NE(d->digest.html.find("<p class=\"selection\">" + summary + "</p>"),
+            std::string::npos);
+  EXPECT_EQ(d->digest.markdown.find("were selected"), std::string::npos);
 }
 
 TEST_F(DigestAssemblyTest, SumsUsagePricesTheModelAndListsManifestFields) {
