@@ -23,6 +23,9 @@ struct PublishedDigest {
   std::string json;
   std::string html;
   std::vector<ScoredPaper> ranked;  // digest order
+  // How the run's papers were selected (selection_summary.h); empty for a
+  // run without fate records. Messages show it under their summary line.
+  std::string selection_summary;
 };
 
 class DigestSink {

@@ -140,6 +140,7 @@ absl::StatusOr<AssembledDigest> AssembleDigest(DigestInputs inputs) {
                              recorded, d.ranked, config.filtering);
   }
   header.selection_summary = SelectionSummary(out.fates);
+  d.selection_summary = header.selection_summary;
   // Everything is read from the stored records (about 1 MB of paper JSON
   // for a day): freed before the texts are rendered and copied.
   inputs.records = RunRecords{};

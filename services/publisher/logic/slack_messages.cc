@@ -126,6 +126,10 @@ SlackMessage SlackHeaderMessage(const PublishedDigest& digest,
                     " in the thread below.");
   }
   absl::StrAppend(&summary, DigestLink(digest, options));
+  if (!digest.selection_summary.empty()) {
+    absl::StrAppend(&summary, "\n_", SlackEscape(digest.selection_summary),
+                    "_");
+  }
   std::vector<std::string> blocks = {HeaderBlock(DigestTitle(digest)),
                                      SectionBlock(summary), kDivider};
   const int titles =

@@ -196,6 +196,7 @@ TEST_F(DigestAssemblyTest, FilteredPapersStayOutAtZeroCutoffs) {
   EXPECT_NE(d->digest.html.find("<p class=\"selection\">" + summary + "</p>"),
             std::string::npos);
   EXPECT_EQ(d->digest.markdown.find("were selected"), std::string::npos);
+  EXPECT_EQ(d->digest.selection_summary, summary);  // for the messages
 }
 
 TEST_F(DigestAssemblyTest, SumsUsagePricesTheModelAndListsManifestFields) {

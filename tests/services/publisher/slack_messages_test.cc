@@ -76,6 +76,26 @@ TEST(SlackMessagesTest, HeaderListsTopTitlesOfTheRealDigest) {
   }
 }
 
+// On a phone the header says where the rest of the day went, under the
+// summary line, escaped for mrkdwn.
+TEST(SlackMessagesTest, HeaderSaysHowThePapersWereSelected) {
+  PublishedDigest d = RealDigest();
+  d.selection_summary =
+      "How the 462 papers were selected: 400 dropped by the title stage, 33 "
+      "by their scores; 29 in this digest.";
+  std::vector<std::string> texts =
+      BlockTexts(SlackHeaderMessage(d, SlackMessageOptions{}).blocks_json);
+  ASSERT_GE(texts.size(), 2u);
+  EXPECT_EQ(texts[1],
+            "*29 relevant papers*, each in the thread below.\n_How the 462 "
+            "papers were selected: 400 dropped by the title stage, 33 by "
+            "their scores; 29 in this digest._");
+  d.selection_summary = "a <b> & c";
+  texts = BlockTexts(SlackHeaderMessage(d, SlackMessageOptions{}).blocks_json);
+  EXPECT_NE(texts[1].find("_a &lt;b&gt; &amp; c_"), std::string::npos)
+      << texts[1];
+}
+
 TEST(SlackMessagesTest, OneReplyPerPaperWithinSlackLimits) {
   const PublishedDigest d = RealDigest();
   std::vector<SlackMessage> replies = SlackThreadReplies(d, {});
