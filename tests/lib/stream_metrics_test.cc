@@ -10,32 +10,11 @@
 #include <thread>
 
 #include "lib/redis/redis_client.h"
+#include "tests/support/metric_samples.h"
 #include "tests/support/redis_test.h"
 
 namespace arxiv_digest {
 namespace {
-
-// The value of the sample of `name` whose labels include all of `labels`.
-std::optional<double> Sample(prometheus::Registry& registry,
-                             const std::string& name,
-                             const std::map<std::string, std::string>& labels) {
-  for (const prometheus::MetricFamily& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const prometheus::ClientMetric& metric : family.metric) {
-      size_t matched = 0;
-      for (const prometheus::ClientMetric::Label& l : metric.label) {
-        auto it = labels.find(l.name);
-        if (it != labels.end() && it->second == l.value) ++matched;
-      }
-      if (matched != labels.size()) continue;
-      if (family.type == prometheus::MetricType::Counter) {
-        return metric.counter.value;
-      }
-      return metric.gauge.value;
-    }
-  }
-  return std::nullopt;
-}
 
 class StreamMetricsTest : public testing::RedisTest {
  protected:
@@ -60,14 +39,20 @@ TEST_F(StreamMetricsTest, LengthPendingAndLagFollowTheGroup) {
   StreamMetrics metrics(registry_, server_->url(),
                         {{"papers", "scorers"}, {"dead", ""}});
   ASSERT_TRUE(metrics.Refresh().ok());
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_length", {{"stream", "papers"}}),
+  EXPECT_EQ(testing::MetricSample(*registry_, "arxiv_stream_length",
+                                  {{"stream", "papers"}}),
             5);
   // A stream nobody wrote is simply empty.
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_length", {{"stream", "dead"}}), 0);
+  EXPECT_EQ(testing::MetricSample(*registry_, "arxiv_stream_length",
+                                  {{"stream", "dead"}}),
+            0);
   const std::map<std::string, std::string> group = {{"stream", "papers"},
                                                     {"group", "scorers"}};
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_pending_entries", group), 0);
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_lag_entries", group), 5);
+  EXPECT_EQ(
+      testing::MetricSample(*registry_, "arxiv_stream_pending_entries", group),
+      0);
+  EXPECT_EQ(
+      testing::MetricSample(*registry_, "arxiv_stream_lag_entries", group), 5);
 
   // Two read, one of them acknowledged: 1 pending, 3 never delivered.
   auto read = redis_->XReadGroup("scorers", "c1", "papers", 2,
@@ -76,9 +61,13 @@ TEST_F(StreamMetricsTest, LengthPendingAndLagFollowTheGroup) {
   ASSERT_EQ(read->size(), 2u);
   ASSERT_TRUE(redis_->XAck("papers", "scorers", {read->front().id}).ok());
   ASSERT_TRUE(metrics.Refresh().ok());
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_pending_entries", group), 1);
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_lag_entries", group), 3);
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_metrics_refresh_errors_total", {}),
+  EXPECT_EQ(
+      testing::MetricSample(*registry_, "arxiv_stream_pending_entries", group),
+      1);
+  EXPECT_EQ(
+      testing::MetricSample(*registry_, "arxiv_stream_lag_entries", group), 3);
+  EXPECT_EQ(testing::MetricSample(
+                *registry_, "arxiv_stream_metrics_refresh_errors_total", {}),
             0);
 }
 
@@ -86,18 +75,20 @@ TEST_F(StreamMetricsTest, MissingGroupHasNoSampleRatherThanAZero) {
   Add("scores", 2);
   StreamMetrics metrics(registry_, server_->url(), {{"scores", "publishers"}});
   ASSERT_TRUE(metrics.Refresh().ok());
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_length", {{"stream", "scores"}}),
+  EXPECT_EQ(testing::MetricSample(*registry_, "arxiv_stream_length",
+                                  {{"stream", "scores"}}),
             2);
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_pending_entries",
-                   {{"group", "publishers"}}),
+  EXPECT_EQ(testing::MetricSample(*registry_, "arxiv_stream_pending_entries",
+                                  {{"group", "publishers"}}),
             std::nullopt);
 
   // Once the group appears, so do its gauges.
   ASSERT_TRUE(redis_->EnsureGroup("scores", "publishers").ok());
   ASSERT_TRUE(metrics.Refresh().ok());
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_lag_entries",
-                   {{"stream", "scores"}, {"group", "publishers"}}),
-            2);
+  EXPECT_EQ(
+      testing::MetricSample(*registry_, "arxiv_stream_lag_entries",
+                            {{"stream", "scores"}, {"group", "publishers"}}),
+      2);
 }
 
 TEST_F(StreamMetricsTest, BackgroundThreadRefreshesAndCountsRedisOutages) {
@@ -108,17 +99,19 @@ TEST_F(StreamMetricsTest, BackgroundThreadRefreshesAndCountsRedisOutages) {
   metrics.Start();
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (Sample(*registry_, "arxiv_stream_length", {{"stream", "papers"}}) !=
-             3.0 &&
+  while (testing::MetricSample(*registry_, "arxiv_stream_length",
+                               {{"stream", "papers"}}) != 3.0 &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  EXPECT_EQ(Sample(*registry_, "arxiv_stream_length", {{"stream", "papers"}}),
+  EXPECT_EQ(testing::MetricSample(*registry_, "arxiv_stream_length",
+                                  {{"stream", "papers"}}),
             3);
 
   ASSERT_TRUE(server_->Stop().ok());
   EXPECT_FALSE(metrics.Refresh().ok());
-  EXPECT_GE(Sample(*registry_, "arxiv_stream_metrics_refresh_errors_total", {}),
+  EXPECT_GE(testing::MetricSample(
+                *registry_, "arxiv_stream_metrics_refresh_errors_total", {}),
             1);
 }
 
@@ -128,17 +121,20 @@ TEST_F(StreamMetricsTest, ExportsRedisMemoryAndMaxmemory) {
   ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "maxmemory", "100mb"}).ok());
   StreamMetrics metrics(registry_, server_->url(), {});
   ASSERT_TRUE(metrics.Refresh().ok());
-  EXPECT_EQ(Sample(*registry_, "arxiv_redis_maxmemory_bytes", {}),
-            100.0 * 1024 * 1024);
+  EXPECT_EQ(
+      testing::MetricSample(*registry_, "arxiv_redis_maxmemory_bytes", {}),
+      100.0 * 1024 * 1024);
   std::optional<double> used =
-      Sample(*registry_, "arxiv_redis_used_memory_bytes", {});
+      testing::MetricSample(*registry_, "arxiv_redis_used_memory_bytes", {});
   ASSERT_TRUE(used.has_value());
   EXPECT_GT(*used, 0);
   EXPECT_LT(*used, 100.0 * 1024 * 1024);
 
   ASSERT_TRUE(redis_->Command({"CONFIG", "SET", "maxmemory", "0"}).ok());
   ASSERT_TRUE(metrics.Refresh().ok());
-  EXPECT_EQ(Sample(*registry_, "arxiv_redis_maxmemory_bytes", {}), 0.0);
+  EXPECT_EQ(
+      testing::MetricSample(*registry_, "arxiv_redis_maxmemory_bytes", {}),
+      0.0);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "lib/redis/keys.h"
 #include "services/scorer/adapters/scorer_worker.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/metric_samples.h"
 #include "tests/support/openai_stub.h"
 #include "tests/support/redis_test.h"
 #include "tests/support/s2_stub.h"
@@ -31,24 +32,6 @@ class StubLlm : public LlmClient {
     return c;
   }
 };
-
-// The value of a counter sample of family `name` with all of `labels`.
-std::optional<double> Counter(
-    prometheus::Registry& registry, const std::string& name,
-    const std::map<std::string, std::string>& labels) {
-  for (const prometheus::MetricFamily& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const prometheus::ClientMetric& metric : family.metric) {
-      size_t matched = 0;
-      for (const prometheus::ClientMetric::Label& l : metric.label) {
-        auto it = labels.find(l.name);
-        if (it != labels.end() && it->second == l.value) ++matched;
-      }
-      if (matched == labels.size()) return metric.counter.value;
-    }
-  }
-  return std::nullopt;
-}
 
 class S2StageSkippedMetricTest : public testing::RedisTest {
  protected:
@@ -95,11 +78,12 @@ class S2StageSkippedMetricTest : public testing::RedisTest {
 
   // `outcome`: how the S2 request was counted.
   void ExpectSkippedAndNothingLost(const std::string& outcome) {
-    EXPECT_EQ(
-        Counter(*metrics_.registry, "arxiv_scorer_s2_stage_skipped_total", {}),
-        1.0);
-    EXPECT_EQ(Counter(*metrics_.registry, "arxiv_scorer_s2_requests_total",
-                      {{"outcome", outcome}}),
+    EXPECT_EQ(testing::MetricSample(*metrics_.registry,
+                                    "arxiv_scorer_s2_stage_skipped_total", {}),
+              1.0);
+    EXPECT_EQ(testing::MetricSample(*metrics_.registry,
+                                    "arxiv_scorer_s2_requests_total",
+                                    {{"outcome", outcome}}),
               1.0);
     auto fates = redis_->HGetAll(keys::RunFates(kRun));
     ASSERT_TRUE(fates.ok()) << fates.status();
