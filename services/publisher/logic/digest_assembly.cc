@@ -21,9 +21,9 @@ namespace arxiv_digest {
 namespace {
 
 // The run's scores joined with their papers, in arxiv id order; counts the
-// unscored and pre-filtered ones. Returns only the papers SelectAndRank
-// keeps (its own filter, asked paper by paper): a day's ~500 parsed papers
-// held next to their stored JSON were the publisher's peak memory.
+// unscored and pre-filtered ones. Returns only the papers that make the
+// digest: a day's ~500 parsed papers held next to their stored JSON were
+// the publisher's peak memory.
 std::vector<ScoredPaper> JoinScores(const RunRecords& records,
                                     const Config& config,
                                     AssembledDigest& out) {
@@ -46,11 +46,9 @@ std::vector<ScoredPaper> JoinScores(const RunRecords& records,
     } else if (!score->scored) {
       ++out.unscored_papers;
     }
-    std::vector<ScoredPaper> one;
-    one.push_back(ScoredPaper{*std::move(paper), *std::move(score)});
-    one = SelectAndRank(std::move(one), config.filtering,
-                        config.selection.author_match_score);
-    if (!one.empty()) kept.push_back(std::move(one.front()));
+    if (MakesTheDigest(*score, config.filtering)) {
+      kept.push_back(ScoredPaper{*std::move(paper), *std::move(score)});
+    }
   }
   return kept;
 }

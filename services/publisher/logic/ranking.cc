@@ -7,16 +7,6 @@
 namespace arxiv_digest {
 namespace {
 
-bool Keep(const Score& score, const FilteringConfig& filtering) {
-  if (!score.scored) return false;
-  // Dropped by the h-index or title stage: its 0/0 is no LLM verdict and
-  // must not pass cut-offs of 0.
-  if (score.filtered) return false;
-  if (score.author_match) return true;
-  return score.relevance >= filtering.relevance_cutoff &&
-         score.novelty >= filtering.novelty_cutoff;
-}
-
 // Sort key, smaller first. Position is part of the key (not only stability)
 // so the order does not depend on the order the scorer delivered results.
 auto RankKey(const ScoredPaper& p, double author_match_score) {
@@ -30,13 +20,23 @@ auto RankKey(const ScoredPaper& p, double author_match_score) {
 
 }  // namespace
 
+bool MakesTheDigest(const Score& score, const FilteringConfig& filtering) {
+  if (!score.scored) return false;
+  // Dropped by the h-index or title stage: its 0/0 is no LLM verdict and
+  // must not pass cut-offs of 0.
+  if (score.filtered) return false;
+  if (score.author_match) return true;
+  return score.relevance >= filtering.relevance_cutoff &&
+         score.novelty >= filtering.novelty_cutoff;
+}
+
 std::vector<ScoredPaper> SelectAndRank(std::vector<ScoredPaper> scored,
                                        const FilteringConfig& filtering,
                                        double author_match_score) {
   std::vector<ScoredPaper> kept;
   kept.reserve(scored.size());
   for (ScoredPaper& p : scored) {
-    if (Keep(p.score, filtering)) kept.push_back(std::move(p));
+    if (MakesTheDigest(p.score, filtering)) kept.push_back(std::move(p));
   }
   std::stable_sort(
       kept.begin(), kept.end(),

@@ -16,12 +16,15 @@ struct ScoredPaper {
   bool operator==(const ScoredPaper&) const = default;
 };
 
-// Drops unscored papers, papers a selection stage filtered out (h-index,
-// title stage) and LLM-scored papers below either cutoff (author matches
-// are always kept). Order as the seed tool sorts: by SCORE
-// descending, where SCORE is relevance+novelty for an LLM-scored paper and
-// `author_match_score` for an author match, then RELEVANCE descending (0 for
-// an author match), then position ascending. With the default 20 an author
+// Whether a score makes the digest: not unscored, not filtered out by a
+// selection stage (h-index, title stage), and an author match or an LLM
+// score at or above both cutoffs.
+bool MakesTheDigest(const Score& score, const FilteringConfig& filtering);
+
+// Keeps the papers MakesTheDigest accepts. Order as the seed tool sorts: by
+// SCORE descending, where SCORE is relevance+novelty for an LLM-scored paper
+// and `author_match_score` for an author match, then RELEVANCE descending (0
+// for an author match), then position ascending. With the default 20 an author
 // match comes after LLM papers scored 10+10 only; with tatsu's 15 after
 // every paper scored above 15.
 std::vector<ScoredPaper> SelectAndRank(std::vector<ScoredPaper> scored,
