@@ -22,6 +22,9 @@ inline constexpr char kCache[] = "cache";               // earlier LLM score
 inline constexpr char kTitle[] = "title";               // LLM title stage
 inline constexpr char kAbstract[] = "abstract";         // LLM scores
 inline constexpr char kUnscored[] = "unscored";  // no usable score (lost)
+// All of the above, in the order the stages run (for summaries).
+inline constexpr const char* kInRunOrder[] = {
+    kAuthorMatch, kHIndex, kPrefilter, kCache, kTitle, kAbstract, kUnscored};
 }  // namespace fate_stage
 
 namespace fate_field {

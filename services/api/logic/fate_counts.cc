@@ -1,7 +1,7 @@
 #include "services/api/logic/fate_counts.h"
 
 #include <algorithm>
-#include <array>
+#include <iterator>
 #include <map>
 #include <string_view>
 
@@ -10,15 +10,12 @@
 namespace arxiv_digest::api {
 namespace {
 
-namespace stage = contract::fate_stage;
-
-constexpr std::array<std::string_view, 7> kStageOrder = {
-    stage::kAuthorMatch, stage::kHIndex,   stage::kPrefilter, stage::kCache,
-    stage::kTitle,       stage::kAbstract, stage::kUnscored};
-
+// Position in contract::fate_stage::kInRunOrder; unknown stages last.
 size_t OrderOf(std::string_view name) {
-  auto it = std::find(kStageOrder.begin(), kStageOrder.end(), name);
-  return static_cast<size_t>(it - kStageOrder.begin());
+  const auto& order = contract::fate_stage::kInRunOrder;
+  auto it = std::find_if(std::begin(order), std::end(order),
+                         [name](const char* s) { return name == s; });
+  return static_cast<size_t>(it - std::begin(order));
 }
 
 }  // namespace

@@ -12,13 +12,14 @@ namespace {
 
 namespace stage = contract::fate_stage;
 
-// The stages that drop papers, in the order they run, as a reader reads
-// them after "dropped by".
+// The stages that drop papers, in the order they run (the scorer's as in
+// contract::fate_stage::kInRunOrder, then the publisher's), as a reader
+// reads them after "dropped by".
 constexpr std::array<std::pair<const char*, const char*>, 9> kDroppedBy = {{
     {stage::kHIndex, "the h-index stage"},
     {stage::kPrefilter, "the lexical pre-filter"},
-    {stage::kTitle, "the title stage"},
     {stage::kCache, "their earlier scores"},
+    {stage::kTitle, "the title stage"},
     {stage::kAbstract, "their scores"},
     {final_stage::kCutoff, "the cut-offs"},
     {stage::kUnscored, "unscored (no usable reply)"},
