@@ -259,7 +259,7 @@ absl::StatusOr<BatchOutcome> ScorePapers(const std::vector<Paper>& papers,
       std::vector<Paper> fresh_papers;
       std::vector<Score> fresh_scores;
       for (size_t i = 0; i < scored->scores.size() && i < batch.size(); ++i) {
-        if (scored->scores[i].scored && !scored->scores[i].filtered) {
+        if (scored->scores[i].scored) {  // the abstract stage never filters
           fresh_papers.push_back(batch[i]);
           fresh_scores.push_back(scored->scores[i]);
         }
