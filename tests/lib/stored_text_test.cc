@@ -4,21 +4,19 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "tests/support/subprocess.h"
 
 namespace arxiv_digest {
 namespace {
 
 std::string ReadReference(const std::string& name) {
-  std::ifstream in(std::string(ARXIV_DIGEST_SOURCE_DIR) +
-                       "/tests/fixtures/reference/" + name,
-                   std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::string text =
+      testing::ReadFileOrEmpty(std::string(ARXIV_DIGEST_SOURCE_DIR) +
+                               "/tests/fixtures/reference/" + name);
+  EXPECT_FALSE(text.empty()) << name;
+  return text;
 }
 
 TEST(StoredTextTest, RealDigestsRoundTripAndShrink) {
